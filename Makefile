@@ -1,0 +1,52 @@
+# Two entry points: `make run` and `make test`. Each installs what is missing first.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export SUMMITRY_DATA_DIR ?= $(CURDIR)/var
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+PORT ?= 8000
+
+.PHONY: run test setup system python-env node-env lint typecheck pytest pytest-postgres demo clean
+
+run: setup
+	$(PY) -m summitry.cli migrate
+	$(PY) -m summitry.cli demo
+	$(PY) -m summitry.cli serve --port $(PORT)
+
+test: setup lint typecheck pytest pytest-postgres
+
+setup: system python-env node-env
+
+system:
+	@scripts/ensure-system-packages.sh
+
+python-env: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+node-env: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint: python-env
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: python-env
+	$(VENV)/bin/mypy src tests benchmarks
+
+pytest: setup
+	$(PY) -m pytest
+
+# The integration tests again, against a real PostgreSQL server started for the run.
+pytest-postgres: setup
+	scripts/with-postgres.sh $(PY) -m pytest -m "integration and not e2e" -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) node_modules var test-artifacts

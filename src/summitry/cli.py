@@ -1,0 +1,184 @@
+"""The `summitry` console command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "summitry.settings")
+    import django
+
+    django.setup()
+
+
+def _open_output(path: str | None, binary: bool = False) -> TextIO:
+    if path in (None, "-"):
+        return sys.stdout
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+    from django.conf import settings
+
+    cmd_migrate(args)
+    url = f"http://{args.host}:{args.port}/"
+    print(f"Summitry is serving on {url}  (data in {settings.DATA_DIR})", flush=True)
+    print("Sign in with the accounts listed by `summitry demo` (for example editor / editor-demo-2020).")
+    uvicorn.run(
+        "summitry.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=os.environ.get("SUMMITRY_UVICORN_LOG_LEVEL", "warning"),
+        lifespan="off",
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from summitry.engagements.demo import load_demo
+
+    cmd_migrate(args)
+    report = load_demo()
+    print(report)
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from summitry.review import render
+    from summitry.review.queries import yearly_review
+
+    review = yearly_review(args.year)
+    if args.format == "pdf":
+        if not args.output or args.output == "-":
+            print("summitry review: --format pdf needs -o FILE", file=sys.stderr)
+            return 2
+        Path(args.output).write_bytes(render.review_pdf(review))
+        print(f"Wrote {args.output}")
+        return 0
+    text = render.review_json(review) if args.format == "json" else render.review_text(review)
+    out = _open_output(args.output)
+    out.write(text + "\n")
+    if out is not sys.stdout:
+        out.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from summitry.engagements.importer import ImportFailed, import_file
+
+    try:
+        result = import_file(Path(args.file), fmt=args.format, dry_run=args.dry_run)
+    except ImportFailed as failure:
+        print(f"summitry import: nothing was imported from {args.file}:", file=sys.stderr)
+        for problem in failure.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    verb = "Would import" if args.dry_run else "Imported"
+    print(f"{verb} {result.created} new and {result.updated} updated engagements from {args.file}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from summitry.engagements.exporter import export
+
+    out = _open_output(args.output)
+    count = export(out, fmt=args.format, year=args.year)
+    if out is not sys.stdout:
+        out.close()
+        print(f"Wrote {count} engagements to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from summitry.scheduling import cli as schedule_cli
+
+    return schedule_cli.run(args)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["summitry manage", *args.arguments])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="summitry", description="Hold, plan, keep and show diplomacy at a distance."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="migrate and serve the web application")
+    serve.add_argument("--host", default=os.environ.get("SUMMITRY_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("SUMMITRY_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve, django=True)
+
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(
+        func=cmd_migrate, django=True
+    )
+    sub.add_parser("demo", help="load the demo data (running it twice changes nothing)").set_defaults(
+        func=cmd_demo, django=True
+    )
+
+    review = sub.add_parser("review", help="the yearly review of engagements")
+    review.add_argument("year", type=int)
+    review.add_argument("--format", choices=["text", "json", "pdf"], default="text")
+    review.add_argument("-o", "--output", help="file to write (standard output by default)")
+    review.set_defaults(func=cmd_review, django=True)
+
+    imp = sub.add_parser("import", help="import engagements from CSV or JSON, all or nothing")
+    imp.add_argument("file")
+    imp.add_argument("--format", choices=["csv", "json"], help="by default, from the file name")
+    imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    imp.set_defaults(func=cmd_import, django=True)
+
+    exp = sub.add_parser("export", help="export engagements as CSV, JSON or iCalendar")
+    exp.add_argument("--format", choices=["csv", "json", "ics"], required=True)
+    exp.add_argument("--year", type=int)
+    exp.add_argument("-o", "--output", help="file to write (standard output by default)")
+    exp.set_defaults(func=cmd_export, django=True)
+
+    schedule = sub.add_parser("schedule", help="find fair meeting times across time zones")
+    try:
+        from summitry.scheduling import cli as schedule_cli
+
+        schedule_cli.add_arguments(schedule)
+    except ImportError:  # pragma: no cover - the scheduler is part of the package
+        pass
+    schedule.set_defaults(func=cmd_schedule, django=False)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage, django=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.django:
+        _setup_django()
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

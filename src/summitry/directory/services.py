@@ -1,0 +1,120 @@
+"""Writes to the directory. Reference data is kept in step with the packaged sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from summitry.directory.countries import all_countries
+from summitry.directory.models import Country, Office, Organisation, Person, Term
+
+
+class DirectoryError(ValueError):
+    """Reference data that cannot be stored as given."""
+
+
+def sync_countries() -> int:
+    existing = {c.code: c for c in Country.objects.all()}
+    fields = ("alpha3", "numeric", "name", "official_name", "region", "subregion", "capital_zone")
+    to_create, to_update = [], []
+    for record in all_countries():
+        current = existing.get(record.code)
+        if current is None:
+            to_create.append(Country(code=record.code, **{f: getattr(record, f) for f in fields}))
+        elif any(getattr(current, f) != getattr(record, f) for f in fields):
+            for f in fields:
+                setattr(current, f, getattr(record, f))
+            to_update.append(current)
+    Country.objects.bulk_create(to_create)
+    Country.objects.bulk_update(to_update, fields)
+    return len(to_create) + len(to_update)
+
+
+def packaged_organisations() -> list[dict[str, Any]]:
+    source = importlib.resources.files("summitry.directory").joinpath("data/organisations.json")
+    data: list[dict[str, Any]] = json.loads(source.read_text(encoding="utf-8"))
+    return data
+
+
+def sync_organisations(entries: Iterable[Mapping[str, Any]]) -> int:
+    countries = {c.code: c for c in Country.objects.all()}
+    entries = list(entries)
+    by_acronym: dict[str, Organisation] = {}
+    for entry in entries:
+        seat_code = entry.get("seat")
+        if seat_code and seat_code not in countries:
+            raise DirectoryError(f"{entry['acronym']}: unknown seat country {seat_code!r}")
+        org, _ = Organisation.objects.update_or_create(
+            acronym=entry["acronym"],
+            defaults={
+                "name": entry["name"],
+                "category": entry["category"],
+                "seat": countries.get(seat_code) if seat_code else None,
+                "notes": entry.get("notes", ""),
+            },
+        )
+        unknown = [code for code in entry.get("members", []) if code not in countries]
+        if unknown:
+            raise DirectoryError(f"{entry['acronym']}: unknown member countries {unknown}")
+        org.members.set([countries[code] for code in entry.get("members", [])])
+        by_acronym[org.acronym] = org
+    for entry in entries:
+        member_orgs = entry.get("member_organisations", [])
+        missing = [a for a in member_orgs if a not in by_acronym]
+        if missing:
+            raise DirectoryError(f"{entry['acronym']}: unknown member organisations {missing}")
+        by_acronym[entry["acronym"]].member_organisations.set([by_acronym[a] for a in member_orgs])
+    return len(by_acronym)
+
+
+@transaction.atomic
+def sync_reference_data() -> None:
+    sync_countries()
+    sync_organisations(packaged_organisations())
+
+
+def sync_reference_data_after_migrate(**kwargs: Any) -> None:
+    sync_reference_data()
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@transaction.atomic
+def sync_people(entries: Iterable[Mapping[str, Any]]) -> int:
+    """Create or update people and their terms of office; idempotent."""
+    countries = {c.code: c for c in Country.objects.all()}
+    organisations = {o.acronym: o for o in Organisation.objects.all()}
+    count = 0
+    for entry in entries:
+        person, _ = Person.objects.update_or_create(
+            name=entry["name"],
+            defaults={"country": countries.get(entry.get("country") or "")},
+        )
+        for held in entry.get("offices", []):
+            org_key = held.get("organisation")
+            if org_key and org_key not in organisations:
+                raise DirectoryError(f"{person.name}: unknown organisation {org_key!r}")
+            office, _ = Office.objects.get_or_create(
+                title=held["title"],
+                defaults={
+                    "country": countries.get(held.get("country") or ""),
+                    "organisation": organisations.get(org_key) if org_key else None,
+                },
+            )
+            start = _parse_date(held["start"])
+            assert start is not None
+            Term.objects.update_or_create(
+                person=person,
+                office=office,
+                start=start,
+                defaults={"end": _parse_date(held.get("end"))},
+            )
+        count += 1
+    return count

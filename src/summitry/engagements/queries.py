@@ -1,0 +1,72 @@
+"""Read-side selectors: who may see what, and the list filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from summitry.engagements.models import Confidentiality, Engagement
+
+
+def visible_to(user: Any) -> QuerySet[Engagement]:
+    """The explicit access rule: the public sees public records; staff see restricted ones;
+    confidential ones are for administrators, their author and the readers named on them."""
+    engagements = Engagement.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return engagements.filter(confidentiality=Confidentiality.PUBLIC)
+    if getattr(user, "is_administrator", False):
+        return engagements
+    allowed = Q(confidentiality__in=[Confidentiality.PUBLIC, Confidentiality.RESTRICTED])
+    allowed |= Q(created_by=user) | Q(pk__in=Engagement.readers.through.objects.filter(user=user).values("engagement"))
+    return engagements.filter(allowed)
+
+
+def can_edit(user: Any, engagement: Engagement) -> bool:
+    return bool(
+        getattr(user, "is_editor", False) and visible_to(user).filter(pk=engagement.pk).exists()
+    )
+
+
+def with_related(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    return engagements.select_related(
+        "host_country", "host_organisation", "chair"
+    ).prefetch_related(
+        "countries", "organisations", "topics", "sources",
+        "participations__person__country", "participations__office",
+        "participations__country",
+    )  # fmt: skip
+
+
+def filtered(
+    engagements: QuerySet[Engagement],
+    *,
+    year: int | None = None,
+    kind: str | None = None,
+    counterpart: str | None = None,
+    region: str | None = None,
+    topic: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Engagement]:
+    if year:
+        engagements = engagements.filter(start__year=year)
+    if kind:
+        engagements = engagements.filter(kind=kind)
+    if status:
+        engagements = engagements.filter(status=status)
+    if topic:
+        engagements = engagements.filter(topics__name__iexact=topic)
+    if region:
+        engagements = engagements.filter(Q(countries__region=region) | Q(countries__subregion=region))
+    if counterpart:
+        # A counterpart is a country (code or name), an organisation (acronym) or a person.
+        engagements = engagements.filter(
+            Q(countries__code__iexact=counterpart)
+            | Q(countries__name__icontains=counterpart)
+            | Q(organisations__acronym__iexact=counterpart)
+            | Q(participations__person__name__icontains=counterpart)
+        )
+    if q:
+        engagements = engagements.filter(Q(title__icontains=q) | Q(readout__icontains=q))
+    return engagements.distinct()

@@ -1,0 +1,280 @@
+"""Every write to the register goes through here: one place to validate, audit and reuse.
+
+Views, the API, the importer, the demo loader and the tests all call these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from summitry.directory.models import Country, Office, Organisation, Person
+from summitry.directory.queries import offices_held
+from summitry.engagements.models import (
+    Confidentiality,
+    Engagement,
+    Kind,
+    Participation,
+    Role,
+    Source,
+    Status,
+    Topic,
+)
+
+if TYPE_CHECKING:
+    from summitry.accounts.models import User
+
+# What a registry allows: held and cancelled are final; a cancelled engagement keeps its history.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PROPOSED: frozenset({Status.SCHEDULED, Status.HELD, Status.CANCELLED}),
+    Status.SCHEDULED: frozenset({Status.HELD, Status.CANCELLED, Status.POSTPONED}),
+    Status.POSTPONED: frozenset({Status.SCHEDULED, Status.CANCELLED}),
+    Status.HELD: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+# Clock skew between a browser and the server must not make "held now" look like the future.
+HELD_FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+DATE_ONLY_HOUR = 12
+
+
+class EngagementInvalid(ValueError):
+    """Input that cannot be stored; `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+@dataclass
+class ParticipantInput:
+    person: Person
+    role: str = Role.HEAD_OF_DELEGATION
+    office: Office | None = None
+    country: Country | None = None
+    organisation: Organisation | None = None
+
+
+@dataclass
+class SourceInput:
+    citation: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass
+class EngagementInput:
+    title: str
+    kind: str
+    status: str = Status.PROPOSED
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    time_known: bool = True
+    host_country: Country | None = None
+    host_organisation: Organisation | None = None
+    chair: Person | None = None
+    countries: Sequence[Country] = ()
+    organisations: Sequence[Organisation] = ()
+    topics: Sequence[str] = ()
+    readout: str = ""
+    confidentiality: str = Confidentiality.PUBLIC
+    participants: Sequence[ParticipantInput] = ()
+    sources: Sequence[SourceInput] = ()
+    ref: str | None = None
+    readers: Sequence[Any] = field(default_factory=list)
+
+
+def date_only_start(day: dt.date) -> dt.datetime:
+    """The stored instant for a record that gives a date and no hour."""
+    return dt.datetime(day.year, day.month, day.day, DATE_ONLY_HOUR, tzinfo=dt.UTC)
+
+
+def validate(data: EngagementInput, previous_status: str | None = None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not data.title.strip():
+        err("title", "A title is required.")
+    elif len(data.title) > 300:
+        err("title", "The title is longer than 300 characters.")
+    if data.kind not in Kind.values:
+        err("kind", f"Unknown kind {data.kind!r}; expected one of {', '.join(Kind.values)}.")
+    if data.status not in Status.values:
+        err("status", f"Unknown status {data.status!r}; expected one of {', '.join(Status.values)}.")
+    if data.confidentiality not in Confidentiality.values:
+        err(
+            "confidentiality",
+            f"Unknown confidentiality {data.confidentiality!r}; "
+            f"expected one of {', '.join(Confidentiality.values)}.",
+        )
+    for name, value in (("start", data.start), ("end", data.end)):
+        if value is not None and timezone.is_naive(value):
+            err(name, "The time needs a time zone or a UTC offset.")
+    if "start" not in errors and "end" not in errors:
+        if data.end is not None and data.start is None:
+            err("end", "An end needs a start.")
+        elif data.start is not None and data.end is not None and data.end < data.start:
+            err("end", "The end is before the start.")
+    if data.status in (Status.HELD, Status.SCHEDULED) and data.start is None:
+        err("start", f"A {data.status} engagement needs a start date.")
+    if (
+        data.status == Status.HELD
+        and data.start is not None
+        and "start" not in errors
+        and data.start > timezone.now() + HELD_FUTURE_TOLERANCE
+    ):
+        err("status", "An engagement that starts in the future cannot be marked held.")
+    if previous_status is not None and data.status != previous_status:
+        allowed = TRANSITIONS.get(previous_status, frozenset())
+        if data.status not in allowed:
+            options = ", ".join(sorted(allowed)) or "none: it is final"
+            err(
+                "status",
+                f"A {previous_status} engagement cannot become {data.status} "
+                f"(allowed: {options}).",
+            )
+    seen: set[int] = set()
+    for participant in data.participants:
+        if participant.role not in Role.values:
+            err("participants", f"{participant.person}: unknown role {participant.role!r}.")
+        if participant.person.pk in seen:
+            err("participants", f"{participant.person} is listed twice.")
+        seen.add(participant.person.pk)
+    for topic in data.topics:
+        if len(topic) > 80:
+            err("topics", f"Topic {topic[:20]!r}… is longer than 80 characters.")
+    for source in data.sources:
+        if not source.citation.strip():
+            err("sources", "Each source needs a citation.")
+    return errors
+
+
+def _office_on_the_day(participant: ParticipantInput, day: dt.date | None) -> Office | None:
+    if participant.office is not None or day is None:
+        return participant.office
+    held = offices_held(participant.person, day)
+    return held[0] if held else None
+
+
+def _write(engagement: Engagement, data: EngagementInput, by: User | None, created: bool) -> None:
+    if not data.time_known:
+        data.start = date_only_start(data.start.date()) if data.start else None
+        data.end = date_only_start(data.end.date()) if data.end else None
+    for name in (
+        "title", "kind", "status", "start", "end", "time_known", "host_country",
+        "host_organisation", "chair", "readout", "confidentiality", "ref",
+    ):  # fmt: skip
+        setattr(engagement, name, getattr(data, name))
+    engagement.title = engagement.title.strip()
+    engagement.updated_by = by
+    if created:
+        engagement.created_by = by
+    # One history record per write: related rows first, then the save that snapshots them.
+    engagement.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        engagement.save()
+        engagement.countries.set(data.countries)
+        engagement.organisations.set(data.organisations)
+        engagement.topics.set(
+            [Topic.objects.get_or_create(name=name.strip())[0] for name in data.topics if name.strip()]
+        )
+        engagement.readers.set(data.readers)
+        day = data.start.date() if data.start else None
+        engagement.participations.all().delete()
+        for order, participant in enumerate(data.participants):
+            Participation(
+                engagement=engagement,
+                person=participant.person,
+                role=participant.role,
+                office=_office_on_the_day(participant, day),
+                country=participant.country or participant.person.country,
+                organisation=participant.organisation,
+                order=order,
+            ).save()
+        engagement.sources.all().delete()
+        Source.objects.bulk_create(
+            Source(engagement=engagement, citation=s.citation.strip(), url=s.url, note=s.note)
+            for s in data.sources
+        )
+    finally:
+        del engagement.skip_history_when_saving  # type: ignore[attr-defined]
+    engagement._history_user = by  # type: ignore[attr-defined]
+    _record_history(engagement, "+" if created else "~")
+
+
+def _record_history(engagement: Engagement, history_type: str) -> None:
+    from summitry.engagements.models import ENGAGEMENT_HISTORY
+
+    ENGAGEMENT_HISTORY.create_historical_record(engagement, history_type)
+
+
+@transaction.atomic
+def create_engagement(data: EngagementInput, by: User | None) -> Engagement:
+    errors = validate(data)
+    if errors:
+        raise EngagementInvalid(errors)
+    engagement = Engagement()
+    _write(engagement, data, by, created=True)
+    return engagement
+
+
+@transaction.atomic
+def update_engagement(engagement: Engagement, data: EngagementInput, by: User | None) -> Engagement:
+    # Lock the row so that two editors cannot interleave a status change.
+    current = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    errors = validate(data, previous_status=current.status)
+    if errors:
+        raise EngagementInvalid(errors)
+    _write(current, data, by, created=False)
+    return current
+
+
+def input_from(engagement: Engagement) -> EngagementInput:
+    """The current state as input, to change a few fields and write it back."""
+    return EngagementInput(
+        title=engagement.title,
+        kind=engagement.kind,
+        status=engagement.status,
+        start=engagement.start,
+        end=engagement.end,
+        time_known=engagement.time_known,
+        host_country=engagement.host_country,
+        host_organisation=engagement.host_organisation,
+        chair=engagement.chair,
+        countries=list(engagement.countries.all()),
+        organisations=list(engagement.organisations.all()),
+        topics=[t.name for t in engagement.topics.all()],
+        readout=engagement.readout,
+        confidentiality=engagement.confidentiality,
+        participants=[
+            ParticipantInput(
+                person=p.person,
+                role=p.role,
+                office=p.office,
+                country=p.country,
+                organisation=p.organisation,
+            )
+            for p in engagement.participations.select_related("person", "office", "country")
+        ],
+        sources=[SourceInput(s.citation, s.url, s.note) for s in engagement.sources.all()],
+        ref=engagement.ref,
+        readers=list(engagement.readers.all()),
+    )
+
+
+def change_status(engagement: Engagement, status: str, by: User | None) -> Engagement:
+    data = input_from(engagement)
+    data.status = status
+    return update_engagement(engagement, data, by)
+
+
+def set_readout(engagement: Engagement, readout: str, by: User | None) -> Engagement:
+    data = input_from(engagement)
+    data.readout = readout
+    return update_engagement(engagement, data, by)

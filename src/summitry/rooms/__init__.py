@@ -1,0 +1,1 @@
+"""Live rooms: calls, video meetings and virtual summits held on Janus."""

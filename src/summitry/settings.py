@@ -1,0 +1,178 @@
+"""One settings module; every knob is an environment variable with an embedded default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+
+# Lets admin and queryset classes be subscripted for the type checker at run time too.
+django_stubs_ext.monkeypatch()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("SUMMITRY_DATA_DIR", Path.cwd() / "var")).resolve()
+# node_modules holds front-end libraries and map data installed at set-up from the lock file.
+NODE_MODULES_DIR = Path(
+    os.environ.get("SUMMITRY_NODE_MODULES", BASE_DIR.parent.parent / "node_modules")
+).resolve()
+
+DEBUG = env_bool("SUMMITRY_DEBUG", False)
+# A development default keeps `make run` to one command; production refuses it (see checks).
+INSECURE_DEFAULT_KEY = "summitry-insecure-development-key-change-me"  # noqa: S105
+SECRET_KEY = os.environ.get("SUMMITRY_SECRET_KEY", INSECURE_DEFAULT_KEY)
+ALLOWED_HOSTS = env_list("SUMMITRY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("SUMMITRY_CSRF_TRUSTED_ORIGINS", "")
+SITE_URL = os.environ.get("SUMMITRY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "summitry.web",
+    "summitry.accounts",
+    "summitry.directory",
+    "summitry.engagements",
+    "summitry.review",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "summitry.accounts.middleware.RequireAdminMFAMiddleware",
+    "summitry.accounts.middleware.ViewerTimezoneMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "summitry.urls"
+ASGI_APPLICATION = "summitry.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "summitry.web.context.site",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'summitry.sqlite3'}"),
+        conn_max_age=int(os.environ.get("SUMMITRY_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed while a write is in progress; a timeout avoids spurious "locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "engagements:list"
+LOGOUT_REDIRECT_URL = "engagements:list"
+
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Accounts are created by administrators; a ministry's register is not open for sign-up.
+ACCOUNT_ADAPTER = "summitry.accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("SUMMITRY_MFA_ISSUER", "Summitry")
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = os.environ.get("SUMMITRY_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [NODE_MODULES_DIR] if NODE_MODULES_DIR.is_dir() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+EMAIL_BACKEND = os.environ.get(
+    "SUMMITRY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+
+# Cookie, CSRF and clickjacking protections. Secure-only cookies and HSTS need HTTPS, which a
+# production deployment sets with SUMMITRY_HTTPS=1.
+HTTPS = env_bool("SUMMITRY_HTTPS", False)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("SUMMITRY_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("SUMMITRY_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("SUMMITRY_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SUMMITRY_LOG_LEVEL", "WARNING")},
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []
