@@ -43,7 +43,9 @@ def person(
     return someone
 
 
-def user(role: str = User.Role.EDITOR, username: str | None = None, password: str = "pw-for-tests-1") -> User:
+def user(
+    role: str = User.Role.EDITOR, username: str | None = None, password: str = "pw-for-tests-1"
+) -> User:
     account = User(username=username or f"user{next(_serial)}", role=role)
     account.set_password(password)
     account.save()
@@ -58,6 +60,7 @@ def engagement(
     countries: tuple[str, ...] = (),
     people: tuple[Person, ...] = (),
     by: User | None = None,
+    participants: list[ParticipantInput] | None = None,
     **fields: Any,
 ) -> Engagement:
     data = EngagementInput(
@@ -66,7 +69,7 @@ def engagement(
         status=status,
         start=start,
         countries=[country(c) for c in countries],
-        participants=[ParticipantInput(person=p) for p in people],
+        participants=participants or [ParticipantInput(person=p) for p in people],
         **fields,
     )
     return create_engagement(data, by=by)

@@ -17,11 +17,11 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _open_output(path: str | None, binary: bool = False) -> TextIO:
-    if path in (None, "-"):
+def _open_output(path: str | None) -> TextIO:
+    if path is None or path == "-":
         return sys.stdout
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    return open(path, "w", encoding="utf-8", newline="")
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -36,11 +36,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     from django.conf import settings
+    from django.core.management import call_command
 
     cmd_migrate(args)
+    call_command("collectstatic", interactive=False, verbosity=0)
     url = f"http://{args.host}:{args.port}/"
     print(f"Summitry is serving on {url}  (data in {settings.DATA_DIR})", flush=True)
-    print("Sign in with the accounts listed by `summitry demo` (for example editor / editor-demo-2020).")
+    print("Sign in with an account listed by `summitry demo` (e.g. editor / editor-demo-2020).")
     uvicorn.run(
         "summitry.asgi:application",
         host=args.host,
@@ -135,9 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(
         func=cmd_migrate, django=True
     )
-    sub.add_parser("demo", help="load the demo data (running it twice changes nothing)").set_defaults(
-        func=cmd_demo, django=True
-    )
+    sub.add_parser(
+        "demo", help="load the demo data (running it twice changes nothing)"
+    ).set_defaults(func=cmd_demo, django=True)
 
     review = sub.add_parser("review", help="the yearly review of engagements")
     review.add_argument("year", type=int)

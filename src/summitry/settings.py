@@ -32,7 +32,7 @@ NODE_MODULES_DIR = Path(
 
 DEBUG = env_bool("SUMMITRY_DEBUG", False)
 # A development default keeps `make run` to one command; production refuses it (see checks).
-INSECURE_DEFAULT_KEY = "summitry-insecure-development-key-change-me"  # noqa: S105
+INSECURE_DEFAULT_KEY = "summitry-insecure-development-key-change-me"
 SECRET_KEY = os.environ.get("SUMMITRY_SECRET_KEY", INSECURE_DEFAULT_KEY)
 ALLOWED_HOSTS = env_list("SUMMITRY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SUMMITRY_CSRF_TRUSTED_ORIGINS", "")
@@ -137,7 +137,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [NODE_MODULES_DIR] if NODE_MODULES_DIR.is_dir() else []
+# Only the browser libraries are served from node_modules; map data is rendered on the server.
+STATICFILES_DIRS: list[tuple[str, Path]] = []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,7 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from summitry.api import api
+from summitry.engagements.views import calendar_feed
+
+admin.site.site_header = "Summitry administration"
+admin.site.site_title = "Summitry"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="engagements:list", permanent=False)),
+    path("engagements/", include("summitry.engagements.urls")),
+    path("review/", include("summitry.review.urls")),
+    path("calendar.ics", calendar_feed, name="calendar_feed"),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
 ]

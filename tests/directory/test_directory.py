@@ -14,7 +14,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 def test_countries_cover_iso_3166_with_m49_regions() -> None:
     assert Country.objects.count() == 249
     china = Country.objects.get(code="CN")
-    assert (china.region, china.subregion, china.capital_zone) == ("Asia", "Eastern Asia", "Asia/Shanghai")
+    assert (china.region, china.subregion, china.capital_zone) == (
+        "Asia",
+        "Eastern Asia",
+        "Asia/Shanghai",
+    )
     brazil = Country.objects.get(alpha3="BRA")
     assert (brazil.region, brazil.subregion, brazil.capital_zone) == (
         "Americas",
@@ -25,8 +29,20 @@ def test_countries_cover_iso_3166_with_m49_regions() -> None:
 
 
 def test_who_held_office_on_a_date() -> None:
-    factories.person("Angela Merkel", "DE", "Federal Chancellor of Germany", dt.date(2005, 11, 22), dt.date(2021, 12, 8))
-    factories.person("Olaf Scholz", "DE", "Federal Chancellor of Germany", dt.date(2021, 12, 8), dt.date(2025, 5, 6))
+    factories.person(
+        "Angela Merkel",
+        "DE",
+        "Federal Chancellor of Germany",
+        dt.date(2005, 11, 22),
+        dt.date(2021, 12, 8),
+    )
+    factories.person(
+        "Olaf Scholz",
+        "DE",
+        "Federal Chancellor of Germany",
+        dt.date(2021, 12, 8),
+        dt.date(2025, 5, 6),
+    )
     chancellor = Office.objects.get(title="Federal Chancellor of Germany")
     assert [p.name for p in holders_of(chancellor, dt.date(2021, 12, 7))] == ["Angela Merkel"]
     assert [p.name for p in holders_of(chancellor, dt.date(2021, 12, 8))] == ["Olaf Scholz"]
@@ -34,7 +50,12 @@ def test_who_held_office_on_a_date() -> None:
 
 
 def test_offices_held_by_a_person_on_a_date() -> None:
-    wang = factories.person("Wang Yi", "CN", "Minister of Foreign Affairs of the People's Republic of China", dt.date(2013, 3, 16))
+    wang = factories.person(
+        "Wang Yi",
+        "CN",
+        "Minister of Foreign Affairs of the People's Republic of China",
+        dt.date(2013, 3, 16),
+    )
     assert [o.title for o in offices_held(wang, dt.date(2020, 4, 27))] == [
         "Minister of Foreign Affairs of the People's Republic of China"
     ]

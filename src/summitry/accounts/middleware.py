@@ -14,7 +14,10 @@ MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/")
 
 
 def has_totp(user_id: int) -> bool:
-    return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()
+    found: bool = Authenticator.objects.filter(
+        user_id=user_id, type=Authenticator.Type.TOTP
+    ).exists()
+    return found
 
 
 class RequireAdminMFAMiddleware:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pycountry
 
-
 # M49 groups sub-regions into regions; the sub-region decides the region.
 M49_REGION_OF_SUBREGION = {
     "Eastern Africa": "Africa",

@@ -9,7 +9,9 @@ from summitry.directory.models import Office, Person, Term
 
 def holders_of(office: Office, day: dt.date) -> list[Person]:
     """Who held `office` on `day` (usually one person)."""
-    return [term.person for term in Term.objects.on(day).filter(office=office).select_related("person")]
+    return [
+        term.person for term in Term.objects.on(day).filter(office=office).select_related("person")
+    ]
 
 
 def offices_held(person: Person, day: dt.date) -> list[Office]:

@@ -76,7 +76,9 @@ def write_csv(out: TextIO, engagements: Iterable[Engagement]) -> int:
     count = 0
     for engagement in engagements:
         record = as_record(engagement)
-        record["participants"] = "; ".join(f"{p['person']} ({p['role']})" for p in record["participants"])
+        record["participants"] = "; ".join(
+            f"{p['person']} ({p['role']})" for p in record["participants"]
+        )
         record["sources"] = "; ".join(s["url"] or s["citation"] for s in record["sources"])
         for name in ("countries", "organisations", "topics"):
             record[name] = "; ".join(record[name])
@@ -85,7 +87,9 @@ def write_csv(out: TextIO, engagements: Iterable[Engagement]) -> int:
     return count
 
 
-def calendar(engagements: Iterable[Engagement], name: str = "Summitry engagements") -> icalendar.Calendar:
+def calendar(
+    engagements: Iterable[Engagement], name: str = "Summitry engagements"
+) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Summitry//Register of engagements//EN")
     cal.add("version", "2.0")
@@ -110,7 +114,10 @@ def calendar(engagements: Iterable[Engagement], name: str = "Summitry engagement
             event.add("dtstart", engagement.start.date())
             last = (engagement.end or engagement.start).date()
             event.add("dtend", last + dt.timedelta(days=1))
-        event.add("status", {"cancelled": "CANCELLED", "proposed": "TENTATIVE"}.get(engagement.status, "CONFIRMED"))
+        event.add(
+            "status",
+            {"cancelled": "CANCELLED", "proposed": "TENTATIVE"}.get(engagement.status, "CONFIRMED"),
+        )
         event.add("categories", [engagement.get_kind_display()])
         event.add("class", "PUBLIC" if engagement.confidentiality == "public" else "CONFIDENTIAL")
         event.add("url", settings.SITE_URL + engagement.get_absolute_url())
@@ -130,7 +137,9 @@ def write_ics(out: TextIO, engagements: Iterable[Engagement]) -> int:
 WRITERS = {"json": write_json, "csv": write_csv, "ics": write_ics}
 
 
-def export(out: TextIO, fmt: str, year: int | None = None, engagements: QuerySet[Engagement] | None = None) -> int:
+def export(
+    out: TextIO, fmt: str, year: int | None = None, engagements: QuerySet[Engagement] | None = None
+) -> int:
     selection = engagements if engagements is not None else Engagement.objects.all()
     if year is not None:
         selection = selection.filter(start__year=year)

@@ -28,6 +28,7 @@ from summitry.engagements.services import (
     ParticipantInput,
     SourceInput,
     create_engagement,
+    date_only_start,
     input_from,
     update_engagement,
     validate,
@@ -114,7 +115,9 @@ def _csv_rows(text: str) -> Iterator[_Row]:
     unknown = [name for name in header if name not in CSV_COLUMNS]
     missing = [name for name in REQUIRED if name not in header]
     if unknown or missing:
-        problems = [Problem(1, name, f"unknown column; known: {', '.join(CSV_COLUMNS)}") for name in unknown]
+        problems = [
+            Problem(1, name, f"unknown column; known: {', '.join(CSV_COLUMNS)}") for name in unknown
+        ]
         problems += [Problem(1, name, "required column is missing") for name in missing]
         raise ImportFailed(problems)
     for row in reader:
@@ -154,7 +157,9 @@ class _Resolver:
         close = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
         if not close:
             lowered = {n.casefold(): n for n in names}
-            close = [lowered[n] for n in difflib.get_close_matches(value.casefold(), list(lowered), n=3)]
+            close = [
+                lowered[n] for n in difflib.get_close_matches(value.casefold(), list(lowered), n=3)
+            ]
         return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
     def country(self, value: str) -> Country:
@@ -192,14 +197,18 @@ def _parse_when(value: Any) -> tuple[dt.datetime | None, bool]:
         raise ValueError(f"expected an ISO 8601 date or date-time, got {value!r}")
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        day = dt.date.fromisoformat(text)
-        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC), False
+        try:
+            return date_only_start(dt.date.fromisoformat(text)), False
+        except ValueError as error:
+            raise ValueError(f"{text!r} is not a valid date ({error})") from None
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO 8601 date or date-time") from None
     if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset (write it as {text}+00:00 or with its offset)")
+        raise ValueError(
+            f"{text!r} has no UTC offset (write it as {text}+00:00 or with its offset)"
+        )
     return moment, True
 
 
@@ -252,7 +261,9 @@ def _to_input(row: _Row, resolver: _Resolver) -> tuple[EngagementInput | None, l
             problem(name, str(error))
             return None
 
-    host_country = resolve("host_country", "country", text("host_country")) if text("host_country") else None
+    host_country = (
+        resolve("host_country", "country", text("host_country")) if text("host_country") else None
+    )
     host_org = (
         resolve("host_organisation", "organisation", text("host_organisation"))
         if text("host_organisation")
@@ -260,7 +271,9 @@ def _to_input(row: _Row, resolver: _Resolver) -> tuple[EngagementInput | None, l
     )
     chair = resolve("chair", "person", text("chair")) if text("chair") else None
     countries = [resolve("countries", "country", str(v)) for v in listed("countries")]
-    organisations = [resolve("organisations", "organisation", str(v)) for v in listed("organisations")]
+    organisations = [
+        resolve("organisations", "organisation", str(v)) for v in listed("organisations")
+    ]
     participants = []
     for entry in listed("participants"):
         if not isinstance(entry, dict) or not entry.get("person"):
@@ -268,7 +281,11 @@ def _to_input(row: _Row, resolver: _Resolver) -> tuple[EngagementInput | None, l
             continue
         person = resolve("participants", "person", str(entry["person"]))
         role = str(entry.get("role") or Role.HEAD_OF_DELEGATION)
-        country = resolve("participants", "country", str(entry["country"])) if entry.get("country") else None
+        country = (
+            resolve("participants", "country", str(entry["country"]))
+            if entry.get("country")
+            else None
+        )
         organisation = (
             resolve("participants", "organisation", str(entry["organisation"]))
             if entry.get("organisation")
@@ -276,7 +293,9 @@ def _to_input(row: _Row, resolver: _Resolver) -> tuple[EngagementInput | None, l
         )
         if person is not None:
             participants.append(
-                ParticipantInput(person=person, role=role, country=country, organisation=organisation)
+                ParticipantInput(
+                    person=person, role=role, country=country, organisation=organisation
+                )
             )
     sources = []
     for entry in listed("sources"):
@@ -295,8 +314,6 @@ def _to_input(row: _Row, resolver: _Resolver) -> tuple[EngagementInput | None, l
     ref = text("ref").strip() or None
     if ref is not None and not re.fullmatch(r"[-a-zA-Z0-9_]{1,120}", ref):
         problem("ref", "use letters, digits, hyphens and underscores (at most 120)")
-    if problems:
-        return None, problems
     data = EngagementInput(
         title=text("title"),
         kind=text("kind"),
@@ -316,6 +333,13 @@ def _to_input(row: _Row, resolver: _Resolver) -> tuple[EngagementInput | None, l
         sources=sources,
         ref=ref,
     )
+    if problems:
+        # Report what else is wrong on the line too, except what follows from the parse errors.
+        failed = {p.field for p in problems}
+        for name, messages in validate(data).items():
+            if name not in failed:
+                problems += [Problem(row.line, name, m) for m in messages]
+        return None, problems
     return data, problems
 
 
@@ -334,7 +358,9 @@ def import_rows(rows: list[_Row], dry_run: bool = False, by: Any = None) -> Impo
     problems: list[Problem] = []
     prepared: list[tuple[_Row, EngagementInput]] = []
     seen_refs: dict[str, int] = {}
-    existing = {e.ref: e for e in Engagement.objects.filter(ref__in=[r.values.get("ref") for r in rows])}
+    existing = {
+        e.ref: e for e in Engagement.objects.filter(ref__in=[r.values.get("ref") for r in rows])
+    }
     for row in rows:
         data, row_problems = _to_input(row, resolver)
         problems += row_problems
@@ -343,7 +369,11 @@ def import_rows(rows: list[_Row], dry_run: bool = False, by: Any = None) -> Impo
         if data.ref:
             if data.ref in seen_refs:
                 problems.append(
-                    Problem(row.line, "ref", f"{data.ref!r} is already used on line {seen_refs[data.ref]}")
+                    Problem(
+                        row.line,
+                        "ref",
+                        f"{data.ref!r} is already used on line {seen_refs[data.ref]}",
+                    )
                 )
             seen_refs[data.ref] = row.line
         current = existing.get(data.ref) if data.ref else None
@@ -381,10 +411,14 @@ def import_text(text: str, fmt: str, dry_run: bool = False, by: Any = None) -> I
     return import_rows(read_rows(text, fmt), dry_run=dry_run, by=by)
 
 
-def import_file(path: Path, fmt: str | None = None, dry_run: bool = False, by: Any = None) -> ImportResult:
+def import_file(
+    path: Path, fmt: str | None = None, dry_run: bool = False, by: Any = None
+) -> ImportResult:
     fmt = fmt or path.suffix.lstrip(".").lower()
     if fmt not in ("csv", "json"):
-        raise ImportFailed([Problem(1, "", f"cannot tell the format of {path.name}; use --format csv|json")])
+        raise ImportFailed(
+            [Problem(1, "", f"cannot tell the format of {path.name}; use --format csv|json")]
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:

@@ -18,7 +18,9 @@ def visible_to(user: Any) -> QuerySet[Engagement]:
     if getattr(user, "is_administrator", False):
         return engagements
     allowed = Q(confidentiality__in=[Confidentiality.PUBLIC, Confidentiality.RESTRICTED])
-    allowed |= Q(created_by=user) | Q(pk__in=Engagement.readers.through.objects.filter(user=user).values("engagement"))
+    allowed |= Q(created_by=user) | Q(
+        pk__in=Engagement.readers.through.objects.filter(user=user).values("engagement")
+    )
     return engagements.filter(allowed)
 
 
@@ -58,7 +60,9 @@ def filtered(
     if topic:
         engagements = engagements.filter(topics__name__iexact=topic)
     if region:
-        engagements = engagements.filter(Q(countries__region=region) | Q(countries__subregion=region))
+        engagements = engagements.filter(
+            Q(countries__region=region) | Q(countries__subregion=region)
+        )
     if counterpart:
         # A counterpart is a country (code or name), an organisation (acronym) or a person.
         engagements = engagements.filter(

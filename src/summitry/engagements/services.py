@@ -106,7 +106,9 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
     if data.kind not in Kind.values:
         err("kind", f"Unknown kind {data.kind!r}; expected one of {', '.join(Kind.values)}.")
     if data.status not in Status.values:
-        err("status", f"Unknown status {data.status!r}; expected one of {', '.join(Status.values)}.")
+        err(
+            "status", f"Unknown status {data.status!r}; expected one of {', '.join(Status.values)}."
+        )
     if data.confidentiality not in Confidentiality.values:
         err(
             "confidentiality",
@@ -136,8 +138,7 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
             options = ", ".join(sorted(allowed)) or "none: it is final"
             err(
                 "status",
-                f"A {previous_status} engagement cannot become {data.status} "
-                f"(allowed: {options}).",
+                f"A {previous_status} engagement cannot become {data.status} (allowed: {options}).",
             )
     seen: set[int] = set()
     for participant in data.participants:
@@ -182,7 +183,11 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
         engagement.countries.set(data.countries)
         engagement.organisations.set(data.organisations)
         engagement.topics.set(
-            [Topic.objects.get_or_create(name=name.strip())[0] for name in data.topics if name.strip()]
+            [
+                Topic.objects.get_or_create(name=name.strip())[0]
+                for name in data.topics
+                if name.strip()
+            ]
         )
         engagement.readers.set(data.readers)
         day = data.start.date() if data.start else None
@@ -193,7 +198,9 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
                 person=participant.person,
                 role=participant.role,
                 office=_office_on_the_day(participant, day),
-                country=participant.country or participant.person.country,
+                # Someone speaking for an organisation does not represent their own country.
+                country=participant.country
+                or (None if participant.organisation else participant.person.country),
                 organisation=participant.organisation,
                 order=order,
             ).save()

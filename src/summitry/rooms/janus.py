@@ -15,6 +15,8 @@ Only the standard library is used (``urllib``): requests are small and few.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import secrets
 import threading
@@ -44,7 +46,7 @@ VIDEOROOM_ERROR_MISSING_ELEMENT = 429
 VIDEOROOM_ERROR_UNAUTHORIZED = 433
 #: AudioBridge plugin error codes.
 AUDIOBRIDGE_ERROR_NO_SUCH_ROOM = 485
-AUDIOBRIDGE_ERROR_UNAUTHORIZED = 487
+AUDIOBRIDGE_ERROR_UNAUTHORIZED = 489
 
 
 class JanusError(Exception):
@@ -84,7 +86,8 @@ def new_transaction() -> str:
     return secrets.token_hex(8)
 
 
-def _http_json(url: str, payload: Json | None, timeout: float) -> Json:
+def _http(url: str, payload: Json | None, timeout: float) -> Any:
+    """POST ``payload`` (or GET when ``None``) and decode the JSON answer."""
     data = None if payload is None else json.dumps(payload).encode()
     request = urllib.request.Request(  # noqa: S310 - URLs come from Summitry's settings
         url,
@@ -100,12 +103,16 @@ def _http_json(url: str, payload: Json | None, timeout: float) -> Json:
         body = exc.read()
         if not body:
             raise JanusError(exc.code, str(exc.reason)) from exc
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         raise JanusUnreachable(f"{url}: {exc}") from exc
     try:
-        decoded = json.loads(body)
+        return json.loads(body)
     except ValueError as exc:
         raise JanusError(0, f"{url}: answer is not JSON: {body[:200]!r}") from exc
+
+
+def _http_json(url: str, payload: Json | None, timeout: float) -> Json:
+    decoded = _http(url, payload, timeout)
     if not isinstance(decoded, dict):
         raise JanusError(0, f"{url}: answer is not a JSON object")
     return decoded
@@ -131,6 +138,36 @@ def _raise_for_plugin_error(plugin: str, data: Json) -> Json:
 def server_info(api_url: str, timeout: float = 5.0) -> Json:
     """``GET /janus/info``: answered without a token, used as a liveness check."""
     return _raise_for_error(_http_json(api_url.rstrip("/") + "/info", None, timeout))
+
+
+@dataclass(frozen=True)
+class JanusEndpoint:
+    """How Summitry reaches one Janus instance, and how browsers do."""
+
+    name: str
+    api_url: str
+    admin_url: str
+    admin_secret: str
+    room_admin_key: str
+    api_secret: str | None = None
+    #: Janus API URL handed to browsers, when it differs from ``api_url``
+    #: (e.g. behind a reverse proxy with TLS).
+    public_api_url: str | None = None
+    #: Relative capacity used by placement: 2.0 takes twice the load of 1.0.
+    weight: float = 1.0
+
+    def admin(self, timeout: float = 10.0) -> JanusAdmin:
+        return JanusAdmin(self.admin_url, self.admin_secret, timeout)
+
+    def videoroom(self, timeout: float = 10.0) -> VideoRoomControl:
+        return VideoRoomControl(self.admin(timeout), self.room_admin_key)
+
+    def audiobridge(self, timeout: float = 10.0) -> AudioBridgeControl:
+        return AudioBridgeControl(self.admin(timeout), self.room_admin_key)
+
+    @property
+    def browser_api_url(self) -> str:
+        return self.public_api_url or self.api_url
 
 
 # -- Admin API ------------------------------------------------------------------------------
@@ -293,10 +330,9 @@ class JanusSession:
         if self._closed:
             return
         self._closed = True
-        try:
+        # Already gone (timed out, Janus restarted): nothing left to free.
+        with contextlib.suppress(JanusError):
             self._post(str(self.session_id), {"janus": "destroy"})
-        except JanusError:
-            pass  # already gone (timed out, Janus restarted): nothing left to free
         with self._cond:
             self._cond.notify_all()
 
@@ -308,10 +344,13 @@ class JanusSession:
         if self._api_secret:
             query["apisecret"] = self._api_secret
         url = f"{self.api_url}/{self.session_id}?{urllib.parse.urlencode(query)}"
-        reply = _http_json_any(url, timeout)
+        reply = _http(url, None, timeout)
+        # With maxev > 1 Janus may answer with an array of events.
         items = reply if isinstance(reply, list) else [reply]
         events = []
         for item in items:
+            if not isinstance(item, dict):
+                continue
             _raise_for_error(item)
             if item.get("janus") != "keepalive":
                 events.append(item)
@@ -328,9 +367,12 @@ class JanusSession:
                     self._poll_error = exc
                     self._cond.notify_all()
                 return
-            with self._cond:
-                self._events.extend(events)
-                self._cond.notify_all()
+            self._deliver(*events)
+
+    def _deliver(self, *events: Json) -> None:
+        with self._cond:
+            self._events.extend(events)
+            self._cond.notify_all()
 
     def wait_for(self, match: Callable[[Json], bool], timeout: float = 10.0) -> Json:
         """The first event (raw Janus message) for which ``match`` is true."""
@@ -369,26 +411,6 @@ def _auth(payload: Json, token: str | None, api_secret: str | None) -> Json:
     return payload
 
 
-def _http_json_any(url: str, timeout: float) -> Json | list[Json]:
-    # A long poll with maxev > 1 may answer with a JSON array.
-    request = urllib.request.Request(url, method="GET")  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        body = exc.read()
-        if not body:
-            raise JanusError(exc.code, str(exc.reason)) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        raise JanusUnreachable(f"{url}: {exc}") from exc
-    decoded = json.loads(body)
-    if isinstance(decoded, list):
-        return [item for item in decoded if isinstance(item, dict)]
-    if isinstance(decoded, dict):
-        return decoded
-    raise JanusError(0, f"{url}: unexpected answer")
-
-
 class JanusHandle:
     """A handle attached to a plugin within a session."""
 
@@ -416,7 +438,7 @@ class JanusHandle:
         if reply.get("janus") == "success":
             # Some requests are answered at once even when sent this way.
             data = reply.get("plugindata", {}).get("data", {})
-            self.session._events.append(
+            self.session._deliver(
                 {
                     "janus": "event",
                     "sender": self.handle_id,
@@ -466,6 +488,15 @@ class JanusHandle:
 
     def detach(self) -> None:
         self.session._post(self._path(), {"janus": "detach"})
+
+
+def jsep(kind: Literal["offer", "answer"], sdp: str, trickle: bool = False) -> Json:
+    """A JSEP object for Janus. ``trickle=False`` says all candidates are in the SDP.
+
+    Without it Janus waits for trickled candidates that a non-trickling peer
+    (aiortc, a server-side bot) never sends, and ICE fails.
+    """
+    return {"type": kind, "sdp": sdp, "trickle": trickle}
 
 
 def _plugin_event(raw: Json) -> PluginEvent:

@@ -16,9 +16,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from summitry.rooms.janus import JanusEndpoint
+
 JcfgScalar = str | int | bool
 JcfgValue = JcfgScalar | Sequence[str]
 JcfgSection = Mapping[str, JcfgValue]
+
+#: Janus skips loopback interfaces when it gathers ICE candidates, so media
+#: kept on this machine needs a non-loopback interface carrying a 127/8
+#: address: Summitry makes this one (see ``ensure_loopback_media_interface``).
+LOOPBACK_MEDIA_INTERFACE = "smt-janus0"
+LOOPBACK_MEDIA_PEER = "smt-janus1"
+LOOPBACK_MEDIA_ADDRESS = "127.42.0.1"
 
 #: Plugin libraries Summitry uses; every other plugin found is disabled.
 ENABLED_PLUGINS: tuple[str, ...] = ("libjanus_videoroom.so", "libjanus_audiobridge.so")
@@ -120,7 +129,9 @@ class JanusInstanceConfig:
     token_auth: bool = True
     #: Set to switch from stored tokens (Admin API) to HMAC-signed tokens.
     token_auth_secret: str | None = None
-    ice_enforce_list: tuple[str, ...] = ("lo",)
+    #: Interfaces (or address prefixes) Janus gathers candidates on. Empty: all
+    #: but loopback. Default: the local-only media interface.
+    ice_enforce_list: tuple[str, ...] = (LOOPBACK_MEDIA_INTERFACE,)
     ice_ignore_list: tuple[str, ...] = ("vmnet",)
     #: Public address(es) written into host candidates (1:1 NAT, e.g. a cloud VM).
     nat_1_1_mapping: tuple[str, ...] = ()
@@ -179,6 +190,18 @@ class JanusInstanceConfig:
 
     def admin_url(self, host: str | None = None) -> str:
         return f"http://{_url_host(host or self.admin_bind_ip)}:{self.admin_port}/admin"
+
+    def endpoint(self, host: str | None = None, public_api_url: str | None = None) -> JanusEndpoint:
+        """How Summitry reaches this instance (``host`` overrides the bind addresses)."""
+        return JanusEndpoint(
+            name=self.name,
+            api_url=self.api_url(host),
+            admin_url=self.admin_url(host),
+            admin_secret=self.admin_secret,
+            room_admin_key=self.room_admin_key,
+            api_secret=self.api_secret,
+            public_api_url=public_api_url,
+        )
 
     def websocket_url(self, host: str | None = None) -> str | None:
         if self.websocket_port is None:
@@ -271,7 +294,7 @@ def janus_core_sections(cfg: JanusInstanceConfig, folder: Path) -> dict[str, dic
     nat: dict[str, JcfgValue] = {"nice_debug": False, "full_trickle": False}
     if cfg.ice_enforce_list:
         nat["ice_enforce_list"] = ",".join(cfg.ice_enforce_list)
-    if cfg.ice_ignore_list:
+    elif cfg.ice_ignore_list:  # Janus ignores it when an enforce list is set
         nat["ice_ignore_list"] = ",".join(cfg.ice_ignore_list)
     if cfg.nat_1_1_mapping:
         nat["nat_1_1_mapping"] = ",".join(cfg.nat_1_1_mapping)
@@ -300,9 +323,7 @@ def janus_core_sections(cfg: JanusInstanceConfig, folder: Path) -> dict[str, dic
         "media": media,
         "nat": nat,
         "plugins": {"disable": _disabled(cfg.plugin_dir, _KNOWN_PLUGINS, ENABLED_PLUGINS)},
-        "transports": {
-            "disable": _disabled(cfg.transport_dir, _KNOWN_TRANSPORTS, keep_transports)
-        },
+        "transports": {"disable": _disabled(cfg.transport_dir, _KNOWN_TRANSPORTS, keep_transports)},
         "loggers": {"disable": _disabled(cfg.loggers_dir, _KNOWN_LOGGERS, ())},
         "events": {
             "broadcast": False,
@@ -484,8 +505,13 @@ def network_settings_from_env(env: Mapping[str, str]) -> dict[str, object]:
         host, _, port = env["SUMMITRY_JANUS_TURN"].rpartition(":")
         if not host or not port.isdigit():
             raise ValueError("SUMMITRY_JANUS_TURN must be host:port")
-        transport = env.get("SUMMITRY_JANUS_TURN_TRANSPORT", "udp")
-        if transport not in ("udp", "tcp", "tls"):
+        transports: dict[str, Literal["udp", "tcp", "tls"]] = {
+            "udp": "udp",
+            "tcp": "tcp",
+            "tls": "tls",
+        }
+        transport = transports.get(env.get("SUMMITRY_JANUS_TURN_TRANSPORT", "udp"))
+        if transport is None:
             raise ValueError("SUMMITRY_JANUS_TURN_TRANSPORT must be udp, tcp or tls")
         settings["turn"] = TurnServer(
             host=host,

@@ -72,7 +72,9 @@ def minute_cost(
 
 
 @cache
-def day_prefix(acceptable: Hours, preferred: Hours, day_off: bool, allow_days_off: bool) -> Int64Array:
+def day_prefix(
+    acceptable: Hours, preferred: Hours, day_off: bool, allow_days_off: bool
+) -> Int64Array:
     """Prefix sums of one local day's minute costs: entry m is the cost of minutes [0, m)."""
     costs = [
         minute_cost(m, acceptable, preferred, day_off=day_off, allow_days_off=allow_days_off)

@@ -15,15 +15,12 @@ import holidays as holidays_lib
 
 
 @cache
-def _supported() -> frozenset[str]:
-    return frozenset(holidays_lib.list_supported_countries())
-
-
-@cache
 def _year(country: str, year: int) -> Mapping[date, str]:
-    if country not in _supported():
+    # Asking is cheaper than list_supported_countries(), which imports every country.
+    try:
+        calendar = holidays_lib.country_holidays(country, years=year, language="en_US")
+    except NotImplementedError:
         return MappingProxyType({})
-    calendar = holidays_lib.country_holidays(country, years=year, language="en_US")
     return MappingProxyType({day: str(name) for day, name in calendar.items()})
 
 

@@ -5,84 +5,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='ISO alpha-2')),
-                ('alpha3', models.CharField(max_length=3, unique=True, verbose_name='ISO alpha-3')),
-                ('numeric', models.CharField(max_length=3, unique=True, verbose_name='ISO numeric (M49)')),
-                ('name', models.CharField(max_length=120)),
-                ('official_name', models.CharField(blank=True, max_length=200)),
-                ('region', models.CharField(blank=True, max_length=40, verbose_name='UN M49 region')),
-                ('subregion', models.CharField(blank=True, max_length=60, verbose_name='UN M49 sub-region')),
-                ('capital_zone', models.CharField(blank=True, max_length=64, verbose_name='IANA time zone of the capital')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="ISO alpha-2")),
+                ("alpha3", models.CharField(max_length=3, unique=True, verbose_name="ISO alpha-3")),
+                (
+                    "numeric",
+                    models.CharField(max_length=3, unique=True, verbose_name="ISO numeric (M49)"),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("official_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "region",
+                    models.CharField(blank=True, max_length=40, verbose_name="UN M49 region"),
+                ),
+                (
+                    "subregion",
+                    models.CharField(blank=True, max_length=60, verbose_name="UN M49 sub-region"),
+                ),
+                (
+                    "capital_zone",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="IANA time zone of the capital"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acronym', models.CharField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('category', models.CharField(choices=[('international_organisation', 'International organisation'), ('regional_organisation', 'Regional organisation'), ('forum', 'Forum or format'), ('mechanism', 'Cooperation mechanism'), ('initiative', 'Initiative')], max_length=40)),
-                ('notes', models.TextField(blank=True)),
-                ('member_organisations', models.ManyToManyField(blank=True, to='directory.organisation')),
-                ('members', models.ManyToManyField(blank=True, related_name='memberships', to='directory.country')),
-                ('seat', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='seated', to='directory.country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("acronym", models.CharField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("international_organisation", "International organisation"),
+                            ("regional_organisation", "Regional organisation"),
+                            ("forum", "Forum or format"),
+                            ("mechanism", "Cooperation mechanism"),
+                            ("initiative", "Initiative"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "member_organisations",
+                    models.ManyToManyField(blank=True, to="directory.organisation"),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="memberships", to="directory.country"
+                    ),
+                ),
+                (
+                    "seat",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="seated",
+                        to="directory.country",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['acronym'],
+                "ordering": ["acronym"],
             },
         ),
         migrations.CreateModel(
-            name='Office',
+            name="Office",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, unique=True)),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='directory.country')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='directory.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, unique=True)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offices",
+                        to="directory.country",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offices",
+                        to="directory.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('time_zone', models.CharField(blank=True, max_length=64)),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='directory.country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("time_zone", models.CharField(blank=True, max_length=64)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="directory.country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField()),
-                ('end', models.DateField(blank=True, help_text='First day out of office.', null=True)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='terms', to='directory.office')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField()),
+                (
+                    "end",
+                    models.DateField(blank=True, help_text="First day out of office.", null=True),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="terms",
+                        to="directory.office",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="directory.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gt', models.F('start')), _connector='OR'), name='term_ends_after_start'), models.UniqueConstraint(fields=('person', 'office', 'start'), name='unique_term')],
+                "ordering": ["start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end__isnull", True), ("end__gt", models.F("start")), _connector="OR"
+                        ),
+                        name="term_ends_after_start",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("person", "office", "start"), name="unique_term"
+                    ),
+                ],
             },
         ),
     ]

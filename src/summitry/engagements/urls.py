@@ -1,0 +1,14 @@
+from django.urls import path
+
+from summitry.engagements import views
+
+app_name = "engagements"
+
+urlpatterns = [
+    path("", views.engagement_list, name="list"),
+    path("calendar/", views.engagement_calendar, name="calendar"),
+    path("new/", views.engagement_create, name="create"),
+    path("<int:pk>/", views.engagement_detail, name="detail"),
+    path("<int:pk>/edit/", views.engagement_edit, name="edit"),
+    path("<int:pk>/history/", views.engagement_history, name="history"),
+]

@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+import calendar as month_calendar
+import datetime as dt
+import io
+import zoneinfo
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from summitry.directory.models import Country
+from summitry.engagements import exporter
+from summitry.engagements.forms import (
+    EngagementForm,
+    FilterForm,
+    ParticipantFormSet,
+    participants_from,
+)
+from summitry.engagements.models import Engagement, Status, Topic
+from summitry.engagements.queries import can_edit, filtered, visible_to, with_related
+from summitry.engagements.services import EngagementInvalid, create_engagement, update_engagement
+
+
+def _visible_or_404(request: HttpRequest, pk: int) -> Engagement:
+    return get_object_or_404(with_related(visible_to(request.user)), pk=pk)
+
+
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    engagements = visible_to(request.user)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        engagements = filtered(engagements, **filters)
+    page = Paginator(with_related(engagements), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "engagements/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "regions": Country.objects.exclude(region="")
+            .values_list("region", flat=True)
+            .distinct()
+            .order_by("region"),
+            "topics": Topic.objects.annotate(n=Count("engagements"))
+            .filter(n__gt=0)
+            .values_list("name", flat=True),
+            "can_create": getattr(request.user, "is_editor", False),
+        },
+    )
+
+
+def engagement_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        raise Http404("No such month.") from None
+    zone = timezone.get_current_timezone()
+    after = dt.datetime.combine(first - dt.timedelta(days=7), dt.time(), zone)
+    before = dt.datetime.combine(first + dt.timedelta(days=45), dt.time(), zone)
+    by_day: dict[dt.date, list[Engagement]] = {}
+    for engagement in (
+        visible_to(request.user).filter(start__gte=after, start__lt=before).order_by("start")
+    ):
+        assert engagement.start is not None
+        day = engagement.start.astimezone(zone if engagement.time_known else dt.UTC).date()
+        by_day.setdefault(day, []).append(engagement)
+    weeks = [
+        [(day, by_day.get(day, []), day.month == month) for day in week]
+        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    previous = first - dt.timedelta(days=1)
+    following = first + dt.timedelta(days=32)
+    return render(
+        request,
+        "engagements/calendar.html",
+        {
+            "weeks": weeks,
+            "first": first,
+            "previous": previous.replace(day=1),
+            "following": following.replace(day=1),
+            "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            "today": today,
+        },
+    )
+
+
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _visible_or_404(request, pk)
+    local_times = []
+    for participation in engagement.participations.all():
+        zone_name = participation.person.zone
+        start = end = None
+        if engagement.start and engagement.time_known:
+            zone = zoneinfo.ZoneInfo(zone_name)
+            start = engagement.start.astimezone(zone)
+            end = engagement.end.astimezone(zone) if engagement.end else None
+        local_times.append((participation, zone_name, start, end))
+    return render(
+        request,
+        "engagements/detail.html",
+        {
+            "engagement": engagement,
+            "local_times": local_times,
+            "can_edit": can_edit(request.user, engagement),
+            "revisions": engagement.history.count(),
+        },
+    )
+
+
+def engagement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _visible_or_404(request, pk)
+    records = list(
+        engagement.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    revisions = []
+    for record in records:
+        previous = record.prev_record
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                changes.append((change.field, _shown(change.old), _shown(change.new)))
+        revisions.append((record, changes))
+    return render(
+        request, "engagements/history.html", {"engagement": engagement, "revisions": revisions}
+    )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        names = []
+        for item in value:
+            names.append(
+                str(next(iter(v for k, v in item.items() if k not in ("engagement", "id"))))
+                if isinstance(item, dict)
+                else str(item)
+            )
+        return ", ".join(names) or "—"
+    return "—" if value in (None, "") else str(value)
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_editor", False):
+        raise PermissionDenied("Only editors and administrators can change the register.")
+
+
+def _viewer_zone(request: HttpRequest) -> str:
+    return timezone.get_current_timezone_name()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_create(request: HttpRequest) -> HttpResponse:
+    _require_editor(request)
+    return _edit(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_editor(request)
+    engagement = _visible_or_404(request, pk)
+    return _edit(request, engagement)
+
+
+def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
+    if request.method == "POST":
+        form = EngagementForm(request.POST)
+        formset = ParticipantFormSet(request.POST, prefix="participants")
+        if form.is_valid() and formset.is_valid():
+            data = form.to_input(participants_from(formset))
+            try:
+                if engagement is None:
+                    engagement = create_engagement(data, by=request.user)  # type: ignore[arg-type]
+                    messages.success(request, "The engagement was added to the register.")
+                else:
+                    data.ref = engagement.ref
+                    data.readers = list(engagement.readers.all())
+                    engagement = update_engagement(engagement, data, by=request.user)  # type: ignore[arg-type]
+                    messages.success(request, "Your changes were saved.")
+                return redirect(engagement)
+            except EngagementInvalid as invalid:
+                for name, problems in invalid.errors.items():
+                    target = name if name in form.fields else None
+                    if name == "start":
+                        target = "date"
+                    for problem in problems:
+                        form.add_error(target, problem)
+    else:
+        zone = _viewer_zone(request)
+        if engagement is None:
+            form = EngagementForm(initial={"time_zone": zone, "status": Status.PROPOSED})
+            formset = ParticipantFormSet(prefix="participants")
+        else:
+            form = EngagementForm(initial=EngagementForm.initial_from(engagement, zone))
+            formset = ParticipantFormSet(
+                prefix="participants",
+                initial=[
+                    {"person": p.person, "role": p.role} for p in engagement.participations.all()
+                ],
+            )
+    return render(
+        request,
+        "engagements/form.html",
+        {"form": form, "formset": formset, "engagement": engagement},
+    )
+
+
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    """The public feed: calendar clients subscribe to it without signing in."""
+    out = io.StringIO()
+    exporter.write_ics(out, with_related(visible_to(None)).order_by("start"))
+    response = HttpResponse(out.getvalue(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="summitry.ics"'
+    return response

@@ -1,0 +1,179 @@
+"""aiortc peers that publish to and subscribe from a Janus VideoRoom in tests.
+
+aiortc does not trickle: every SDP carries all candidates, so each JSEP
+sent to Janus says ``trickle: false``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import time
+from dataclasses import dataclass, field
+
+import av
+import numpy as np
+from aiortc import (
+    AudioStreamTrack,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCSessionDescription,
+    VideoStreamTrack,
+)
+from aiortc.contrib.media import MediaBlackhole
+
+from summitry.rooms.janus import VIDEOROOM, JanusEndpoint, JanusHandle, JanusSession, jsep
+
+SAMPLE_RATE = 48000
+SAMPLES_PER_FRAME = 960  # 20 ms
+
+
+class ToneTrack(AudioStreamTrack):
+    """A 440 Hz tone in real time: Opus gets something to encode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sent = 0
+        self._start: float | None = None
+
+    async def recv(self) -> av.AudioFrame:
+        if self._start is None:
+            self._start = time.monotonic()
+        wait = self._start + self._sent / SAMPLE_RATE - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        t = np.arange(self._sent, self._sent + SAMPLES_PER_FRAME) / SAMPLE_RATE
+        samples = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16).reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
+        frame.sample_rate = SAMPLE_RATE
+        frame.pts = self._sent
+        frame.time_base = fractions.Fraction(1, SAMPLE_RATE)
+        self._sent += SAMPLES_PER_FRAME
+        return frame
+
+
+def peer_connection() -> RTCPeerConnection:
+    # No STUN: aiortc would otherwise ask a public default server.
+    return RTCPeerConnection(RTCConfiguration(iceServers=[]))
+
+
+@dataclass
+class Publisher:
+    session: JanusSession
+    handle: JanusHandle
+    pc: RTCPeerConnection
+    id: int
+    private_id: int
+    streams: list[dict[str, object]] = field(default_factory=list)
+
+    def mid(self, kind: str) -> str:
+        return next(str(s["mid"]) for s in self.streams if s["type"] == kind)
+
+    async def close(self) -> None:
+        await self.pc.close()
+        await asyncio.to_thread(self.session.destroy)
+
+
+async def publish(endpoint: JanusEndpoint, token: str, room: int, display: str) -> Publisher:
+    session = await asyncio.to_thread(JanusSession.create, endpoint.api_url, token=token)
+    handle = await asyncio.to_thread(session.attach, VIDEOROOM)
+    joined = await asyncio.to_thread(
+        handle.call,
+        {"request": "join", "ptype": "publisher", "room": room, "display": display, "token": token},
+    )
+    pc = peer_connection()
+    pc.addTrack(ToneTrack())
+    pc.addTrack(VideoStreamTrack())
+    await pc.setLocalDescription(await pc.createOffer())
+    answer = await asyncio.to_thread(
+        handle.call, {"request": "publish"}, jsep("offer", pc.localDescription.sdp)
+    )
+    assert answer.jsep is not None
+    await pc.setRemoteDescription(RTCSessionDescription(answer.jsep["sdp"], answer.jsep["type"]))
+    await asyncio.to_thread(handle.wait_janus, "webrtcup", 10.0)
+    return Publisher(
+        session,
+        handle,
+        pc,
+        int(joined.data["id"]),
+        int(joined.data["private_id"]),
+        list(answer.data.get("streams", [])),
+    )
+
+
+@dataclass
+class Subscriber:
+    session: JanusSession
+    handle: JanusHandle
+    pc: RTCPeerConnection
+    sink: MediaBlackhole
+
+    async def packets(self) -> dict[str, int]:
+        """RTP packets received so far, by kind (from the receivers' statistics)."""
+        counts: dict[str, int] = {"audio": 0, "video": 0}
+        for receiver in self.pc.getReceivers():
+            for stats in (await receiver.getStats()).values():
+                if stats.type == "inbound-rtp":
+                    counts[stats.kind] += stats.packetsReceived
+        return counts
+
+    async def close(self) -> None:
+        await self.sink.stop()
+        await self.pc.close()
+        await asyncio.to_thread(self.session.destroy)
+
+
+async def subscribe(
+    endpoint: JanusEndpoint, token: str, room: int, feed: int, private_id: int | None
+) -> Subscriber:
+    session = await asyncio.to_thread(JanusSession.create, endpoint.api_url, token=token)
+    handle = await asyncio.to_thread(session.attach, VIDEOROOM)
+    body: dict[str, object] = {
+        "request": "join",
+        "ptype": "subscriber",
+        "room": room,
+        "token": token,
+        "streams": [{"feed": feed}],
+    }
+    if private_id is not None:
+        body["private_id"] = private_id
+    try:
+        offer = await asyncio.to_thread(handle.call, body)
+    except BaseException:
+        await asyncio.to_thread(session.destroy)
+        raise
+    assert offer.jsep is not None
+    pc = peer_connection()
+    sink = MediaBlackhole()
+    pc.on("track", sink.addTrack)
+    await pc.setRemoteDescription(RTCSessionDescription(offer.jsep["sdp"], offer.jsep["type"]))
+    await pc.setLocalDescription(await pc.createAnswer())
+    await sink.start()
+    await asyncio.to_thread(
+        handle.call, {"request": "start"}, jsep("answer", pc.localDescription.sdp)
+    )
+    return Subscriber(session, handle, pc, sink)
+
+
+async def join_as_attendee(
+    endpoint: JanusEndpoint, token: str, room: int
+) -> tuple[JanusSession, int]:
+    """Join without publishing: what a participant does to get a private_id."""
+    session = await asyncio.to_thread(JanusSession.create, endpoint.api_url, token=token)
+    handle = await asyncio.to_thread(session.attach, VIDEOROOM)
+    joined = await asyncio.to_thread(
+        handle.call, {"request": "join", "ptype": "publisher", "room": room, "token": token}
+    )
+    return session, int(joined.data["private_id"])
+
+
+async def wait_for_packets(
+    subscriber: Subscriber, kind: str, more_than: int, timeout: float = 5.0
+) -> int:
+    """Wait until more than ``more_than`` packets of ``kind`` arrived; return the count."""
+    deadline = time.monotonic() + timeout
+    while True:
+        count = (await subscriber.packets())[kind]
+        if count > more_than or time.monotonic() > deadline:
+            return count
+        await asyncio.sleep(0.1)
