@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from summitry.accounts.models import User
 from tests import factories
@@ -21,5 +21,7 @@ def editor(db: None) -> User:
 def administrator(db: None) -> User:
     admin = factories.user(User.Role.ADMINISTRATOR, username="admin")
     # A second factor is mandatory for administrators; tests that need one get it enrolled.
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    secret = generate_totp_secret()
+    TOTP.activate(admin, secret)
+    admin.totp_secret = secret  # type: ignore[attr-defined]
     return admin

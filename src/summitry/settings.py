@@ -47,10 +47,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    # Before allauth, so that its pages use Summitry's layout.
+    "summitry.web",
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "summitry.web",
     "summitry.accounts",
     "summitry.directory",
     "summitry.engagements",

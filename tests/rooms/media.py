@@ -34,12 +34,12 @@ class ToneTrack(AudioStreamTrack):
     def __init__(self) -> None:
         super().__init__()
         self._sent = 0
-        self._start: float | None = None
+        self._began: float | None = None
 
     async def recv(self) -> av.AudioFrame:
-        if self._start is None:
-            self._start = time.monotonic()
-        wait = self._start + self._sent / SAMPLE_RATE - time.monotonic()
+        if self._began is None:
+            self._began = time.monotonic()
+        wait = self._began + self._sent / SAMPLE_RATE - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
         t = np.arange(self._sent, self._sent + SAMPLES_PER_FRAME) / SAMPLE_RATE

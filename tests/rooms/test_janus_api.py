@@ -16,10 +16,13 @@ from summitry.rooms.janus import (
     JanusAdmin,
     JanusAuthError,
     JanusEndpoint,
+    JanusError,
     JanusPluginError,
     JanusSession,
+    RoomId,
     VideoRoomOptions,
     server_info,
+    signed_token,
 )
 from summitry.rooms.janus_process import JanusProcess
 
@@ -127,7 +130,7 @@ def test_room_creation_needs_the_admin_key(
 
 
 def join(
-    endpoint: JanusEndpoint, core_token: str, room: int, room_token: str | None
+    endpoint: JanusEndpoint, core_token: str, room: RoomId, room_token: str | None
 ) -> dict[str, object]:
     with JanusSession.create(endpoint.api_url, token=core_token) as session:
         body: dict[str, object] = {"request": "join", "ptype": "publisher", "room": room}
@@ -283,3 +286,27 @@ def test_audiobridge_room_admin_key_acl_mute_and_kick(
             assert eventually(lambda: audiobridge.list_participants(room) == [])
     finally:
         audiobridge.destroy_room(room, options.secret)
+
+
+def test_signed_tokens_expire_and_name_their_plugins(
+    start_janus: Callable[..., JanusProcess],
+) -> None:
+    secret = secrets.token_urlsafe(24)
+    signed = start_janus("signed", token_auth_secret=secret).config.endpoint()
+    api = signed.api_url
+    now = time.time()
+
+    with JanusSession.create(api, token=signed_token(secret, now + 60, [VIDEOROOM])) as session:
+        session.attach(VIDEOROOM)
+        with pytest.raises(JanusAuthError, match="can't access plugin"):
+            session.attach(AUDIOBRIDGE)
+    for refused in (
+        signed_token(secret, now - 1, [VIDEOROOM]),  # expired
+        signed_token("another secret", now + 60, [VIDEOROOM]),  # forged
+        signed_token(secret, now + 60, [VIDEOROOM]) + "x",  # tampered
+    ):
+        with pytest.raises(JanusAuthError, match="wrong or missing secret/token"):
+            JanusSession.create(api, token=refused)
+    # Stored tokens are off in this mode.
+    with pytest.raises(JanusError):
+        signed.admin().add_token("stored", [VIDEOROOM])

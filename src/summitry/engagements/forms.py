@@ -36,17 +36,25 @@ class EngagementForm(forms.Form):
         initial="UTC",
         help_text="The zone in which the date and times above are given.",
     )
-    host_country = forms.ModelChoiceField(Country.objects.all(), required=False)
-    host_organisation = forms.ModelChoiceField(Organisation.objects.all(), required=False)
+    host_country = forms.ModelChoiceField(
+        Country.objects.all(), required=False, to_field_name="code"
+    )
+    host_organisation = forms.ModelChoiceField(
+        Organisation.objects.all(), required=False, to_field_name="acronym"
+    )
     chair = forms.ModelChoiceField(Person.objects.all(), required=False)
     countries = forms.ModelMultipleChoiceField(
         Country.objects.all(),
         required=False,
+        to_field_name="code",
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="The countries represented. Hold Ctrl (or ⌘) to choose several.",
     )
     organisations = forms.ModelMultipleChoiceField(
-        Organisation.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        Organisation.objects.all(),
+        required=False,
+        to_field_name="acronym",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     topics = forms.CharField(
         required=False, help_text="Separated by commas, for example: COVID-19, climate, trade."

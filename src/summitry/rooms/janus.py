@@ -15,7 +15,10 @@ Only the standard library is used (``urllib``): requests are small and few.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
+import hmac
 import http.client
 import json
 import secrets
@@ -80,6 +83,27 @@ class JanusPluginError(JanusError):
     @property
     def unauthorized(self) -> bool:
         return self.code in (VIDEOROOM_ERROR_UNAUTHORIZED, AUDIOBRIDGE_ERROR_UNAUTHORIZED)
+
+
+def signed_token(
+    secret: str,
+    expires_at: float,
+    descriptors: Sequence[str] = ROOM_PLUGINS,
+    realm: str = "janus",
+) -> str:
+    """An HMAC-SHA1 signed token, for a Janus run with ``token_auth_secret``.
+
+    Format: ``<expiry>,<realm>,<descriptor>...:<base64 signature>``. For the
+    core the realm is ``janus`` and the descriptors are the plugins the
+    token may attach to; Janus refuses it after ``expires_at`` (Unix time).
+    Signed tokens cannot be revoked before they expire: keep them short.
+    """
+    for part in (realm, *descriptors):
+        if not part or any(c in part for c in ",:"):
+            raise ValueError(f"invalid token part {part!r}")
+    data = ",".join([str(int(expires_at)), realm, *descriptors])
+    digest = hmac.new(secret.encode(), data.encode(), hashlib.sha1).digest()
+    return f"{data}:{base64.b64encode(digest).decode()}"
 
 
 def new_transaction() -> str:
@@ -524,7 +548,10 @@ class VideoRoomOptions:
     #: Tokens that may join (the room's ACL); ``None`` means no ACL (any token).
     allowed: Sequence[str] | None = ()
     pin: str | None = None
-    #: Subscribers must name a publisher of the same room (their private_id).
+    #: Subscribers must give the private_id of a participant of the room.
+    #: Keep it on: Janus 1.1 checks ``allowed`` only when joining as a
+    #: publisher, so without it anyone with a core token who knows a feed
+    #: id could subscribe to it.
     require_pvtid: bool = True
     publishers: int = 6
     audiocodec: str = "opus"
@@ -570,9 +597,13 @@ class Participant:
 
 @dataclass(frozen=True)
 class PublishedStream:
+    """One m-line a publisher sends. Janus 1.1 does not report moderation
+    here, so Summitry keeps who it muted itself."""
+
     type: Literal["audio", "video", "data"] | str
     mid: str
-    moderated: bool = False
+    codec: str | None = None
+    subscribers: int = 0
 
 
 class VideoRoomControl:
@@ -690,7 +721,8 @@ def publisher_streams(
                 PublishedStream(
                     type=str(s.get("type", "")),
                     mid=str(s.get("mid", "")),
-                    moderated=bool(s.get("moderated", False)),
+                    codec=s.get("codec"),
+                    subscribers=int(s.get("subscribers", 0)),
                 )
                 for s in specific.get("streams", [])
                 if isinstance(s, dict)

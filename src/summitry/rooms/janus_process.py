@@ -30,6 +30,8 @@ from summitry.rooms.janus_config import (
     LOOPBACK_MEDIA_INTERFACE,
     LOOPBACK_MEDIA_PEER,
     JanusInstanceConfig,
+    instance_dir,
+    local_instance,
     write_config,
 )
 
@@ -166,7 +168,11 @@ class JanusProcess:
                 return
             self._check_ports()
             config_file = write_config(self.config, self.folder)
-            out = open(self.output_path, "ab")  # noqa: SIM115 - handed to the child
+            # Janus logs requests (tokens, secrets) above debug level 4: keep logs private.
+            os.close(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            out = os.fdopen(
+                os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab"
+            )
             try:
                 self._proc = subprocess.Popen(
                     [
@@ -390,3 +396,50 @@ class JanusSupervisor:
             with self._restarted:
                 self.restarts += 1
                 self._restarted.notify_all()
+
+
+#: Local ports, away from Debian's janus service defaults (8088, 7088, 8188).
+DEFAULT_HTTP_PORT = 18088
+DEFAULT_ADMIN_PORT = 17088
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one supervised local Janus until SIGTERM or Ctrl-C (for ``make run``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m summitry.rooms.janus_process", description=main.__doc__
+    )
+    parser.add_argument("--data-dir", type=Path, default=Path("var"))
+    parser.add_argument("--name", default="local")
+    parser.add_argument("--http-port", type=int, default=DEFAULT_HTTP_PORT)
+    parser.add_argument("--admin-port", type=int, default=DEFAULT_ADMIN_PORT)
+    parser.add_argument("--websocket-port", type=int, default=None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    config = local_instance(
+        args.name,
+        args.data_dir,
+        http_port=args.http_port,
+        admin_port=args.admin_port,
+        websocket_port=args.websocket_port,
+    )
+    if config.ice_enforce_list == (LOOPBACK_MEDIA_INTERFACE,):
+        try:
+            ensure_loopback_media_interface()
+        except OSError as exc:
+            logger.warning("no local media interface, browsers will not get media: %s", exc)
+    supervisor = JanusSupervisor(JanusProcess(config, instance_dir(args.data_dir, args.name)))
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    supervisor.start()
+    logger.info("Janus API %s, Admin API %s", config.api_url(), config.admin_url())
+    stop.wait()
+    supervisor.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -26,6 +26,7 @@ from .model import (
     Request,
     Slot,
 )
+from .serialize import ranking_json, slot_json
 from .series import Ledger, schedule_series
 from .solver import Evaluation, evaluate, solve
 from .weekends import weekly_days_off
@@ -51,9 +52,11 @@ __all__ = [
     "explain",
     "explain_slot",
     "minute_cost",
+    "ranking_json",
     "relax",
     "schedule_series",
     "seat",
+    "slot_json",
     "solve",
     "weekly_days_off",
 ]

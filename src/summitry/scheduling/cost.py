@@ -26,7 +26,7 @@ day), so "acceptable" is simply "every must-attend cost below HARD_FLOOR".
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -71,7 +71,7 @@ def minute_cost(
     return cost
 
 
-@cache
+@lru_cache(maxsize=1024)
 def day_prefix(
     acceptable: Hours, preferred: Hours, day_off: bool, allow_days_off: bool
 ) -> Int64Array:

@@ -229,14 +229,16 @@ def relax(evaluation: Evaluation) -> Relaxation | None:
     slot = describe(evaluation, index)
     changes: list[Change] = []
     alternatives: list[str] = []
+    excused: list[str] = []
     for seat in slot.attendance:
         if seat.participant.required and not seat.acceptable:
             b = breakdown(seat.participant, slot.start, slot.end)
             changes.extend(_changes(b))
             alternatives.append(f"make {seat.participant.display} optional")
+            excused.append(seat.participant.display)
     when = f"{slot.start:%a %d %b %H:%M}–{slot.end:%H:%M} UTC"
     text = f"To meet {when}: {_join([c.text for c in changes])}"
-    text += f"; or {_join(alternatives)}." if alternatives else "."
+    text += f"; or make {_join(excused)} optional." if excused else "."
     return Relaxation(
         slot=slot, changes=tuple(changes), alternatives=tuple(alternatives), text=text
     )

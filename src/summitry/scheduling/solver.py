@@ -2,16 +2,20 @@
 
 For each participant the solver needs Q(t), the cost of all minutes from the
 window's start up to UTC minute t, at every point of a grid whose spacing g
-is gcd(step, duration): a slot's cost is then Q(end) - Q(start). Q is built
-from local time, not minute by minute:
+is gcd(step, duration, 1440): a slot's cost is then Q(end) - Q(start). Q is
+built from local time, not minute by minute:
 
 * a local day's cost depends only on its kind (working day or day off) and
   the participant's hours, so each kind has one table of prefix sums
-  (`cost.day_prefix`) and per-participant running totals of whole days;
+  (`cost.day_prefix`), plus per-participant running totals of whole days;
+  as g divides the day, the grid points of a day are a strided slice of
+  that table, and a participant's local prefix on the grid is one
+  contiguous row per clock phase;
 * local minute = UTC minute + offset, and the offset is constant between the
-  zone's transitions; at a transition the local clock jumps, and a constant
-  correction keeps Q continuous, so a DST change inside a slot counts the
-  skipped hour zero times and the repeated hour twice, as lived;
+  zone's transitions, so each stretch is a slice of that row; at a
+  transition the local clock jumps, and a constant correction keeps Q
+  continuous, so a DST change inside a slot counts the skipped hour zero
+  times and the repeated hour twice, as lived;
 * busy minutes add a piecewise-linear term in UTC.
 
 Everything is integer arithmetic over NumPy arrays of shape
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import lru_cache
 from math import gcd
 from zoneinfo import ZoneInfo
 
@@ -75,7 +79,7 @@ def _offset_minutes(zone: ZoneInfo, instant: datetime) -> int:
     return int(offset.total_seconds()) // 60
 
 
-@cache
+@lru_cache(maxsize=8192)
 def offset_segments(zone: str, origin: datetime, minutes: int) -> tuple[tuple[int, int], ...]:
     """(first minute, offset in minutes) for each constant-offset stretch of the window.
 
@@ -120,7 +124,7 @@ def _days_off(participant: Participant, first: date, count: int) -> list[bool]:
     return flags
 
 
-@cache
+@lru_cache(maxsize=8192)
 def _country_days_off(country: str | None, first: date, count: int) -> tuple[bool, ...]:
     return tuple(_days_off(Participant(name="-", zone="UTC", country=country), first, count))
 

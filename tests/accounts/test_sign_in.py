@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pyotp
+import pytest
+from django.test import Client
+
+from summitry.accounts.models import User
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def test_administrator_needs_the_totp_code_after_the_password(client: Client, administrator: User) -> None:
+    response = client.post("/accounts/login/", {"login": "admin", "password": "pw-for-tests-1"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    # The password alone does not sign in.
+    assert client.get("/engagements/new/").status_code == 302
+
+    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert wrong.status_code == 200 and b"Incorrect code" in wrong.content
+
+    code = pyotp.TOTP(administrator.totp_secret).now()  # type: ignore[attr-defined]
+    accepted = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert accepted.status_code == 302
+    assert client.get("/engagements/new/").status_code == 200
+    assert client.get("/admin/").status_code == 200
+
+
+def test_editor_signs_in_with_a_password_and_may_enrol_totp(client: Client, editor: User) -> None:
+    response = client.post("/accounts/login/", {"login": "editor", "password": "pw-for-tests-1"})
+    assert response.status_code == 302
+    assert client.get("/engagements/new/").status_code == 200
+    assert client.get("/accounts/2fa/").status_code == 200
+    # Enrolling a second factor asks for the password again first.
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith("/accounts/reauthenticate/")
+    assert client.get("/admin/").status_code == 302  # the admin is for administrators
+
+
+def test_wrong_password_is_refused(client: Client, editor: User) -> None:
+    response = client.post("/accounts/login/", {"login": "editor", "password": "nope"})
+    assert response.status_code == 200
+    assert b"not correct" in response.content
+
+
+@pytest.mark.unit
+def test_deploy_check_is_clean_under_production_settings(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "SUMMITRY_SECRET_KEY": secrets.token_urlsafe(64),
+        "SUMMITRY_HTTPS": "1",
+        "SUMMITRY_DEBUG": "0",
+        "SUMMITRY_ALLOWED_HOSTS": "summitry.example.org",
+        "SUMMITRY_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "summitry.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.unit
+def test_deploy_check_flags_the_development_key(tmp_path: Path) -> None:
+    env = {**os.environ, "SUMMITRY_HTTPS": "1", "SUMMITRY_DATA_DIR": str(tmp_path)}
+    env.pop("SUMMITRY_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "summitry.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
