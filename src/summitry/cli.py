@@ -160,12 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(func=cmd_export, django=True)
 
     schedule = sub.add_parser("schedule", help="find fair meeting times across time zones")
-    try:
-        from summitry.scheduling import cli as schedule_cli
+    from summitry.scheduling import cli as schedule_cli
 
-        schedule_cli.add_arguments(schedule)
-    except ImportError:  # pragma: no cover - the scheduler is part of the package
-        pass
+    schedule_cli.add_arguments(schedule)
     schedule.set_defaults(func=cmd_schedule, django=False)
 
     manage = sub.add_parser("manage", help="run a Django management command")

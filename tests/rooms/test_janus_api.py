@@ -310,3 +310,23 @@ def test_signed_tokens_expire_and_name_their_plugins(
     # Stored tokens are off in this mode.
     with pytest.raises(JanusError):
         signed.admin().add_token("stored", [VIDEOROOM])
+
+
+def test_api_secret_lets_the_server_in_but_not_past_room_lists(endpoint: JanusEndpoint) -> None:
+    assert endpoint.api_secret
+    videoroom = endpoint.videoroom()
+    options = room_options(["bot-token"])
+    room = videoroom.create_room(options)
+    try:
+        with JanusSession.create(endpoint.api_url, api_secret=endpoint.api_secret) as session:
+            handle = session.attach(VIDEOROOM)
+            with pytest.raises(JanusPluginError, match="not in the allowed list"):
+                handle.call({"request": "join", "ptype": "publisher", "room": room})
+            joined = handle.call(
+                {"request": "join", "ptype": "publisher", "room": room, "token": "bot-token"}
+            )
+            assert joined.data["videoroom"] == "joined"
+        with pytest.raises(JanusAuthError):
+            JanusSession.create(endpoint.api_url, api_secret="not-the-secret")
+    finally:
+        videoroom.destroy_room(room, options.secret)
