@@ -44,9 +44,10 @@ typecheck: python-env
 pytest: setup
 	$(PY) -m pytest
 
-# The integration tests again, against a real PostgreSQL server started for the run.
+# The integration tests again, against a real PostgreSQL server started for the run
+# (those that touch the database: Janus and the browser have had their run).
 pytest-postgres: setup
-	scripts/with-postgres.sh $(PY) -m pytest -m "integration and not e2e" -p no:cacheprovider
+	scripts/with-postgres.sh $(PY) -m pytest -m "integration and not e2e and not janus" -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

@@ -15,7 +15,9 @@ from summitry.accounts.models import User
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
-def test_administrator_needs_the_totp_code_after_the_password(client: Client, administrator: User) -> None:
+def test_administrator_needs_the_totp_code_after_the_password(
+    client: Client, administrator: User
+) -> None:
     response = client.post("/accounts/login/", {"login": "admin", "password": "pw-for-tests-1"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/authenticate/"
@@ -38,7 +40,9 @@ def test_editor_signs_in_with_a_password_and_may_enrol_totp(client: Client, edit
     assert client.get("/engagements/new/").status_code == 200
     assert client.get("/accounts/2fa/").status_code == 200
     # Enrolling a second factor asks for the password again first.
-    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith("/accounts/reauthenticate/")
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith(
+        "/accounts/reauthenticate/"
+    )
     assert client.get("/admin/").status_code == 302  # the admin is for administrators
 
 
@@ -60,7 +64,16 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path: Path) -> None
     }
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-m", "summitry.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "summitry.cli",
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -75,7 +88,16 @@ def test_deploy_check_flags_the_development_key(tmp_path: Path) -> None:
     env = {**os.environ, "SUMMITRY_HTTPS": "1", "SUMMITRY_DATA_DIR": str(tmp_path)}
     env.pop("SUMMITRY_SECRET_KEY", None)
     result = subprocess.run(
-        [sys.executable, "-m", "summitry.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "summitry.cli",
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
         capture_output=True,
         text=True,
         env=env,

@@ -27,7 +27,9 @@ def test_editor_records_an_engagement_and_sees_it_in_list_and_review(
     page: Page, live_server: LiveServer, artifacts: Path
 ) -> None:
     factories.user(User.Role.EDITOR, username="desk", password="desk-officer-pw-1")
-    factories.person("Emmanuel Macron", "FR", "President of the French Republic", dt.date(2017, 5, 14))
+    factories.person(
+        "Emmanuel Macron", "FR", "President of the French Republic", dt.date(2017, 5, 14)
+    )
     base = live_server.url
 
     sign_in(page, base, "desk", "desk-officer-pw-1")

@@ -26,7 +26,7 @@ from summitry.rooms.janus import (
 )
 from summitry.rooms.janus_process import JanusProcess
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.janus]
 
 UNAUTHORIZED = "Unauthorized request (wrong or missing secret/token)"
 

@@ -14,7 +14,7 @@ from summitry.rooms.janus import VIDEOROOM, JanusSession, JanusUnreachable, serv
 from summitry.rooms.janus_process import JanusProcess, JanusStartError, JanusSupervisor
 from tests.rooms.helpers import make_config
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.janus]
 
 
 def test_start_writes_its_own_folder_and_stop_frees_the_ports(

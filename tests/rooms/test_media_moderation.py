@@ -21,7 +21,7 @@ from summitry.rooms.janus import (
 )
 from tests.rooms.media import join_as_attendee, publish, subscribe, wait_for_packets
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.janus]
 
 # 20 ms Opus frames: 50 audio packets a second while forwarded.
 QUIET = 3  # packets that may still be in flight when the mute lands
