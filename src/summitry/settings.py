@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "channels",
     "simple_history",
     # Before allauth, so that its pages use Summitry's layout.
     "summitry.web",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "summitry.directory",
     "summitry.engagements",
     "summitry.review",
+    "summitry.rooms",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,17 @@ TEMPLATES = [
         },
     }
 ]
+
+# Live rooms share state between workers through the channel layer: in memory for one process,
+# Redis (SUMMITRY_REDIS_URL) when several ASGI workers serve the rooms.
+REDIS_URL = os.environ.get("SUMMITRY_REDIS_URL", "")
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="engagements:list", permanent=False)),
     path("engagements/", include("summitry.engagements.urls")),
     path("review/", include("summitry.review.urls")),
+    path("rooms/", include("summitry.rooms.urls")),
     path("calendar.ics", calendar_feed, name="calendar_feed"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

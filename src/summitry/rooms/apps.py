@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RoomsConfig(AppConfig):
+    name = "summitry.rooms"
+    verbose_name = "Live rooms"
