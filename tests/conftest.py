@@ -7,6 +7,11 @@ from summitry.accounts.models import User
 from tests import factories
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests are the slowest: run them last, so that a quick failure shows first.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture
 def reader(db: None) -> User:
     return factories.user(User.Role.READER, username="reader")

@@ -63,6 +63,7 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path: Path) -> None
         "SUMMITRY_DATA_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [
             sys.executable,

@@ -8,10 +8,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-# Playwright's sync API keeps an event loop in the test thread; the ORM calls made by the tests
-# themselves are still synchronous, so Django's async guard does not apply to them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("SUMMITRY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -25,8 +21,19 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="module", autouse=True)
+def allow_orm_beside_playwright() -> Iterator[None]:
+    # Playwright's sync API keeps an event loop in the test thread while the module runs; the ORM
+    # calls of the tests and their database teardown are still synchronous, so Django's async
+    # guard does not apply to them.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+# Per module: Playwright's event loop must be gone before tests that run their own loop.
+@pytest.fixture(scope="module")
+def browser(allow_orm_beside_playwright: None) -> Iterator[Browser]:
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium is missing at {CHROMIUM}; `make test` installs Debian's chromium.")
     with sync_playwright() as playwright:
