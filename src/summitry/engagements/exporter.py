@@ -95,7 +95,8 @@ def calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "summitry"
+    # UIDs stay stable when the site moves to another port.
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":")[0] or "summitry"
     for engagement in engagements:
         if engagement.start is None:
             continue
