@@ -52,6 +52,19 @@ def test_wrong_password_is_refused(client: Client, editor: User) -> None:
     assert b"not correct" in response.content
 
 
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`manage.py check --deploy` in a process of its own, with a production environment."""
+    clean = {k: v for k, v in env.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    command = ["manage", "check", "--deploy", "--fail-level", "WARNING"]
+    return subprocess.run(
+        [sys.executable, "-m", "summitry.cli", *command],
+        capture_output=True,
+        text=True,
+        env=clean,
+        check=False,
+    )
+
+
 @pytest.mark.unit
 def test_deploy_check_is_clean_under_production_settings(tmp_path: Path) -> None:
     env = {
@@ -62,24 +75,7 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path: Path) -> None
         "SUMMITRY_ALLOWED_HOSTS": "summitry.example.org",
         "SUMMITRY_DATA_DIR": str(tmp_path),
     }
-    env.pop("DATABASE_URL", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "summitry.cli",
-            "manage",
-            "check",
-            "--deploy",
-            "--fail-level",
-            "WARNING",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    result = deploy_check(env)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -88,21 +84,6 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path: Path) -> None
 def test_deploy_check_flags_the_development_key(tmp_path: Path) -> None:
     env = {**os.environ, "SUMMITRY_HTTPS": "1", "SUMMITRY_DATA_DIR": str(tmp_path)}
     env.pop("SUMMITRY_SECRET_KEY", None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "summitry.cli",
-            "manage",
-            "check",
-            "--deploy",
-            "--fail-level",
-            "WARNING",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    result = deploy_check(env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
