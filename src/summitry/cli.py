@@ -33,6 +33,21 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _start_local_janus() -> None:
+    """Live rooms: run a supervised local Janus unless instances are configured."""
+    if os.environ.get("SUMMITRY_JANUS_INSTANCES") or not Path("/usr/bin/janus").exists():
+        return
+    from summitry.rooms.janus_process import JanusStartError
+    from summitry.rooms.local import start_local_janus
+
+    try:
+        supervisor = start_local_janus()
+    except (JanusStartError, OSError) as exc:
+        print(f"Live rooms are off: the local Janus could not start ({exc})", flush=True)
+        return
+    print(f"Janus (live rooms) is serving on {supervisor.process.api_url}", flush=True)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     from django.conf import settings
@@ -43,6 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = f"http://{args.host}:{args.port}/"
     print(f"Summitry is serving on {url}  (data in {settings.DATA_DIR})", flush=True)
     print("Sign in with an account listed by `summitry demo` (e.g. editor / editor-demo-2020).")
+    _start_local_janus()
     uvicorn.run(
         "summitry.asgi:application",
         host=args.host,

@@ -152,7 +152,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Only the browser libraries are served from node_modules; map data is rendered on the server.
-STATICFILES_DIRS: list[tuple[str, Path]] = []
+STATICFILES_DIRS: list[tuple[str, Path]] = [
+    (prefix, NODE_MODULES_DIR / sub)
+    for prefix, sub in (
+        ("vendor/janus-gateway", "janus-gateway/npm/src"),
+        ("vendor/webrtc-adapter", "webrtc-adapter/out"),
+    )
+    if (NODE_MODULES_DIR / sub).is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -88,3 +88,12 @@ def new_token(admin: JanusAdmin) -> Iterator[Callable[..., str]]:
     for token in made:
         if token in stored:
             admin.remove_token(token)
+
+
+@pytest.fixture
+def rooms_on_janus(endpoint: JanusEndpoint, settings: object) -> JanusEndpoint:
+    """Rooms opened by the services go to the session's Janus instance."""
+    import dataclasses
+
+    settings.SUMMITRY_JANUS_INSTANCES = [dataclasses.asdict(endpoint)]  # type: ignore[attr-defined]
+    return endpoint

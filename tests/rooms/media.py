@@ -74,13 +74,22 @@ class Publisher:
         await asyncio.to_thread(self.session.destroy)
 
 
-async def publish(endpoint: JanusEndpoint, token: str, room: int, display: str) -> Publisher:
+async def publish(
+    endpoint: JanusEndpoint, token: str, room: int, display: str, publisher_id: int | None = None
+) -> Publisher:
+    """Join ``room`` as a publisher (with the id Summitry assigned, when given) and send."""
     session = await asyncio.to_thread(JanusSession.create, endpoint.api_url, token=token)
     handle = await asyncio.to_thread(session.attach, VIDEOROOM)
-    joined = await asyncio.to_thread(
-        handle.call,
-        {"request": "join", "ptype": "publisher", "room": room, "display": display, "token": token},
-    )
+    body: dict[str, object] = {
+        "request": "join",
+        "ptype": "publisher",
+        "room": room,
+        "display": display,
+        "token": token,
+    }
+    if publisher_id is not None:
+        body["id"] = publisher_id
+    joined = await asyncio.to_thread(handle.call, body)
     pc = peer_connection()
     pc.addTrack(ToneTrack())
     pc.addTrack(VideoStreamTrack())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from summitry.engagements import views
+from summitry.engagements import find_time, views
 
 app_name = "engagements"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.engagement_detail, name="detail"),
     path("<int:pk>/edit/", views.engagement_edit, name="edit"),
     path("<int:pk>/history/", views.engagement_history, name="history"),
+    path("<int:pk>/find-time/", find_time.find_time, name="find_time"),
 ]

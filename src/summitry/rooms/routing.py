@@ -1,5 +1,10 @@
 """WebSocket routes of live rooms."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from summitry.rooms.consumers import RoomConsumer, WatchConsumer
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [
+    path("ws/rooms/watch/<str:token>/", WatchConsumer.as_asgi()),
+    path("ws/rooms/<str:token>/", RoomConsumer.as_asgi()),
+]

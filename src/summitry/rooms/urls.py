@@ -1,5 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from summitry.rooms import views
 
 app_name = "rooms"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("join/<str:token>/", views.join, name="join"),
+    path("watch/<str:token>/", views.watch, name="watch"),
+    path("open/<int:engagement_pk>/", views.open_room, name="open"),
+    path("<int:room_id>/journal/", views.journal, name="journal"),
+]

@@ -1,0 +1,294 @@
+"""Find a time for a proposed engagement, and schedule it there in one click."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from summitry.engagements.models import Engagement, Status
+from summitry.engagements.queries import visible_to
+from summitry.engagements.services import EngagementInvalid, input_from, update_engagement
+from summitry.scheduling.adapter import (
+    OPTIONAL_ROLES,
+    CannotSchedule,
+    Seat,
+    find_times,
+    seats_of,
+)
+from summitry.scheduling.explain import Relaxation, breakdown, explain, explain_slot, reasons
+from summitry.scheduling.model import MAX_DURATION_MINUTES, Ranking, Slot
+from summitry.scheduling.serialize import utc_iso
+
+DEFAULT_DURATION = 60
+DEFAULT_DAYS = 14
+MAX_DAYS = 31
+DEFAULT_STEP = 15  # quarter hours read better in an invitation than 13:05
+STEPS = [(5, "5 minutes"), (15, "15 minutes"), (30, "30 minutes"), (60, "hour")]
+OPTIONS_SHOWN = 5
+
+
+class FindTimeForm(forms.Form):
+    duration = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=MAX_DURATION_MINUTES
+    )
+    first_day = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    days = forms.IntegerField(label="Days to search", min_value=1, max_value=MAX_DAYS)
+    step = forms.TypedChoiceField(label="Start every", choices=STEPS, coerce=int)
+    optional = forms.TypedMultipleChoiceField(
+        label="Optional participants",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, seats: list[Seat], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["optional"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [
+            (s.participation.person_id, f"{s.participation.person} ({role(s)})") for s in seats
+        ]
+
+    def clean_first_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["first_day"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("The search cannot start in the past.")
+        return day
+
+
+def role(seat: Seat) -> str:
+    return seat.participation.get_role_display().lower()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One participant in one candidate slot, ready to show."""
+
+    name: str
+    about: str
+    optional: bool
+    local: str
+    zone: str
+    cost: str
+    acceptable: bool
+    notes: str
+
+
+@dataclass(frozen=True)
+class Option:
+    number: int
+    slot: Slot
+    utc: str
+    start_utc: str  # what the "schedule" button posts back
+    end_utc: str
+    rows: list[Row]
+    sentence: str
+    suggested: bool  # the slot the relaxation refers to
+
+
+def _offset(moment: dt.datetime) -> str:
+    offset = moment.utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    if start.date() == end.date() or (end - start <= dt.timedelta(days=1) and not end.time()):
+        return f"{start:%a %d %b, %H:%M}–{end:%H:%M}"
+    return f"{start:%a %d %b, %H:%M} – {end:%a %d %b, %H:%M}"
+
+
+def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) -> Option:
+    rows = []
+    for seat in slot.attendance:
+        person = seat.participant
+        where = seats[person.name]
+        about = where.participation.get_role_display()
+        represented = where.participation.country or where.participation.organisation
+        if represented is not None:
+            about += f" · {represented}"
+        why = reasons(breakdown(person, slot.start, slot.end))
+        rows.append(
+            Row(
+                name=person.display,
+                about=about,
+                optional=not person.required,
+                local=_span(seat.local_start, seat.local_end),
+                zone=f"{person.zone} ({_offset(seat.local_start)})",
+                cost=f"{seat.cost:,}",
+                acceptable=seat.acceptable,
+                notes="; ".join(why).capitalize() if why else "Within preferred hours",
+            )
+        )
+    start, end = slot.start.astimezone(dt.UTC), slot.end.astimezone(dt.UTC)
+    return Option(
+        number=number,
+        slot=slot,
+        utc=f"{_span(start, end)} UTC",
+        start_utc=utc_iso(start),
+        end_utc=utc_iso(end),
+        rows=rows,
+        sentence=explain_slot(slot),
+        suggested=suggested,
+    )
+
+
+def _options(ranking: Ranking, relaxation: Relaxation | None, seats: list[Seat]) -> list[Option]:
+    by_name = {s.participation.person.name: s for s in seats}
+    relaxed = relaxation.slot.start if relaxation is not None else None
+    options = [
+        _option(i, slot, by_name, suggested=slot.start == relaxed)
+        for i, slot in enumerate(ranking.slots, 1)
+    ]
+    if relaxation is not None and not any(o.suggested for o in options):
+        options.append(_option(len(options) + 1, relaxation.slot, by_name, suggested=True))
+    return options
+
+
+def _default_duration(engagement: Engagement) -> int:
+    if engagement.start and engagement.end and engagement.end > engagement.start:
+        minutes = int((engagement.end - engagement.start) // dt.timedelta(minutes=1))
+        if 5 <= minutes <= MAX_DURATION_MINUTES:
+            return minutes
+    return DEFAULT_DURATION
+
+
+def _engagement(request: HttpRequest, pk: int) -> Engagement:
+    if not getattr(request.user, "is_editor", False):
+        raise PermissionDenied("Only editors and administrators can schedule engagements.")
+    return get_object_or_404(visible_to(request.user), pk=pk)
+
+
+def _not_proposed(request: HttpRequest, engagement: Engagement) -> HttpResponse:
+    messages.error(
+        request,
+        f"Only a proposed engagement can be given a time here; "
+        f"this one is {engagement.get_status_display().lower()}.",
+    )
+    return redirect(engagement)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def find_time(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    if engagement.status != Status.PROPOSED:
+        return _not_proposed(request, engagement)
+    if request.method == "POST":
+        return _schedule(request, engagement)
+
+    seats = seats_of(engagement)
+    placed = [s for s in seats if s.zone is not None]
+    initial: dict[str, Any] = {
+        "duration": _default_duration(engagement),
+        "first_day": timezone.localdate() + dt.timedelta(days=1),
+        "days": DEFAULT_DAYS,
+        "step": DEFAULT_STEP,
+        "optional": [
+            s.participation.person_id for s in placed if s.participation.role in OPTIONAL_ROLES
+        ],
+    }
+    form = FindTimeForm(request.GET if request.GET else None, initial=initial, seats=placed)
+    context: dict[str, Any] = {
+        "engagement": engagement,
+        "form": form,
+        "unplaced": [s.participation.person for s in seats if s.zone is None],
+    }
+    if form.is_bound and not form.is_valid():
+        return render(request, "engagements/find_time.html", context)
+    values = form.cleaned_data if form.is_bound else initial
+    try:
+        ranking, relaxation = find_times(
+            engagement,
+            duration_minutes=values["duration"],
+            first_day=values["first_day"],
+            days=values["days"],
+            step=values["step"],
+            limit=OPTIONS_SHOWN,
+            optional=set(values["optional"]),
+            viewer=request.user,
+            not_before=timezone.now(),
+            zone=timezone.get_current_timezone_name(),
+        )
+    except CannotSchedule as problem:
+        context["problem"] = str(problem)
+        return render(request, "engagements/find_time.html", context)
+    options = _options(ranking, relaxation, placed)
+    context.update(
+        ranking=ranking,
+        relaxation=relaxation,
+        relaxed_option=next((o.number for o in options if o.suggested), None),
+        explanation=explain(ranking),
+        options=options,
+        window_start=ranking.request.start,
+        window_end=ranking.request.end,
+        viewer_zone=timezone.get_current_timezone_name(),
+    )
+    return render(request, "engagements/find_time.html", context)
+
+
+def _instant(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.second or moment.microsecond:
+        return None
+    return moment.astimezone(dt.UTC)
+
+
+def _slot_problem(start: dt.datetime | None, end: dt.datetime | None) -> str | None:
+    if start is None or end is None:
+        return "The chosen time could not be read; pick one of the times listed."
+    if end <= start or end - start > dt.timedelta(minutes=MAX_DURATION_MINUTES):
+        return "The chosen time does not make a meeting of one minute to one day."
+    if start < timezone.now():
+        return "The chosen time has already passed; search again."
+    return None
+
+
+def _schedule(request: HttpRequest, engagement: Engagement) -> HttpResponse:
+    start, end = _instant(request.POST.get("start")), _instant(request.POST.get("end"))
+    problem = _slot_problem(start, end)
+    if problem is not None:
+        messages.error(request, problem)
+        return redirect(request.get_full_path())
+    assert start is not None and end is not None
+    with transaction.atomic():
+        # Locked so that two editors cannot both take a proposal out of "proposed".
+        current = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        if current.status != Status.PROPOSED:
+            return _not_proposed(request, current)
+        data = input_from(current)
+        data.status = Status.SCHEDULED
+        data.start, data.end, data.time_known = start, end, True
+        try:
+            update_engagement(current, data, by=request.user)  # type: ignore[arg-type]
+        except EngagementInvalid as invalid:
+            for problems in invalid.errors.values():
+                for text in problems:
+                    messages.error(request, text)
+            return redirect(request.get_full_path())
+    local = timezone.localtime(start)
+    messages.success(
+        request,
+        f"Scheduled for {local:%A %d %B %Y, %H:%M} ({timezone.get_current_timezone_name()}).",
+    )
+    return redirect(engagement)

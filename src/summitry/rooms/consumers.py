@@ -1,0 +1,309 @@
+"""WebSockets of live rooms: one per participant page (and per press viewer).
+
+Broadcasting is cheap on purpose: a change sends one tiny message to the
+room's group; in each worker the first consumer to see a new version builds
+the state once (three queries, :func:`services.state_parts`) and serialises
+the shared part once; every consumer then sends that text plus its own
+precomputed part. No per-client query on a broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from summitry.rooms import services
+from summitry.rooms.models import Invitation
+from summitry.rooms.services import RoomRefusal
+
+logger = logging.getLogger(__name__)
+
+REFUSED = 4403
+ENDED = 4000
+
+
+def rejoin_grace() -> float:
+    """Seconds a dropped page has to come back before 'left' is recorded."""
+    return float(getattr(settings, "SUMMITRY_ROOMS_REJOIN_GRACE", 15.0))
+
+
+def enforce_interval() -> float:
+    """Seconds between checks that Janus forwards only the audio allowed."""
+    return float(getattr(settings, "SUMMITRY_ROOMS_ENFORCE_INTERVAL", 3.0))
+
+
+@dataclass
+class Snapshot:
+    version: int
+    ended: bool
+    #: ``{"type":"state", <public fields>,`` (to be followed by the private part and ``}``).
+    head: str
+    private: dict[int, str]
+    press: str
+    floor_ends_at: dt.datetime | None
+
+
+_snapshots: dict[int, Snapshot] = {}
+_building: dict[int, asyncio.Future[Snapshot]] = {}
+_timers: dict[int, tuple[dt.datetime, asyncio.Task[None]]] = {}
+_enforcers: dict[int, asyncio.Task[None]] = {}
+_local: dict[int, int] = {}  # room id -> consumers in this worker
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _build(room_id: int) -> Snapshot:
+    parts = services.state_parts(room_id)
+    head = '{"type":"state",' + _dumps(parts.public)[1:-1] + ","
+    private = {
+        pk: '"you":' + _dumps(own["you"]) + ',"janus":' + _dumps(own["janus"])
+        for pk, own in parts.private.items()
+    }
+    press = '"you":' + _dumps(services.PRESS_YOU) + ',"janus":' + _dumps(parts.press_janus)
+    return Snapshot(parts.version, parts.ended, head, private, press, parts.floor_ends_at)
+
+
+async def snapshot(room_id: int, at_least: int = 0) -> Snapshot:
+    """The room's state at version ``at_least`` or newer, built once per worker."""
+    while True:
+        cached = _snapshots.get(room_id)
+        if cached is not None and cached.version >= at_least:
+            return cached
+        pending = _building.get(room_id)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_future()
+            _building[room_id] = pending
+            try:
+                built: Snapshot = await database_sync_to_async(_build)(room_id)
+            except BaseException as exc:
+                pending.set_exception(exc)
+                pending.exception()  # consumed here; waiters get it too
+                raise
+            finally:
+                _building.pop(room_id, None)
+            if cached is None or built.version >= cached.version:
+                _snapshots[room_id] = built
+                _schedule_timer(room_id, built)
+            pending.set_result(built)
+            if built.version >= at_least:
+                return built
+        else:
+            built = await pending
+            if built.version >= at_least:
+                return built
+
+
+def _schedule_timer(room_id: int, snap: Snapshot) -> None:
+    """Check the speaker's time when it runs out (every worker may; it is idempotent)."""
+    ends_at = None if snap.ended else snap.floor_ends_at
+    current = _timers.get(room_id)
+    if current is not None and current[0] == ends_at:
+        return
+    if current is not None:
+        current[1].cancel()
+        _timers.pop(room_id, None)
+    if ends_at is None:
+        return
+
+    async def wait_and_check() -> None:
+        delay = (ends_at - timezone.now()).total_seconds() + 0.05
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            await database_sync_to_async(services.expire_floor_if_due)(room_id)
+        except Exception:
+            logger.exception("floor timer of room %s failed", room_id)
+        finally:
+            if _timers.get(room_id, (None, None))[1] is asyncio.current_task():
+                _timers.pop(room_id, None)
+
+    _timers[room_id] = (ends_at, asyncio.get_running_loop().create_task(wait_and_check()))
+
+
+def _start_enforcer(room_id: int) -> None:
+    if room_id in _enforcers:
+        return
+
+    async def loop() -> None:
+        while _local.get(room_id, 0) > 0:
+            await asyncio.sleep(enforce_interval())
+            try:
+                await database_sync_to_async(services.enforce_floor)(room_id)
+            except Exception:
+                logger.exception("enforcing the floor of room %s failed", room_id)
+        _enforcers.pop(room_id, None)
+
+    _enforcers[room_id] = asyncio.get_running_loop().create_task(loop())
+
+
+def _resolve(token: str) -> tuple[Invitation, int]:
+    """The invitation behind the token, now in the lobby and connected; the room's version."""
+    invitation = services.resolve_token(token)
+    services.arrive(invitation)
+    invitation = services.connect(invitation)
+    return invitation, services.current_version(invitation.room_id)
+
+
+COMMANDS: dict[str, Callable[[Invitation, dict[str, Any]], object]] = {
+    "request_floor": lambda inv, msg: services.request_floor(inv),
+    "withdraw": lambda inv, msg: services.withdraw(inv),
+    "admit": lambda inv, msg: services.admit(inv, _named(inv, msg)),
+    "admit_all": lambda inv, msg: services.admit_all(inv),
+    "admit_in_order": lambda inv, msg: services.admit_in_order(inv),
+    "give_floor": lambda inv, msg: services.give_floor(inv, _named(inv, msg)),
+    "next_speaker": lambda inv, msg: services.next_speaker(inv),
+    "mute": lambda inv, msg: services.mute(inv, _named(inv, msg)),
+    "unmute": lambda inv, msg: services.unmute(inv, _named(inv, msg)),
+    "remove": lambda inv, msg: services.remove(inv, _named(inv, msg)),
+    "ban": lambda inv, msg: services.ban(inv, _named(inv, msg)),
+    "end": lambda inv, msg: services.end_room(inv),
+    "leave": lambda inv, msg: services.leave(inv),
+    "published": lambda inv, msg: services.enforce_floor(inv.room_id),
+}
+
+
+def _named(inv: Invitation, message: dict[str, Any]) -> Invitation:
+    return services.target_in_room(inv.room_id, message.get("participant"))
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    """``/ws/rooms/<token>/``: a participant's page."""
+
+    invitation: Invitation | None = None
+    room_id: int = 0
+    version: int = 0
+    group: str = ""
+
+    async def connect(self) -> None:
+        token = str(self.scope["url_route"]["kwargs"].get("token", ""))
+        await self.accept()
+        try:
+            self.invitation, version = await database_sync_to_async(_resolve)(token)
+        except RoomRefusal as refusal:
+            await self.refuse(refusal.message)
+            return
+        self.room_id = self.invitation.room_id
+        cached = _snapshots.get(self.room_id)
+        if cached is not None and cached.version > version:
+            _snapshots.pop(self.room_id, None)  # left by a deleted room with the same id
+        self.group = services.room_group(self.room_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        _local[self.room_id] = _local.get(self.room_id, 0) + 1
+        _start_enforcer(self.room_id)
+        await self.push(await snapshot(self.room_id, version))
+
+    async def refuse(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})
+        # A close reason is limited to 123 bytes.
+        await self.close(code=REFUSED, reason=message.encode()[:120].decode(errors="ignore"))
+
+    async def disconnect(self, code: int) -> None:
+        if self.invitation is None:
+            return
+        invitation, self.invitation = self.invitation, None
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        _local[self.room_id] = max(0, _local.get(self.room_id, 0) - 1)
+        since = timezone.now()
+        await database_sync_to_async(services.disconnect)(invitation)
+        grace = rejoin_grace()
+        if grace <= 0:
+            await database_sync_to_async(services.left_if_gone)(invitation, since)
+            return
+
+        async def later() -> None:
+            await asyncio.sleep(grace)
+            await database_sync_to_async(services.left_if_gone)(invitation, since)
+
+        asyncio.get_running_loop().create_task(later())
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if self.invitation is None:
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_json({"type": "error", "message": "Messages need a type."})
+            return
+        kind = content["type"]
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        command = COMMANDS.get(kind)
+        if command is None:
+            await self.send_json({"type": "error", "message": f"Unknown command {kind!r}."})
+            return
+        invitation = self.invitation
+        try:
+            await database_sync_to_async(command)(invitation, content)
+        except RoomRefusal as refusal:
+            await self.send_json({"type": "error", "message": refusal.message})
+
+    async def room_changed(self, event: dict[str, Any]) -> None:
+        version = int(event.get("version", 0))
+        if version <= self.version:
+            return
+        await self.push(await snapshot(self.room_id, version))
+
+    async def push(self, snap: Snapshot) -> None:
+        if snap.version <= self.version or self.invitation is None:
+            return
+        self.version = snap.version
+        own = snap.private.get(self.invitation.pk)
+        if own is None:
+            await self.refuse("This link was revoked by the organisers.")
+            return
+        await self.send(text_data=snap.head + own + "}")
+        if snap.ended:
+            await self.send_json({"type": "ended"})
+            await self.close(code=ENDED)
+        elif '"state":"banned"' in own:
+            await self.refuse("The chair has banned you from this meeting.")
+
+
+class WatchConsumer(RoomConsumer):
+    """``/ws/rooms/watch/<press token>/``: the view-only page; takes no publisher place."""
+
+    async def connect(self) -> None:
+        token = str(self.scope["url_route"]["kwargs"].get("token", ""))
+        await self.accept()
+        try:
+            room = await database_sync_to_async(services.resolve_press_token)(token)
+        except RoomRefusal as refusal:
+            await self.refuse(refusal.message)
+            return
+        self.room_id = room.pk
+        cached = _snapshots.get(self.room_id)
+        if cached is not None and cached.version > room.version:
+            _snapshots.pop(self.room_id, None)
+        self.group = services.room_group(self.room_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.push(await snapshot(self.room_id, room.version))
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        await self.send_json({"type": "error", "message": "The press view cannot act in the room."})
+
+    async def push(self, snap: Snapshot) -> None:
+        if snap.version <= self.version:
+            return
+        self.version = snap.version
+        await self.send(text_data=snap.head + snap.press + "}")
+        if snap.ended:
+            await self.send_json({"type": "ended"})
+            await self.close(code=ENDED)

@@ -1,0 +1,96 @@
+"""Which Janus instances Summitry places rooms on.
+
+``SUMMITRY_JANUS_INSTANCES`` (a Django setting, or the environment variable
+holding JSON) lists them, each an object with the fields of
+:class:`~summitry.rooms.janus.JanusEndpoint` (``name``, ``api_url``,
+``admin_url``, ``admin_secret``, ``room_admin_key``, optional ``api_secret``,
+``public_api_url``, ``weight``). Without it there is one local instance,
+run by Summitry itself (see :mod:`summitry.rooms.local`), whose folder is
+``<data dir>/janus/local`` and whose secrets are kept there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from django.conf import settings
+
+from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus_config import JanusInstanceConfig, browser_ice_servers, local_instance
+from summitry.rooms.janus_process import DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT
+
+LOCAL_NAME = "local"
+_FIELDS = {
+    "name",
+    "api_url",
+    "admin_url",
+    "admin_secret",
+    "room_admin_key",
+    "api_secret",
+    "public_api_url",
+    "weight",
+}
+
+
+def configured_instances() -> list[dict[str, Any]] | None:
+    """The instances configured explicitly, or ``None`` for the local default."""
+    raw: Any = getattr(settings, "SUMMITRY_JANUS_INSTANCES", None)
+    if raw is None:
+        raw = os.environ.get("SUMMITRY_JANUS_INSTANCES") or None
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise ValueError("SUMMITRY_JANUS_INSTANCES must be a JSON list of objects")
+    return raw
+
+
+def local_config() -> JanusInstanceConfig:
+    """The local instance Summitry runs when no instances are configured."""
+    return local_instance(
+        LOCAL_NAME,
+        settings.DATA_DIR,
+        http_port=int(os.environ.get("SUMMITRY_JANUS_HTTP_PORT", DEFAULT_HTTP_PORT)),
+        admin_port=int(os.environ.get("SUMMITRY_JANUS_ADMIN_PORT", DEFAULT_ADMIN_PORT)),
+    )
+
+
+def endpoints() -> list[JanusEndpoint]:
+    configured = configured_instances()
+    if configured is None:
+        public = os.environ.get("SUMMITRY_JANUS_PUBLIC_URL") or None
+        return [local_config().endpoint(public_api_url=public)]
+    found = []
+    for item in configured:
+        unknown = set(item) - _FIELDS
+        if unknown:
+            raise ValueError(f"unknown Janus instance fields: {', '.join(sorted(unknown))}")
+        found.append(JanusEndpoint(**item))
+    names = [e.name for e in found]
+    if len(set(names)) != len(names):
+        raise ValueError("Janus instance names must be unique")
+    return found
+
+
+def endpoint_named(name: str) -> JanusEndpoint:
+    for endpoint in endpoints():
+        if endpoint.name == name:
+            return endpoint
+    raise LookupError(f"no Janus instance named {name!r} is configured")
+
+
+def ice_servers() -> list[dict[str, object]]:
+    """STUN/TURN servers for browsers (``SUMMITRY_STUN_URLS``, ``SUMMITRY_TURN_URLS``...)."""
+
+    def split(name: str) -> list[str]:
+        return [p.strip() for p in os.environ.get(name, "").split(",") if p.strip()]
+
+    return browser_ice_servers(
+        split("SUMMITRY_STUN_URLS"),
+        split("SUMMITRY_TURN_URLS"),
+        os.environ.get("SUMMITRY_TURN_USERNAME", ""),
+        os.environ.get("SUMMITRY_TURN_CREDENTIAL", ""),
+    )

@@ -1,0 +1,1179 @@
+/* Summitry live rooms: the browser client.
+ *
+ * Summitry is the control plane: this page keeps one WebSocket to it and renders the whole state
+ * it sends (docs/rooms.md). Janus is the media plane: once the state carries a `janus` object the
+ * page joins the VideoRoom with janus.js (from npm, served as /static/vendor/...), publishes the
+ * camera and microphone and subscribes to everyone else through one multistream subscriber.
+ * Nothing here decides who may speak: the server mutes through Janus, the page only shows it.
+ */
+(() => {
+  "use strict";
+
+  const app = document.getElementById("room-app");
+  if (!app) return;
+
+  const MODE = app.dataset.mode === "watch" ? "watch" : "join";
+  const ROLE = app.dataset.role || "observer";
+  const AUDIO_ONLY_PAGE = app.dataset.audioOnly === "true";
+  const WS_PATH = app.dataset.wsPath;
+  const FLOOR_QUIET = 0.2; // floor volume behind a chosen interpretation channel
+  const SPEAKING_LEVEL = 0.02; // inbound audioLevel above which a tile shows "speaking"
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+
+  /** Small DOM builder: el("li", {class: "x", text: "y"}, child...). Text only, never HTML. */
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children) if (child != null) node.append(child);
+    return node;
+  }
+
+  function clock(seconds) {
+    const s = Math.max(0, Math.ceil(seconds));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  }
+
+  // -- the state, and who is who ------------------------------------------------------------
+
+  const hook = {
+    state: null,
+    phase: MODE === "watch" ? "room" : "check",
+    joinStartedAt: null,
+    firstRemoteFrameAt: null,
+    errors: [],
+    peerConnections: () => media.peerConnections(),
+    stats: () => media.stats(),
+  };
+  window.summitryRoom = hook;
+
+  const idOf = (p) => (p && typeof p === "object" ? p.id ?? p.participant ?? p.participant_id : p);
+  const nameOf = (p) => (p && (p.name || p.display_name || p.display || p.person)) || "Participant";
+  const participants = () => (hook.state && hook.state.participants) || [];
+  const participantById = (id) => participants().find((p) => String(p.id) === String(id));
+  const you = () => (hook.state && hook.state.you) || {};
+  const me = you;
+  const isChair = () => you().role === "chair" || you().is_chair === true;
+  const floor = () => (hook.state && hook.state.floor) || {};
+  const floorSpeakerId = () => idOf(floor().speaker);
+  const lobbyStateOf = (p) => p.state; // invited | waiting | admitted | removed | banned
+  const isAdmitted = (p) => lobbyStateOf(p) === "admitted";
+
+  /** The participant a Janus feed belongs to: by publisher id, else by the display we set. */
+  function participantForFeed(feedId, display) {
+    return (
+      participants().find((p) => p.publisher_id != null && String(p.publisher_id) === String(feedId)) ||
+      participants().find((p) => display != null && String(p.id) === String(display)) ||
+      null
+    );
+  }
+
+  // -- connection to Summitry ---------------------------------------------------------------
+
+  const statusLine = $("#connection-status");
+  function setStatus(text) {
+    if (statusLine && statusLine.textContent !== text) statusLine.textContent = text;
+  }
+
+  const link = {
+    socket: null,
+    attempts: 0,
+    closedForGood: false,
+    pingTimer: null,
+    retryTimer: null,
+
+    open() {
+      if (this.closedForGood || this.socket) return;
+      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}`);
+      this.socket = socket;
+      setStatus(this.attempts ? "Reconnecting to the meeting…" : "Connecting to the meeting…");
+      socket.addEventListener("open", () => {
+        this.attempts = 0;
+        setStatus("Connected.");
+        // Proxies drop idle WebSockets; a ping every 20 s keeps this one open.
+        this.pingTimer = setInterval(() => this.send({ type: "ping" }), 20000);
+      });
+      socket.addEventListener("message", (event) => {
+        let message;
+        try {
+          message = JSON.parse(event.data);
+        } catch {
+          return;
+        }
+        onServerMessage(message);
+      });
+      socket.addEventListener("close", (event) => {
+        clearInterval(this.pingTimer);
+        this.socket = null;
+        // 4xxx: the server refused us on purpose (revoked, banned, ended): do not hammer it.
+        if (event.code >= 4000 && event.code < 5000) this.closedForGood = true;
+        if (this.closedForGood) {
+          if (event.code >= 4000 && hook.phase !== "ended") {
+            showEnded(event.reason || "The server closed the connection to this meeting.");
+          }
+          return;
+        }
+        // Unexpected close (network, server restart): retry with capped exponential backoff.
+        const delay = Math.min(15000, 500 * 2 ** this.attempts) * (0.75 + Math.random() / 2);
+        this.attempts += 1;
+        setStatus(`Connection lost. Reconnecting in ${Math.round(delay / 1000)} s…`);
+        this.retryTimer = setTimeout(() => this.open(), delay);
+      });
+    },
+
+    send(command) {
+      if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+        this.socket.send(JSON.stringify(command));
+        return true;
+      }
+      return false;
+    },
+
+    close() {
+      this.closedForGood = true;
+      clearTimeout(this.retryTimer);
+      if (this.socket) this.socket.close(1000);
+    },
+  };
+  hook.send = (command) => link.send(command);
+
+  function command(type, fields = {}) {
+    if (!link.send({ type, ...fields })) announce("Not connected: the command was not sent.");
+  }
+
+  function onServerMessage(message) {
+    if (message.type === "state") {
+      // Messages may cross on a reconnect: only a newer version replaces what we show.
+      if (hook.state && typeof message.version === "number" && message.version <= hook.state.version) return;
+      hook.state = message;
+      render();
+      media.update(message);
+    } else if (message.type === "error") {
+      showError(message.message || "The command was refused.");
+    } else if (message.type === "ended") {
+      showEnded("The chair has ended the meeting.");
+    }
+  }
+
+  // -- phases: device check → lobby → room ----------------------------------------------------
+
+  function setPhase(phase) {
+    hook.phase = phase;
+    for (const view of $$("[data-phase]", app)) view.hidden = view.dataset.phase !== phase;
+    app.dataset.currentPhase = phase;
+  }
+
+  function showEnded(text) {
+    link.close();
+    media.stop();
+    device.stop();
+    const message = $("#ended-message");
+    if (message) message.textContent = text;
+    setPhase("ended");
+    setStatus("");
+  }
+
+  const errorBox = $("#room-error");
+  function showError(text) {
+    hook.errors.push(text);
+    if (!errorBox) return;
+    errorBox.textContent = text;
+    errorBox.hidden = false;
+    clearTimeout(showError.timer);
+    showError.timer = setTimeout(() => (errorBox.hidden = true), 8000);
+  }
+
+  const announcer = $("#room-announcer");
+  function announce(text) {
+    // A polite live region: screen readers hear floor changes without losing their place.
+    if (announcer) announcer.textContent = text;
+  }
+
+  // -- device check ---------------------------------------------------------------------------
+
+  const device = {
+    stream: null,
+    audioContext: null,
+    meterFrame: 0,
+    level: 0,
+
+    ready: null,
+
+    start() {
+      this.ready = this.open();
+      return this.ready;
+    },
+
+    async open() {
+      const preview = $("#preview");
+      const note = $("#device-note");
+      const wantVideo = !AUDIO_ONLY_PAGE && ROLE !== "interpreter";
+      try {
+        this.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: wantVideo });
+      } catch (error) {
+        if (note) note.textContent = `Camera or microphone unavailable (${error.name}). You can still join and listen.`;
+        return;
+      }
+      if (preview && wantVideo) {
+        preview.srcObject = this.stream;
+        preview.play().catch(() => {});
+      }
+      if (note) note.textContent = wantVideo ? "Camera and microphone are working." : "Microphone is working.";
+      this.meter(this.stream);
+    },
+
+    /** Microphone level from an AnalyserNode, drawn into the <meter> and the self tile. */
+    meter(stream) {
+      const audio = stream.getAudioTracks()[0];
+      if (!audio) return;
+      try {
+        this.audioContext = new AudioContext();
+      } catch {
+        return;
+      }
+      const analyser = this.audioContext.createAnalyser();
+      analyser.fftSize = 512;
+      this.audioContext.createMediaStreamSource(new MediaStream([audio])).connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      const meter = $("#mic-level");
+      const tick = () => {
+        analyser.getFloatTimeDomainData(samples);
+        let sum = 0;
+        for (const v of samples) sum += v * v;
+        // RMS, boosted so normal speech fills most of the bar.
+        this.level = Math.min(1, Math.sqrt(sum / samples.length) * 4);
+        if (meter) meter.value = this.level;
+        this.meterFrame = requestAnimationFrame(tick);
+      };
+      tick();
+    },
+
+    resume() {
+      // Browsers start an AudioContext suspended until a click; the Join click resumes it.
+      if (this.audioContext && this.audioContext.state === "suspended") this.audioContext.resume();
+    },
+
+    stop() {
+      cancelAnimationFrame(this.meterFrame);
+      if (this.stream) for (const track of this.stream.getTracks()) track.stop();
+      this.stream = null;
+      if (this.audioContext) this.audioContext.close().catch(() => {});
+      this.audioContext = null;
+    },
+  };
+
+  // -- rendering --------------------------------------------------------------------------------
+
+  /** Re-render a list without losing keyboard focus on one of its buttons. */
+  function replaceChildrenKeepingFocus(container, children) {
+    const active = document.activeElement;
+    const key = active && container.contains(active) ? active.dataset.key : null;
+    container.replaceChildren(...children);
+    if (key) {
+      const again = $$("[data-key]", container).find((n) => n.dataset.key === key);
+      if (again) again.focus();
+    }
+  }
+
+  function button(label, onClick, extra = {}) {
+    return el("button", { type: "button", class: extra.class || "secondary", onclick: onClick, ...extra.attrs, dataset: extra.key ? { key: extra.key } : undefined, text: label });
+  }
+
+  function render() {
+    const state = hook.state;
+    if (!state) return;
+    const me = you();
+    const lobby = lobbyStateOf(me);
+    if (state.room && state.room.status === "ended") return showEnded("The meeting has ended.");
+    if (MODE === "join") {
+      if (lobby === "removed") return showEnded("The chair removed you from the meeting.");
+      if (lobby === "banned") return showEnded("The chair removed you from the meeting and closed your link.");
+      if (lobby === "admitted") {
+        if (hook.phase !== "room") setPhase("room");
+      } else if (hook.phase !== "check") {
+        setPhase("lobby");
+      }
+    }
+    app.dataset.layout = (state.room && state.room.layout) || app.dataset.layout;
+    renderFloor();
+    renderSpeakers();
+    if (MODE === "join") {
+      renderParticipants();
+      renderChair();
+      renderControls();
+      renderChannels();
+    }
+    renderTiles();
+    tickCountdown();
+  }
+
+  let lastFloorKey = null;
+  function renderFloor() {
+    const holder = $("#floor-holder");
+    const f = floor();
+    const speaker = f.speaker != null ? participantById(floorSpeakerId()) : null;
+    const name = speaker ? nameOf(speaker) : f.speaker_name || null;
+    if (holder) holder.textContent = name ? `${name} has the floor` : "Nobody has the floor";
+    const key = `${floorSpeakerId()}|${f.ends_at}`;
+    if (key !== lastFloorKey) {
+      lastFloorKey = key;
+      alerted = false;
+      if (chairAlert) chairAlert.hidden = true;
+      announce(name ? `${name} has the floor.` : "The floor is free.");
+    }
+  }
+
+  function renderSpeakers() {
+    const list = $("#speakers");
+    if (!list) return;
+    const speakers = ((hook.state && hook.state.speakers) || []).filter(
+      (s) => !s.state || s.state === "waiting" || s.state === "speaking",
+    );
+    speakers.sort((a, b) => (a.state === "speaking" ? -1 : 0) - (b.state === "speaking" ? -1 : 0) || (a.position ?? 0) - (b.position ?? 0));
+    const items = speakers.map((s) => {
+      const who = participantById(idOf(s.participant ?? s.participant_id)) || s;
+      const speaking = s.state === "speaking" || String(idOf(s.participant ?? s.participant_id)) === String(floorSpeakerId());
+      return el("li", { class: speaking ? "speaking" : "", dataset: { participant: String(idOf(s.participant ?? s.participant_id)) } },
+        el("span", { class: "name", text: nameOf(s.name ? s : who) }),
+        speaking ? el("span", { class: "badge floor", text: "speaking" }) : null);
+    });
+    list.replaceChildren(...items);
+    const empty = $("#speakers-empty");
+    if (empty) empty.hidden = items.length > 0;
+  }
+
+  function renderParticipants() {
+    const list = $("#participants");
+    if (!list) return;
+    const present = participants().filter(isAdmitted);
+    const chair = isChair();
+    const items = present.map((p) => {
+      const pid = String(p.id);
+      const self = String(p.id) === String(me().id);
+      const row = el("li", { dataset: { participant: pid } },
+        el("span", { class: "name", text: nameOf(p) + (self ? " (you)" : "") }),
+        el("span", { class: "role muted", text: p.role && p.role !== "participant" ? p.role : "" }),
+        p.muted ? el("span", { class: "badge muted-badge", text: "muted" }) : null,
+        p.online === false ? el("span", { class: "badge", text: "offline" }) : null);
+      if (chair && !self) {
+        const name = nameOf(p);
+        row.append(el("span", { class: "actions" },
+          button("Give the floor", () => command("give_floor", { participant: p.id }), { key: `floor-${pid}`, attrs: { "aria-label": `Give the floor to ${name}` } }),
+          p.muted
+            ? button("Unmute", () => command("unmute", { participant: p.id }), { key: `unmute-${pid}`, attrs: { "aria-label": `Unmute ${name}` } })
+            : button("Mute", () => command("mute", { participant: p.id }), { key: `mute-${pid}`, attrs: { "aria-label": `Mute ${name}` } }),
+          button("Remove", () => command("remove", { participant: p.id }), { key: `remove-${pid}`, attrs: { "aria-label": `Remove ${name}` } }),
+          button("Ban", () => confirm(`Ban ${name}? Their link stops working.`) && command("ban", { participant: p.id }), { class: "danger", key: `ban-${pid}`, attrs: { "aria-label": `Ban ${name}` } })));
+      }
+      return row;
+    });
+    replaceChildrenKeepingFocus(list, items);
+  }
+
+  function renderChair() {
+    const panel = $("#chair-panel");
+    if (!panel) return;
+    panel.hidden = !isChair();
+    if (!isChair()) return;
+    const lobby = (hook.state.lobby || []).slice().sort((a, b) => (a.order ?? a.protocol_order ?? 0) - (b.order ?? b.protocol_order ?? 0));
+    const list = $("#lobby");
+    const items = lobby.map((p) =>
+      el("li", { dataset: { participant: String(p.id) } },
+        el("span", { class: "name", text: nameOf(p) }),
+        p.role && p.role !== "participant" ? el("span", { class: "role muted", text: p.role }) : null,
+        button("Admit", () => command("admit", { participant: p.id }), { class: "primary", key: `admit-${p.id}`, attrs: { "aria-label": `Admit ${nameOf(p)}` } })));
+    replaceChildrenKeepingFocus(list, items);
+    $("#lobby-count").textContent = String(lobby.length);
+    $("#lobby-empty").hidden = lobby.length > 0;
+    for (const b of $$("[data-needs-lobby]", panel)) b.disabled = lobby.length === 0;
+  }
+
+  function renderControls() {
+    const mine = ((hook.state && hook.state.speakers) || []).find(
+      (s) => String(idOf(s.participant ?? s.participant_id)) === String(me().id) && (!s.state || s.state === "waiting" || s.state === "speaking"),
+    );
+    const request = $("#request-floor");
+    const withdraw = $("#withdraw");
+    if (request) request.hidden = Boolean(mine);
+    if (withdraw) withdraw.hidden = !mine;
+    const position = $("#my-position");
+    if (position) {
+      const waiting = ((hook.state && hook.state.speakers) || []).filter((s) => !s.state || s.state === "waiting");
+      const index = waiting.findIndex((s) => String(idOf(s.participant ?? s.participant_id)) === String(me().id));
+      position.textContent = index >= 0 ? `You are number ${index + 1} on the speakers' list.` : "";
+    }
+    const selfMuted = participantById(me().id)?.muted || me().muted;
+    const mutedNote = $("#you-muted");
+    if (mutedNote) mutedNote.hidden = !selfMuted;
+  }
+
+  /** Interpretation channels: janus.interpretation is {"fr": {audiobridge_room, interpreter}}. */
+  function channels() {
+    const rooms = (hook.state && hook.state.janus && hook.state.janus.interpretation) || {};
+    const langs = (hook.state && hook.state.room && hook.state.room.interpretation_languages) || Object.keys(rooms);
+    return langs.map((language) => ({ language, ...(rooms[language] || {}) }));
+  }
+  /** The language an interpreter speaks into. */
+  const interpretingInto = () => (hook.state && hook.state.janus && hook.state.janus.publish_to) || you().language_to || null;
+  const languageLabel = (c) => c.label || c.name || (typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "language" }).of(c.language) : c.language) || c.language;
+
+  function renderChannels() {
+    const box = $("#channel-box");
+    const select = $("#channel");
+    if (!box || !select) return;
+    const list = channels();
+    box.hidden = list.length === 0 || ROLE === "interpreter";
+    const wanted = ["", ...list.map((c) => c.language)];
+    const have = Array.from(select.options).map((o) => o.value);
+    if (wanted.join("|") !== have.join("|")) {
+      const current = select.value;
+      select.replaceChildren(el("option", { value: "", text: "Floor (original)" }), ...list.map((c) => el("option", { value: c.language, text: languageLabel(c) })));
+      select.value = wanted.includes(current) ? current : "";
+    }
+    const interpreting = $("#interpreting");
+    if (interpreting) {
+      const lang = interpretingInto();
+      interpreting.hidden = ROLE !== "interpreter";
+      interpreting.textContent = lang ? `You are interpreting into ${languageLabel({ language: lang })}. Your microphone goes to that channel.` : "You are interpreting.";
+    }
+  }
+
+  // -- tiles: one per present participant, video elements kept across renders -----------------
+
+  const tiles = new Map(); // participant id → tile element
+
+  function tileFor(p) {
+    const key = String(p.id);
+    let tile = tiles.get(key);
+    if (!tile) {
+      const video = el("video", { autoplay: true, playsinline: true, muted: true });
+      video.muted = true; // the attribute alone does not mute a scripted element
+      tile = el("figure", { class: "tile", dataset: { participant: key } },
+        video,
+        el("figcaption", {}, el("span", { class: "speaking-dot", "aria-hidden": "true" }), el("span", { class: "name" }), el("span", { class: "state" })));
+      tiles.set(key, tile);
+    }
+    return tile;
+  }
+
+  function renderTiles() {
+    const container = $("#tiles");
+    if (!container) return;
+    const state = hook.state;
+    const layout = (state.room && state.room.layout) || "gallery";
+    container.className = `tiles layout-${layout}`;
+    let shown;
+    if (MODE === "watch") {
+      // The press sees the floor only.
+      const speaker = participantById(floorSpeakerId());
+      shown = speaker ? [speaker] : [];
+    } else {
+      // Interpreters are heard on their channel, not seen on the floor.
+      shown = participants().filter((p) => isAdmitted(p) && p.role !== "interpreter");
+    }
+    const floorId = String(floorSpeakerId());
+    if (layout === "speaker" && shown.length > 1) {
+      // The floor holder first and large; without a floor holder, the chair.
+      const main = shown.find((p) => String(p.id) === floorId) || shown.find((p) => p.role === "chair") || shown[0];
+      shown = [main, ...shown.filter((p) => p !== main)];
+    }
+    const keep = new Set(shown.map((p) => String(p.id)));
+    for (const [key, tile] of tiles) if (!keep.has(key)) { tile.remove(); tiles.delete(key); }
+    shown.forEach((p, index) => {
+      const tile = tileFor(p);
+      const self = String(p.id) === String(me().id);
+      tile.classList.toggle("self", self);
+      tile.classList.toggle("floor", String(p.id) === floorId);
+      tile.classList.toggle("main", layout === "speaker" && index === 0);
+      tile.classList.toggle("is-muted", Boolean(p.muted));
+      $(".name", tile).textContent = nameOf(p) + (self ? " (you)" : "");
+      $(".state", tile).textContent = p.muted ? "muted" : String(p.id) === floorId ? "has the floor" : "";
+      const video = $("video", tile);
+      const stream = self ? media.localStream : media.streamForParticipant(p);
+      const videoTracks = stream ? stream.getVideoTracks() : [];
+      const wantStream = videoTracks.length && layout !== "audio" ? new MediaStream(videoTracks) : null;
+      const currentTrack = video.srcObject && video.srcObject.getVideoTracks()[0];
+      if ((wantStream && wantStream.getVideoTracks()[0] !== currentTrack) || (!wantStream && video.srcObject)) {
+        video.srcObject = wantStream;
+        if (wantStream) {
+          video.play().catch(() => {});
+          if (!self) watchFirstFrame(video);
+        }
+      }
+      tile.classList.toggle("no-video", !wantStream);
+      if (container.children[index] !== tile) container.insertBefore(tile, container.children[index] || null);
+    });
+    const empty = $("#tiles-empty");
+    if (empty) empty.hidden = shown.length > 0;
+  }
+
+  /** Records when the first remote frame is painted: the join-time benchmark reads it. */
+  function watchFirstFrame(video) {
+    if (hook.firstRemoteFrameAt != null) return;
+    const done = () => {
+      if (hook.firstRemoteFrameAt == null) hook.firstRemoteFrameAt = performance.now();
+    };
+    if ("requestVideoFrameCallback" in video) video.requestVideoFrameCallback(done);
+    else video.addEventListener("playing", done, { once: true });
+  }
+
+  // -- countdown and the chair's alert ---------------------------------------------------------
+
+  let alerted = false;
+  const chairAlert = $("#time-alert");
+  function tickCountdown() {
+    const box = $("#countdown");
+    if (!box) return;
+    const f = floor();
+    const endsAt = f.ends_at ? Date.parse(f.ends_at) : NaN;
+    if (f.speaker == null || Number.isNaN(endsAt)) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    // The server's word (floor.expired) wins over this page's clock, which may be off.
+    const left = f.expired ? 0 : (endsAt - Date.now()) / 1000;
+    const value = $("#countdown-value");
+    value.textContent = left > 0 ? clock(left) : "0:00";
+    box.classList.toggle("low", left <= 10 && left > 0);
+    box.classList.toggle("over", left <= 0);
+    $("#countdown-label").textContent = left > 0 ? "Speaking time left" : "Speaking time is up";
+    if (left <= 0 && !alerted) {
+      alerted = true;
+      const name = nameOf(participantById(floorSpeakerId()));
+      announce(`Speaking time is up for ${name}.`);
+      if (isChair() && chairAlert) {
+        $("#time-alert-text").textContent = `Time is up for ${name}.`;
+        chairAlert.hidden = false;
+        beep();
+      }
+    }
+  }
+  setInterval(tickCountdown, 250);
+
+  function beep() {
+    try {
+      const ctx = new AudioContext();
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      gain.gain.value = 0.08;
+      osc.frequency.value = 880;
+      osc.connect(gain).connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.25);
+      osc.onended = () => ctx.close();
+    } catch {
+      /* no sound is fine: the alert is visible and announced */
+    }
+  }
+
+  // -- media through Janus ---------------------------------------------------------------------
+
+  let janusReady = null;
+  /** Janus.init once; its HTTP calls are wrapped to notice a lost session (see onHttpAnswer). */
+  function initJanus() {
+    if (!janusReady) {
+      janusReady = new Promise((resolve, reject) => {
+        if (typeof Janus === "undefined") return reject(new Error("janus.js is not loaded"));
+        const deps = Janus.useDefaultDependencies();
+        const call = deps.httpAPICall;
+        deps.httpAPICall = (url, options) => {
+          const success = options.success;
+          return call(url, { ...options, success: (json) => { media.onHttpAnswer(json); if (success) success(json); } });
+        };
+        Janus.init({ debug: false, dependencies: deps, callback: resolve });
+      });
+    }
+    return janusReady;
+  }
+
+  const sameJanus = (a, b) => a && b && a.api_url === b.api_url && a.token === b.token && String(a.room) === String(b.room) && String(a.publisher_id) === String(b.publisher_id);
+
+  /** One connection to Janus: a session, a publisher handle, a subscriber handle, channels. */
+  class MediaSession {
+    constructor(info, localStream) {
+      this.info = info;
+      this.localStream = localStream;
+      this.janus = null;
+      this.pub = null;
+      this.sub = null;
+      this.privateId = null;
+      this.myFeed = null;
+      this.publishers = new Map(); // feed id → {id, display, streams}
+      this.subscribed = new Set(); // feeds the subscriber handle carries
+      this.subBusy = false;
+      this.subJoined = false;
+      this.mids = new Map(); // subscriber mid → {feed, type}
+      this.feedStreams = new Map(); // feed id → MediaStream
+      this.bridgeMain = null; // AudioBridge handle of a telephone call
+      this.channel = null; // AudioBridge handle of the chosen or interpreted channel
+      this.channelLanguage = null;
+      this.channelStream = null;
+      this.closed = false;
+      this.onLost = null;
+    }
+
+    start() {
+      const info = this.info;
+      return new Promise((resolve, reject) => {
+        this.janus = new Janus({
+          server: info.api_url,
+          token: info.token,
+          iceServers: info.ice_servers || [],
+          // Leaving the page ends the Janus session at once, so a reload can reuse our publisher id.
+          destroyOnUnload: true,
+          success: () => this.attachPublisher().then(resolve, reject),
+          error: (cause) => {
+            reject(new Error(String(cause)));
+            this.lost(`Janus: ${cause}`);
+          },
+          destroyed: () => {},
+        });
+      });
+    }
+
+    lost(why) {
+      if (this.closed) return;
+      this.closed = true;
+      if (this.onLost) this.onLost(why);
+    }
+
+    attach(plugin, callbacks) {
+      return new Promise((resolve, reject) => {
+        this.janus.attach({ plugin, opaqueId: `summitry-${this.info.publisher_id ?? "watch"}`, success: resolve, error: reject, ...callbacks });
+      });
+    }
+
+    /** Whether this page sends its microphone/camera into the main room. */
+    get publishes() {
+      // Interpreters speak into their language channel only; the press never publishes.
+      return MODE === "join" && ROLE !== "interpreter" && !this.info.view_only && Boolean(this.localStream && this.localStream.getTracks().length);
+    }
+
+    async attachPublisher() {
+      const info = this.info;
+      if (info.room == null) {
+        // Telephone calls: no VideoRoom, one AudioBridge mix for everyone.
+        if (info.audiobridge_room == null) throw new Error("the state names no Janus room");
+        const stream = new MediaStream();
+        this.feedStreams.set("mix", stream);
+        this.bridgeMain = await this.bridge(info.audiobridge_room, this.publishes, stream, null);
+        this.privateId = 0; // lets syncChannel run; there is no subscriber here
+        return;
+      }
+      this.pub = await this.attach("janus.plugin.videoroom", {
+        onmessage: (msg, jsep) => this.onPublisherMessage(msg, jsep),
+        iceState: (state) => { if (state === "failed") this.lost("ICE failed (publisher)"); },
+        // Tell Summitry we publish: it applies the floor's mutes to our new audio at once.
+        webrtcState: (up) => { if (up) link.send({ type: "published" }); },
+        oncleanup: () => {},
+      });
+      const join = { request: "join", ptype: "publisher", room: info.room, display: String(me().id ?? "press"), token: info.token };
+      if (info.publisher_id != null) join.id = info.publisher_id;
+      if (info.pin) join.pin = info.pin;
+      this.pub.send({ message: join });
+    }
+
+    onPublisherMessage(msg, jsep) {
+      const event = msg.videoroom;
+      if (msg.error_code || msg.error) {
+        // 436: our publisher id is still held by the session of a previous page: retry later.
+        this.lost(`VideoRoom: ${msg.error_code} ${msg.error}`);
+        return;
+      }
+      if (event === "joined") {
+        this.myFeed = msg.id;
+        this.privateId = msg.private_id;
+        if (this.publishes) this.publish();
+        this.addPublishers(msg.publishers || []);
+      } else if (event === "event") {
+        if (msg.publishers) this.addPublishers(msg.publishers);
+        const gone = msg.unpublished ?? msg.leaving;
+        if (gone != null && gone !== "ok") this.removePublisher(gone);
+        if (msg.kicked != null && msg.kicked === this.myFeed) this.lost("kicked");
+      }
+      if (jsep) this.pub.handleRemoteJsep({ jsep });
+    }
+
+    publish() {
+      const tracks = [];
+      for (const track of this.localStream.getAudioTracks()) tracks.push({ type: "audio", capture: track, recv: false });
+      if (!this.info.audio_only) for (const track of this.localStream.getVideoTracks()) tracks.push({ type: "video", capture: track, recv: false });
+      this.pub.createOffer({
+        tracks,
+        success: (jsep) => this.pub.send({ message: { request: "publish" }, jsep }),
+        error: (error) => showError(`Could not publish: ${error}`),
+      });
+    }
+
+    addPublishers(list) {
+      for (const p of list) {
+        if (p.id === this.myFeed || p.dummy) continue;
+        this.publishers.set(p.id, p);
+      }
+      this.syncSubscriptions();
+    }
+
+    removePublisher(feed) {
+      this.publishers.delete(feed);
+      this.feedStreams.delete(feed);
+      this.syncSubscriptions();
+      renderTiles();
+    }
+
+    /** The feeds this page should receive: everyone, or for the press only the floor. */
+    wantedFeeds() {
+      const feeds = Array.from(this.publishers.values());
+      if (MODE !== "watch") return new Set(feeds.map((p) => p.id));
+      const speaker = participantById(floorSpeakerId());
+      const match = feeds.find((p) => speaker && participantForFeed(p.id, p.display) === speaker);
+      return new Set(match ? [match.id] : []);
+    }
+
+    /** One subscribe/unsubscribe at a time: Janus renegotiates the subscriber PC for each. */
+    async syncSubscriptions() {
+      if (this.closed || this.subBusy || this.privateId == null) return;
+      const wanted = this.wantedFeeds();
+      const add = [...wanted].filter((f) => !this.subscribed.has(f));
+      const drop = [...this.subscribed].filter((f) => !wanted.has(f));
+      if (!add.length && !drop.length) return;
+      this.subBusy = true;
+      try {
+        if (!this.sub) {
+          this.sub = await this.attach("janus.plugin.videoroom", {
+            onmessage: (msg, jsep) => this.onSubscriberMessage(msg, jsep),
+            onremotetrack: (track, mid, on, meta) => this.onRemoteTrack(track, mid, on, meta),
+            iceState: (state) => { if (state === "failed") this.lost("ICE failed (subscriber)"); },
+          });
+        }
+        if (!this.subJoined) {
+          if (!add.length) { this.subBusy = false; return; }
+          this.subJoined = true;
+          add.forEach((f) => this.subscribed.add(f));
+          this.sub.send({ message: { request: "join", ptype: "subscriber", room: this.info.room, private_id: this.privateId, token: this.info.token, streams: add.map((feed) => ({ feed })) } });
+        } else if (drop.length) {
+          drop.forEach((f) => this.subscribed.delete(f));
+          this.sub.send({ message: { request: "unsubscribe", streams: drop.map((feed) => ({ feed })) } });
+        } else {
+          add.forEach((f) => this.subscribed.add(f));
+          this.sub.send({ message: { request: "subscribe", streams: add.map((feed) => ({ feed })) } });
+        }
+      } catch (error) {
+        this.subBusy = false;
+        this.lost(`subscriber: ${error}`);
+      }
+      // Cleared when Janus answers (onSubscriberMessage).
+    }
+
+    onSubscriberMessage(msg, jsep) {
+      if (msg.error_code) {
+        // 428: the feed left before we subscribed; drop it and carry on.
+        if (msg.error_code === 428) {
+          this.subBusy = false;
+          this.publishers.clear();
+          this.subscribed.clear();
+          this.subJoined = false;
+          this.sub.detach();
+          this.sub = null;
+          this.pub.send({ message: { request: "listparticipants", room: this.info.room } });
+          return;
+        }
+        showError(`Receiving media failed: ${msg.error}`);
+        this.subBusy = false;
+        return;
+      }
+      if (Array.isArray(msg.streams)) {
+        this.mids.clear();
+        for (const s of msg.streams) if (s.mid != null) this.mids.set(String(s.mid), { feed: s.feed_id, display: s.feed_display, type: s.type, active: s.active !== false });
+      }
+      if (jsep) {
+        this.sub.createAnswer({
+          jsep,
+          tracks: [], // receive only
+          success: (answer) => {
+            this.sub.send({ message: { request: "start", room: this.info.room }, jsep: answer });
+            this.subBusy = false;
+            this.syncSubscriptions();
+          },
+          error: (error) => {
+            this.subBusy = false;
+            showError(`Receiving media failed: ${error}`);
+          },
+        });
+      } else if (msg.videoroom === "updated" || msg.videoroom === "attached" || msg.videoroom === "event") {
+        // No renegotiation needed (e.g. nothing left to receive).
+        this.subBusy = false;
+        this.syncSubscriptions();
+      }
+    }
+
+    onRemoteTrack(track, mid, on, meta) {
+      const entry = this.mids.get(String(mid));
+      if (!entry || entry.feed == null) return;
+      // 'mute'/'unmute' only mean packets paused (e.g. moderated audio): keep the track.
+      if (meta && (meta.reason === "mute" || meta.reason === "unmute")) return;
+      let stream = this.feedStreams.get(entry.feed);
+      if (!stream) {
+        stream = new MediaStream();
+        this.feedStreams.set(entry.feed, stream);
+      }
+      if (on) {
+        for (const old of stream.getTracks()) if (old.kind === track.kind && old !== track) stream.removeTrack(old);
+        if (!stream.getTracks().includes(track)) stream.addTrack(track);
+      } else {
+        stream.removeTrack(track);
+      }
+      media.routeAudio();
+      renderTiles();
+    }
+
+    streamForFeed(feed) {
+      return this.feedStreams.get(feed) || null;
+    }
+
+    /** Joins an AudioBridge room: to speak (our microphone) or only to listen (muted). */
+    async bridge(roomId, speak, stream, pin) {
+      const mic = speak && this.localStream ? this.localStream.getAudioTracks()[0] : null;
+      const handle = await this.attach("janus.plugin.audiobridge", {
+        onmessage: (msg, jsep) => {
+          if (msg.error_code) showError(`Audio room: ${msg.error}`);
+          if (msg.audiobridge === "joined" && !handle.webrtcStuff.pc) {
+            handle.createOffer({
+              tracks: [mic ? { type: "audio", capture: mic, recv: true } : { type: "audio", capture: false, recv: true }],
+              success: (offer) => handle.send({ message: { request: "configure", muted: !mic }, jsep: offer }),
+              error: (error) => showError(`Audio room: ${error}`),
+            });
+          }
+          if (jsep) handle.handleRemoteJsep({ jsep });
+        },
+        onremotetrack: (track, mid, on, meta) => {
+          if (meta && (meta.reason === "mute" || meta.reason === "unmute")) return;
+          if (on) stream.addTrack(track);
+          else stream.removeTrack(track);
+          media.routeAudio();
+          renderTiles();
+        },
+        iceState: (state) => { if (state === "failed") this.lost("ICE failed (audio room)"); },
+      });
+      const join = { request: "join", room: roomId, display: String(me().id ?? "press"), token: this.info.token, muted: !mic };
+      if (pin) join.pin = pin;
+      handle.send({ message: join });
+      return handle;
+    }
+
+    /** Interpretation: listen to a language channel, or (interpreters) speak into it. */
+    async joinChannel(channel, speak) {
+      await this.leaveChannel();
+      if (!channel || channel.audiobridge_room == null) return;
+      this.channelLanguage = channel.language;
+      this.channelStream = new MediaStream();
+      this.channel = await this.bridge(channel.audiobridge_room, speak, this.channelStream, channel.pin);
+    }
+
+    async leaveChannel() {
+      if (!this.channel) return;
+      const handle = this.channel;
+      this.channel = null;
+      this.channelLanguage = null;
+      this.channelStream = null;
+      await new Promise((resolve) => handle.detach({ success: resolve, error: resolve }));
+      media.routeAudio();
+    }
+
+    peerConnections() {
+      return [this.pub, this.sub, this.bridgeMain, this.channel].filter((h) => h && h.webrtcStuff && h.webrtcStuff.pc).map((h) => h.webrtcStuff.pc);
+    }
+
+    stop() {
+      this.closed = true;
+      if (this.janus) this.janus.destroy({ cleanupHandles: true, notifyDestroyed: false });
+    }
+  }
+
+  /** Keeps one MediaSession matching the state, and re-creates it when Janus is lost. */
+  const media = {
+    session: null,
+    localStream: null,
+    attempts: 0,
+    retryTimer: null,
+    audioEls: new Map(), // feed id → <audio>
+    channelAudio: null,
+    stopped: false,
+    connecting: false,
+
+    update(state) {
+      if (this.stopped) return;
+      const info = state.janus;
+      if (!info || (MODE === "join" && lobbyStateOf(state.you || {}) !== "admitted")) {
+        if (this.session) this.teardown();
+        return;
+      }
+      if (this.session && !sameJanus(this.session.info, info)) {
+        // New token, room or instance (e.g. after a Janus restart): join again with it.
+        this.teardown();
+      }
+      if (!this.session && !this.retryTimer) this.connect();
+      else if (this.session) {
+        this.session.syncSubscriptions();
+        this.syncChannel();
+      }
+    },
+
+    async connect() {
+      const info = hook.state && hook.state.janus;
+      if (!info || this.connecting) return;
+      this.connecting = true;
+      try {
+        await initJanus();
+        if (MODE === "join" && !this.localStream) {
+          // Reuse the device check's capture: a second getUserMedia would prompt again.
+          if (device.ready) await device.ready;
+          this.localStream = device.stream || (await this.capture());
+        }
+        const session = new MediaSession(info, this.localStream);
+        session.onLost = (why) => this.onLost(session, why);
+        this.session = session;
+        setStatus("Connecting media…");
+        await session.start();
+        if (this.session === session) {
+          this.attempts = 0;
+          setStatus("Connected.");
+          this.syncChannel();
+          renderTiles();
+        }
+      } catch (error) {
+        hook.errors.push(String(error));
+      } finally {
+        this.connecting = false;
+      }
+    },
+
+    async capture() {
+      try {
+        return await navigator.mediaDevices.getUserMedia({ audio: true, video: !(hook.state.janus || {}).audio_only && ROLE !== "interpreter" });
+      } catch {
+        return new MediaStream();
+      }
+    },
+
+    onLost(session, why) {
+      if (session !== this.session) return;
+      hook.errors.push(why);
+      this.teardown();
+      // Janus went away or refused us: try again with whatever janus info the state has then.
+      const delay = Math.min(10000, 500 * 2 ** this.attempts);
+      this.attempts += 1;
+      setStatus(`Media connection lost. Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s…`);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (hook.state) this.update(hook.state);
+      }, delay);
+    },
+
+    /** Janus answers "no such session" (458) after a restart: janus.js would poll forever. */
+    onHttpAnswer(json) {
+      if (json && json.janus === "error" && json.error && json.error.code === 458 && this.session) {
+        this.session.lost("Janus session lost");
+      }
+    },
+
+    teardown() {
+      const session = this.session;
+      this.session = null;
+      if (session) {
+        session.closed = true;
+        try { session.stop(); } catch { /* already gone */ }
+      }
+      for (const audio of this.audioEls.values()) audio.remove();
+      this.audioEls.clear();
+      if (this.channelAudio) { this.channelAudio.remove(); this.channelAudio = null; }
+      renderTiles();
+    },
+
+    stop() {
+      this.stopped = true;
+      clearTimeout(this.retryTimer);
+      this.teardown();
+      if (this.localStream) for (const t of this.localStream.getTracks()) t.stop();
+    },
+
+    streamForParticipant(p) {
+      if (!this.session) return null;
+      for (const [feed, stream] of this.session.feedStreams) {
+        const pub = this.session.publishers.get(feed);
+        if (participantForFeed(feed, pub && pub.display) === p) return stream;
+      }
+      return null;
+    },
+
+    /** Which channel this page should be in: the interpreter's own, or the listener's choice. */
+    syncChannel() {
+      const session = this.session;
+      if (!session || session.privateId == null) return;
+      const list = channels();
+      let wanted = null;
+      let speak = false;
+      if (ROLE === "interpreter") {
+        const lang = interpretingInto();
+        wanted = list.find((c) => c.language === lang) || null;
+        speak = true;
+      } else {
+        const select = $("#channel");
+        wanted = select && select.value ? list.find((c) => c.language === select.value) || null : null;
+      }
+      const lang = wanted ? wanted.language : null;
+      if (lang !== session.channelLanguage) session.joinChannel(wanted, speak).catch((e) => showError(String(e)));
+      this.routeAudio();
+    },
+
+    /** Plays every feed's audio; with a language chosen, the floor goes quiet behind it. */
+    routeAudio() {
+      const session = this.session;
+      if (!session) return;
+      const listening = ROLE !== "interpreter" && Boolean(session.channelLanguage);
+      for (const [feed, stream] of session.feedStreams) {
+        const tracks = stream.getAudioTracks();
+        let audio = this.audioEls.get(feed);
+        if (!tracks.length) continue;
+        if (!audio) {
+          audio = el("audio", { autoplay: true, dataset: { feed: String(feed) } });
+          $("#audio-sinks").append(audio);
+          this.audioEls.set(feed, audio);
+        }
+        if (!audio.srcObject || audio.srcObject.getAudioTracks()[0] !== tracks[0]) {
+          audio.srcObject = new MediaStream(tracks);
+          audio.play().catch(() => offerSoundButton());
+        }
+        audio.volume = listening ? FLOOR_QUIET : 1;
+      }
+      for (const [feed, audio] of this.audioEls) if (!session.feedStreams.has(feed)) { audio.remove(); this.audioEls.delete(feed); }
+      if (session.channelStream && session.channelStream.getAudioTracks().length && ROLE !== "interpreter") {
+        if (!this.channelAudio) {
+          this.channelAudio = el("audio", { autoplay: true, dataset: { channel: "interpretation" } });
+          $("#audio-sinks").append(this.channelAudio);
+        }
+        if (this.channelAudio.srcObject !== session.channelStream) {
+          this.channelAudio.srcObject = session.channelStream;
+          this.channelAudio.play().catch(() => offerSoundButton());
+        }
+        this.channelAudio.volume = 1;
+      } else if (this.channelAudio) {
+        this.channelAudio.remove();
+        this.channelAudio = null;
+      }
+    },
+
+    peerConnections() {
+      return this.session ? this.session.peerConnections() : [];
+    },
+
+    /** Per remote feed: inbound video framesDecoded and audio packetsReceived (getStats). */
+    async stats() {
+      const session = this.session;
+      const result = {};
+      if (!session) return result;
+      const inbound = async (handle) => {
+        const pc = handle && handle.webrtcStuff && handle.webrtcStuff.pc;
+        return pc ? Array.from((await pc.getStats()).values()).filter((s) => s.type === "inbound-rtp") : [];
+      };
+      // A telephone call's AudioBridge mix and a chosen channel are not per-person feeds.
+      for (const [key, handle] of [["mix", session.bridgeMain], ["channel", session.channel]]) {
+        for (const s of await inbound(handle)) {
+          result[key] = { feed: key, participant: null, name: key === "channel" ? session.channelLanguage : null, framesDecoded: 0, packetsReceived: s.packetsReceived || 0, audioLevel: s.audioLevel || 0 };
+        }
+      }
+      if (!session.sub) return result;
+      (await inbound(session.sub)).forEach((s) => {
+        if (s.type !== "inbound-rtp") return;
+        const entry = session.mids.get(String(s.mid));
+        if (!entry) return;
+        const pub = session.publishers.get(entry.feed);
+        const p = participantForFeed(entry.feed, entry.display ?? (pub && pub.display));
+        const key = p ? String(p.id) : `feed-${entry.feed}`;
+        const row = (result[key] ||= { feed: entry.feed, participant: p ? p.id : null, name: p ? nameOf(p) : null, framesDecoded: 0, packetsReceived: 0, audioLevel: 0 });
+        if (s.kind === "video") row.framesDecoded += s.framesDecoded || 0;
+        if (s.kind === "audio") {
+          row.packetsReceived += s.packetsReceived || 0;
+          row.audioLevel = Math.max(row.audioLevel, s.audioLevel || 0);
+        }
+      });
+      return result;
+    },
+  };
+
+  function offerSoundButton() {
+    // Autoplay with sound needs a click on pages that do not capture (the press view).
+    const b = $("#enable-sound");
+    if (!b || !b.hidden) return;
+    b.hidden = false;
+    b.addEventListener("click", () => {
+      for (const a of $$("#audio-sinks audio")) a.play().catch(() => {});
+      b.hidden = true;
+    }, { once: true });
+  }
+
+  // Speaking indicators: from the receivers' audio levels, a few times a second.
+  setInterval(async () => {
+    if (hook.phase !== "room" || !media.session) return;
+    let stats = {};
+    try { stats = await media.stats(); } catch { return; }
+    for (const [key, tile] of tiles) {
+      const self = key === String(me().id);
+      const level = self ? device.level / 4 : (stats[key] && stats[key].audioLevel) || 0;
+      tile.classList.toggle("speaking", level > SPEAKING_LEVEL && !tile.classList.contains("is-muted"));
+    }
+  }, 400);
+
+  // -- wiring -------------------------------------------------------------------------------
+
+  function wire() {
+    const on = (sel, fn) => { const n = $(sel); if (n) n.addEventListener("click", fn); };
+    on("#join-button", () => {
+      device.resume();
+      hook.joinStartedAt = performance.now();
+      if (device.stream) media.localStream = device.stream;
+      setPhase("lobby");
+      link.open();
+    });
+    on("#request-floor", () => command("request_floor"));
+    on("#withdraw", () => command("withdraw"));
+    on("#admit-all", () => command("admit_all"));
+    on("#admit-in-order", () => command("admit_in_order"));
+    on("#next-speaker", () => command("next_speaker"));
+    on("#alert-next-speaker", () => command("next_speaker"));
+    on("#dismiss-alert", () => { if (chairAlert) chairAlert.hidden = true; });
+    on("#end-meeting", () => { if (confirm("End the meeting for everyone?")) command("end"); });
+    on("#leave", () => showEnded("You left the meeting. Open your link again to rejoin."));
+    const select = $("#channel");
+    if (select) select.addEventListener("change", () => {
+      media.syncChannel();
+      announce(select.value ? `Listening to the ${select.selectedOptions[0].textContent} channel.` : "Listening to the floor.");
+    });
+  }
+
+  wire();
+  if (MODE === "watch" || app.dataset.admitted === "true") {
+    // The press, and a participant already admitted (e.g. a reload), go straight in.
+    hook.joinStartedAt = performance.now();
+    if (MODE === "join") {
+      setPhase("lobby");
+      device.start();
+      link.open();
+    } else {
+      setPhase("room");
+      link.open();
+    }
+  } else {
+    setPhase("check");
+    device.start();
+  }
+})();

@@ -1,0 +1,177 @@
+"""Pages of live rooms: the join and press pages, opening a room, the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from summitry.engagements.models import Engagement, Role
+from summitry.engagements.queries import can_edit, visible_to
+from summitry.rooms import services
+from summitry.rooms.forms import OpenRoomForm
+from summitry.rooms.models import Invitation, Room, RoomEvent
+from summitry.rooms.services import Invitee, RoomRefusal
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "rooms/refused.html", {"message": message}, status=403)
+
+
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.resolve_token(token)
+    except RoomRefusal as refusal:
+        return _refused(request, refusal.message)
+    room = invitation.room
+    context = {
+        "invitation": invitation,
+        "room": room,
+        "engagement": room.engagement,
+        "ws_path": f"/ws/rooms/{token}/",
+        "token": token,
+    }
+    return render(request, "rooms/join.html", context)
+
+
+def watch(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        room = services.resolve_press_token(token)
+    except RoomRefusal as refusal:
+        return _refused(request, refusal.message)
+    context = {"room": room, "engagement": room.engagement, "ws_path": f"/ws/rooms/watch/{token}/"}
+    return render(request, "rooms/watch.html", context)
+
+
+def _editable(request: HttpRequest, engagement_pk: int) -> Engagement:
+    engagement = get_object_or_404(visible_to(request.user), pk=engagement_pk)
+    if not can_edit(request.user, engagement):
+        raise PermissionDenied("Only editors can run live rooms.")
+    return engagement
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_room(request: HttpRequest, engagement_pk: int) -> HttpResponse:
+    engagement = _editable(request, engagement_pk)
+    existing = Room.objects.filter(engagement=engagement).first()
+    form = OpenRoomForm(engagement, request.POST or None)
+    error = ""
+    if request.method == "POST" and existing is None and form.is_valid():
+        invitees = [
+            Invitee(
+                p.person,
+                Invitation.Role.OBSERVER
+                if p.role == Role.OBSERVER
+                else Invitation.Role.INTERPRETER
+                if p.role == Role.INTERPRETER
+                else Invitation.Role.PARTICIPANT,
+            )
+            for p in engagement.participations.select_related("person")
+        ]
+        languages = form.languages()
+        # An interpreter from the register gets the first language until set otherwise.
+        invitees = [
+            Invitee(i.person, i.role, "", languages[0] if languages else "")
+            if i.role == Invitation.Role.INTERPRETER
+            else i
+            for i in invitees
+            if not (i.role == Invitation.Role.INTERPRETER and not languages)
+        ]
+        chair = next(
+            (i.person for i in invitees if i.person.pk == form.cleaned_data["chair"]), None
+        )
+        if chair is None:
+            error = "Choose the chair among the participants."
+        else:
+            try:
+                room, tokens = services.open_room(
+                    engagement,
+                    request.user,  # type: ignore[arg-type]
+                    chair=chair,
+                    invitees=invitees,
+                    speaking_limit_seconds=form.cleaned_data["speaking_limit_seconds"],
+                    auto_advance=form.cleaned_data["auto_advance"],
+                    interpretation_languages=languages,
+                    floor_control=form.cleaned_data["floor_control"],
+                )
+            except RoomRefusal as refusal:
+                error = refusal.message
+            else:
+                press = services.issue_press_link(room, request.user)  # type: ignore[arg-type]
+                links = [
+                    (
+                        inv,
+                        request.build_absolute_uri(
+                            reverse("rooms:join", args=[tokens[inv.person_id]])
+                        ),
+                    )
+                    for inv in room.invitations.select_related("person")
+                ]
+                press_url = request.build_absolute_uri(reverse("rooms:watch", args=[press]))
+                return render(
+                    request,
+                    "rooms/links.html",
+                    {
+                        "engagement": engagement,
+                        "room": room,
+                        "links": links,
+                        "press_url": press_url,
+                    },
+                )
+    context = {"engagement": engagement, "form": form, "existing": existing, "error": error}
+    return render(request, "rooms/open.html", context)
+
+
+def _seconds(value: float) -> str:
+    minutes, seconds = divmod(round(value), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+def journal_rows(room: Room) -> dict[str, Any]:
+    """The journal, attendance (joined-left spans) and speaking time per person."""
+    events = list(room.events.select_related("actor__person", "subject__person"))
+    attendance: dict[int, dict[str, Any]] = {}
+    speaking: dict[int, float] = {}
+    open_spans: dict[int, dt.datetime] = {}
+    for event in events:
+        subject = event.subject
+        if subject is None:
+            continue
+        row = attendance.setdefault(subject.pk, {"person": subject.person, "spans": []})
+        if event.kind == RoomEvent.Kind.JOINED:
+            open_spans[subject.pk] = event.at
+        elif event.kind == RoomEvent.Kind.LEFT and subject.pk in open_spans:
+            row["spans"].append((open_spans.pop(subject.pk), event.at))
+        elif event.kind == RoomEvent.Kind.FLOOR_ENDED:
+            speaking[subject.pk] = speaking.get(subject.pk, 0.0) + float(
+                event.data.get("seconds", 0)
+            )
+    for pk, since in open_spans.items():
+        attendance[pk]["spans"].append((since, None))
+    return {
+        "events": events,
+        "attendance": [
+            {**row, "spoke": _seconds(speaking.get(pk, 0.0)) if pk in speaking else ""}
+            for pk, row in attendance.items()
+            if row["spans"] or pk in speaking
+        ],
+    }
+
+
+@login_required
+def journal(request: HttpRequest, room_id: int) -> HttpResponse:
+    room = get_object_or_404(Room.objects.select_related("engagement"), pk=room_id)
+    if not can_edit(request.user, room.engagement):
+        raise Http404
+    return render(
+        request,
+        "rooms/journal.html",
+        {"room": room, "engagement": room.engagement, **journal_rows(room)},
+    )
