@@ -51,7 +51,23 @@ def test_editor_creates_engagement_with_zone_aware_times(client: Client, editor:
     assert meeting.created_by == editor
     detail = client.get(response["Location"]).content.decode()
     assert "Emmanuel Macron" in detail
-    assert "Europe/Paris" in detail  # each participant's local time
+    # Each participant's local time, whatever the viewer's zone.
+    assert "Fri 16 Apr, 15:00–16:30" in detail and "Europe/Paris" in detail
+
+
+def test_detail_shows_each_participant_in_their_own_zone(client: Client) -> None:
+    trump = factories.person("Donald Trump", "US")
+    xi = factories.person("Xi Jinping", "CN")
+    call = factories.engagement(
+        start=dt.datetime(2020, 3, 27, 2, tzinfo=dt.UTC),
+        end=dt.datetime(2020, 3, 27, 2, 30, tzinfo=dt.UTC),
+        people=(trump, xi),
+    )
+    client.cookies["tz"] = "Australia/Sydney"
+    page = client.get(f"/engagements/{call.pk}/").content.decode()
+    assert 'Thu 26 Mar, 22:00–22:30 <span class="muted">America/New_York' in page
+    assert 'Fri 27 Mar, 10:00–10:30 <span class="muted">Asia/Shanghai' in page
+    assert "Friday 27 March 2020, 13:00" in page  # the viewer's own zone (Sydney, UTC+11)
 
 
 def test_bad_input_is_explained_and_nothing_saved(client: Client, editor: User) -> None:

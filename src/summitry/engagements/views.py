@@ -105,13 +105,18 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _visible_or_404(request, pk)
     local_times = []
     for participation in engagement.participations.all():
-        zone_name = participation.person.zone
-        start = end = None
+        represented = participation.country
+        zone_name = participation.person.time_zone or (
+            represented.capital_zone if represented else participation.person.zone
+        )
+        # Formatted here: the template's date filter would turn them back into the viewer's zone.
+        shown = ""
         if engagement.start and engagement.time_known:
-            zone = zoneinfo.ZoneInfo(zone_name)
-            start = engagement.start.astimezone(zone)
-            end = engagement.end.astimezone(zone) if engagement.end else None
-        local_times.append((participation, zone_name, start, end))
+            zone = zoneinfo.ZoneInfo(zone_name or "UTC")
+            shown = engagement.start.astimezone(zone).strftime("%a %-d %b, %H:%M")
+            if engagement.end:
+                shown += engagement.end.astimezone(zone).strftime("–%H:%M")
+        local_times.append((participation, zone_name or "UTC", shown))
     return render(
         request,
         "engagements/detail.html",
