@@ -78,3 +78,13 @@ def test_relaxation_on_a_holiday_and_the_later_end() -> None:
     assert found is not None
     assert found.slot.start == utc(2026, 1, 13, 13)
     assert [c.text for c in found.changes] == ["allow until 15:00 for Early"]
+
+
+def test_relaxation_across_midnight_names_the_end_day() -> None:
+    night = Participant("Night desk", "Etc/UTC", acceptable=Hours.parse("23:00-01:30"))
+    ranking = solve(request([night], 180, date(2026, 1, 13), 2))
+    relaxation = relax(ranking.evaluation)
+    assert relaxation is not None
+    start, end = relaxation.slot.start, relaxation.slot.end
+    assert end.date() != start.date()
+    assert f"To meet {start:%a %d %b %H:%M}–{end:%a %d %b %H:%M} UTC" in relaxation.text

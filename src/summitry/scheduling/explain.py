@@ -237,6 +237,8 @@ def relax(evaluation: Evaluation) -> Relaxation | None:
             alternatives.append(f"make {seat.participant.display} optional")
             excused.append(seat.participant.display)
     when = f"{slot.start:%a %d %b %H:%M}–{slot.end:%H:%M} UTC"
+    if slot.end.date() != slot.start.date() and (slot.end.hour or slot.end.minute):
+        when = f"{slot.start:%a %d %b %H:%M}–{slot.end:%a %d %b %H:%M} UTC"
     text = f"To meet {when}: {_join([c.text for c in changes])}"
     text += f"; or make {_join(excused)} optional." if excused else "."
     return Relaxation(
