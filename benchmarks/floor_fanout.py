@@ -8,14 +8,18 @@ adds tokens), and ``uvicorn summitry.asgi:application`` (1 worker, in-memory
 channel layer) in a subprocess on a free loopback port, fresh for each size.
 
 N synthetic WebSocket clients (the ``websockets`` library, one asyncio process)
-open ``/ws/rooms/<token>/`` as ``docs/rooms.md`` describes; the chair sends
-``admit_all``; then the chair sends ``give_floor`` to one participant after
-another. For each, the time runs from just before the chair's command is sent
-until the last of the N clients has received a ``state`` whose
-``floor.speaker`` is the new speaker (all clients share one clock). Clients
-read ``floor`` and ``you`` out of the message without parsing the whole state,
-and do not negotiate permessage-deflate (browsers would: the server would then
-also compress every copy).
+open ``/ws/rooms/<token>/`` as ``docs/rooms.md`` describes. Everyone was
+admitted beforehand through ``services.arrive`` and ``services.admit_all`` (the
+state after a page reload): every join then costs the server one state
+broadcast instead of a lobby round; ``--lobby`` makes them arrive in the lobby
+and the chair send ``admit_all`` instead (much slower to set up at 2000). Then
+the chair sends ``give_floor`` to one participant after another. For each, the
+time runs from just before the chair's command is sent until the last of the N
+clients has received a ``state`` whose ``floor.speaker`` is the new speaker
+(all clients share one clock). Clients read ``floor`` and ``you`` out of the
+message without parsing the whole state, and do not negotiate
+permessage-deflate (browsers would: the server would then also compress every
+copy).
 
 Baseline, same run, same clients: a bare ``websockets`` server (its own
 process) that, when the "chair" asks, broadcasts one JSON message as long as
@@ -27,6 +31,7 @@ Prints figures; asserts nothing; the last line is one JSON object keyed by size.
 Target: p99 at most 150 ms at 2000 clients.
 
     python benchmarks/floor_fanout.py [--quick] [--rounds N] [--sizes 100,500,2000]
+                                      [--join-budget S] [--lobby] [--keep]
 """
 
 from __future__ import annotations
@@ -139,16 +144,21 @@ async def client(url: str, origin: str, index: int, fleet: Fleet, ready: asyncio
 
 
 async def connect_all(
-    urls: Sequence[str], origin: str, fleet: Fleet, offset: int = 0, concurrency: int = 64
-) -> list[Any]:
-    """Connect a client to each URL; client ``i`` is number ``offset + i`` of the fleet."""
+    urls: Sequence[str],
+    origin: str,
+    fleet: Fleet,
+    into: list[Any],
+    offset: int = 0,
+    concurrency: int = 64,
+) -> None:
+    """Connect a client to each URL (client ``i`` is number ``offset + i``), adding to ``into``."""
     limit = asyncio.Semaphore(concurrency)
 
-    async def one(index: int, url: str) -> Any:
+    async def one(index: int, url: str) -> None:
         async with limit:
-            return await client(url, origin, offset + index, fleet, asyncio.Event())
+            into.append(await client(url, origin, offset + index, fleet, asyncio.Event()))
 
-    return list(await asyncio.gather(*(one(i, u) for i, u in enumerate(urls))))
+    await asyncio.gather(*(one(i, u) for i, u in enumerate(urls)))
 
 
 async def wait_until(fleet: Fleet, check: Any, timeout: float) -> bool:
@@ -241,7 +251,7 @@ def setup_django(data_dir: Path, janus: LocalJanus) -> dict[str, str]:
     return env
 
 
-def prepare_room(size: int) -> Prepared:
+def prepare_room(size: int, admit_first: bool) -> Prepared:
     """An engagement and its room with the chair and ``size - 1`` invited participants."""
     from django.utils import timezone
 
@@ -266,7 +276,13 @@ def prepare_room(size: int) -> Prepared:
         by=None,
     )
     room, tokens = services.open_room(engagement, None, chair=people[0], invitees=people[1:])
-    by_person = dict(Invitation.objects.filter(room=room).values_list("person_id", "id"))
+    invitations = list(Invitation.objects.filter(room=room).order_by("order", "id"))
+    if admit_first:
+        # Everyone opened their link and the chair admitted them (Janus tokens added).
+        for invitation in invitations:
+            services.arrive(invitation)
+        services.admit_all(invitations[0])
+    by_person = {inv.person_id: inv.pk for inv in invitations}
     return Prepared(
         size,
         [tokens[p.pk] for p in people],
@@ -328,7 +344,12 @@ class Measured:
 
 
 async def run_summitry(
-    prepared: Prepared, env: dict[str, str], folder: Path, rounds: int, timeout: float
+    prepared: Prepared,
+    env: dict[str, str],
+    folder: Path,
+    rounds: int,
+    timeout: float,
+    setup_budget: float,
 ) -> Measured:
     port = free_port()
     log = folder / f"uvicorn-{prepared.size}.log"
@@ -363,22 +384,33 @@ async def run_summitry(
         base = f"ws://127.0.0.1:{port}/ws/rooms"
         origin = f"http://127.0.0.1:{port}"
         began = time.monotonic()
-        # The chair first: it is admitted on arrival and can admit the others.
-        connections = await connect_all([f"{base}/{prepared.tokens[0]}/"], origin, fleet)
+
+        async def join() -> None:
+            # The chair first: it is admitted on arrival and can admit the others.
+            await connect_all([f"{base}/{prepared.tokens[0]}/"], origin, fleet, connections)
+            others = [f"{base}/{t}/" for t in prepared.tokens[1:]]
+            await connect_all(others, origin, fleet, connections, offset=1)
+            if not await wait_until(fleet, lambda: min(fleet.states) > 0, timeout):
+                missing = sum(1 for s in fleet.states if s == 0)
+                raise RuntimeError(f"{missing} clients got no state after connecting")
+            if any(s != "admitted" for s in fleet.you_state):
+                await connections[0][0].send(json.dumps({"type": "admit_all"}))
+            if not await wait_until(
+                fleet, lambda: all(s == "admitted" for s in fleet.you_state), timeout
+            ):
+                waiting = sum(1 for s in fleet.you_state if s != "admitted")
+                raise RuntimeError(f"{waiting} clients not admitted after admit_all")
+
+        try:
+            await asyncio.wait_for(join(), setup_budget)
+        except TimeoutError:
+            raise RuntimeError(
+                f"joining took more than {setup_budget:.0f} s: after it "
+                f"{len(connections)} of {prepared.size} clients were connected, "
+                f"{sum(1 for n in fleet.states if n)} had a state, "
+                f"{sum(1 for y in fleet.you_state if y == 'admitted')} were admitted"
+            ) from None
         chair = connections[0][0]
-        others = await connect_all(
-            [f"{base}/{t}/" for t in prepared.tokens[1:]], origin, fleet, offset=1
-        )
-        connections.extend(others)
-        if not await wait_until(fleet, lambda: min(fleet.states) > 0, timeout):
-            missing = sum(1 for s in fleet.states if s == 0)
-            raise RuntimeError(f"{missing} clients got no state after connecting")
-        await chair.send(json.dumps({"type": "admit_all"}))
-        if not await wait_until(
-            fleet, lambda: all(s == "admitted" for s in fleet.you_state), timeout
-        ):
-            waiting = sum(1 for s in fleet.you_state if s != "admitted")
-            raise RuntimeError(f"{waiting} clients not admitted after admit_all")
         result.connect_s = time.monotonic() - began
         speakers = [prepared.invitation_ids[1 + i % (prepared.size - 1)] for i in range(rounds + 2)]
         cpu_before, wall_before = process_cpu_seconds(proc.pid), time.monotonic()
@@ -403,7 +435,7 @@ async def run_summitry(
         stop_process(proc)
     if result.error:
         tail = log.read_text(errors="replace").strip().splitlines()[-5:] if log.exists() else []
-        result.notes.extend(tail)
+        result.notes.extend(line for line in tail if "No directory at" not in line)
     return result
 
 
@@ -455,8 +487,8 @@ async def run_baseline(
     try:
         await asyncio.to_thread(wait_for_port, port, proc, 30.0)
         began = time.monotonic()
-        connections = await connect_all(
-            [f"ws://127.0.0.1:{port}/"] * size, f"http://127.0.0.1:{port}", fleet
+        await connect_all(
+            [f"ws://127.0.0.1:{port}/"] * size, f"http://127.0.0.1:{port}", fleet, connections
         )
         result.connect_s = time.monotonic() - began
         cpu_before, wall_before = process_cpu_seconds(proc.pid), time.monotonic()
@@ -509,7 +541,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         (folder / "data").mkdir()
         env = setup_django(folder / "data", janus)
         began = time.monotonic()
-        prepared = {size: prepare_room(size) for size in sizes}
+        prepared = {size: prepare_room(size, not args.lobby) for size in sizes}
         print(f"rooms prepared for {sizes} clients in {time.monotonic() - began:.1f} s")
         from django.db import connections as db_connections
 
@@ -533,7 +565,9 @@ async def measure_all(
     results: dict[str, Any] = {}
     for size in sizes:
         rounds = args.rounds or (5 if args.quick else (20 if size <= 500 else 10))
-        ours = await run_summitry(prepared[size], env, folder, rounds, args.timeout)
+        ours = await run_summitry(
+            prepared[size], env, folder, rounds, args.timeout, args.join_budget
+        )
         message_bytes = ours.message_bytes or estimated_state_bytes(size)
         base = await run_baseline(size, message_bytes, folder, rounds, args.timeout)
         figures: dict[str, Any] = {"clients": size, **summary(ours)}
@@ -590,9 +624,23 @@ def main() -> None:
         "--sizes", type=lambda v: [int(n) for n in v.split(",")], default=None, help="e.g. 100,500"
     )
     parser.add_argument("--timeout", type=float, default=120.0, help="per wait (s)")
+    parser.add_argument(
+        "--join-budget",
+        type=float,
+        default=None,
+        help="seconds allowed for connecting and admitting the clients of one size "
+        "(default 150, --quick 20)",
+    )
+    parser.add_argument(
+        "--lobby",
+        action="store_true",
+        help="clients arrive in the lobby and the chair admits them over the WebSocket "
+        "(default: admitted through the services before the server starts)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     parser.add_argument("--baseline-server", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.join_budget = args.join_budget or (20.0 if args.quick else 150.0)
     if args.baseline_server is not None:
         baseline_server(args.baseline_server)
         return

@@ -15,7 +15,7 @@ when ``requestVideoFrameCallback`` reports the first remote frame painted.
 Prints figures; asserts nothing. The last line is one JSON object with
 ``median_s``, ``baseline_median_s`` and ``ratio``.
 
-    python benchmarks/join_time.py [--runs 9]
+    python benchmarks/join_time.py [--runs 9] [--timings] [--without-enforcer]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,18 +49,28 @@ CHROMIUM_ARGS = [
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
 ]
-BASELINE_PATH = "/__baseline__/"
+BASELINE_PATH = "/static/join-bench/baseline.html"
 T = TypeVar("T")
+# --timings: when the page and each resource loaded (ms since navigation).
+TIMINGS_JS = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const lines = performance.getEntriesByType("resource").map((e) =>
+    `  ${e.name.split("/").slice(-2).join("/").slice(0, 60)} ${Math.round(e.startTime)}-` +
+    `${Math.round(e.responseEnd)}`);
+  return [`  page ${Math.round(nav.responseEnd)}, interactive ${Math.round(nav.domInteractive)}, ` +
+    `DOMContentLoaded ${Math.round(nav.domContentLoadedEventStart)}`, ...lines].join("\\n");
+}"""
 
 # The baseline: janus.js only. Same calls as room.js makes, nothing else.
 BASELINE_HTML = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Baseline</title>
 <script src="/static/vendor/webrtc-adapter/adapter.js"></script>
 <script src="/static/vendor/janus-gateway/janus.js"></script></head>
-<body><video id="remote" autoplay playsinline muted></video>
+<body>
 <script>
 const cfg = JSON.parse(decodeURIComponent(location.hash.slice(1)));
 window.firstRemoteFrameAt = null;
+window.marks = {script: Math.round(performance.now())};
 const streamReady = navigator.mediaDevices.getUserMedia({audio: true, video: true});
 Janus.init({debug: false, callback: () => {
   const janus = new Janus({server: cfg.api_url, token: cfg.token, iceServers: [], success: () => {
@@ -80,13 +91,14 @@ Janus.init({debug: false, callback: () => {
     }});
   }});
   function subscribe(privateId, streams) {
-    const remote = new MediaStream();
     janus.attach({plugin: "janus.plugin.videoroom",
       onremotetrack: (track, mid, on) => {
         if (!on || track.kind !== "video") return;
-        remote.addTrack(track);
-        const video = document.getElementById("remote");
-        video.srcObject = remote;
+        const video = document.createElement("video");
+        video.muted = true;
+        video.autoplay = true;
+        document.body.append(video);
+        video.srcObject = new MediaStream([track]);
         video.requestVideoFrameCallback(() => {
           if (window.firstRemoteFrameAt === null) window.firstRemoteFrameAt = performance.now();
         });
@@ -205,6 +217,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=9, help="runs of each page (default 9)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per run")
+    parser.add_argument(
+        "--timings", action="store_true", help="print each page's resource timings too"
+    )
+    parser.add_argument(
+        "--without-enforcer",
+        action="store_true",
+        help="diagnosis: no periodic floor enforcement sweep (it runs on Django's sync thread)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="summitry-join-bench-"))
@@ -225,11 +245,23 @@ def main() -> int:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    # The baseline page is served by the same server, from a folder added to the static files
+    # before the ASGI application (and WhiteNoise) starts. Chromium refuses calls to a loopback
+    # Janus from a page that did not itself come from a local address.
+    from django.conf import settings
+
+    (work / "baseline").mkdir()
+    (work / "baseline" / "baseline.html").write_text(BASELINE_HTML)
+    settings.STATICFILES_DIRS.append(("join-bench", work / "baseline"))
+    if args.without_enforcer:
+        settings.SUMMITRY_ROOMS_ENFORCE_INTERVAL = 3600
     setup = open_meeting()
 
     from playwright.sync_api import sync_playwright
 
     ours: list[float] = []
+    marks: list[dict[str, int]] = []
+    base_marks: list[dict[str, int]] = []
     baseline: list[float] = []
     try:
         with serve_asgi() as base, sync_playwright() as playwright:
@@ -241,33 +273,40 @@ def main() -> int:
             chair.wait_for_function("() => window.summitryRoom.peerConnections().length > 0")
             time.sleep(1.0)  # the chair's publisher is up before the first guest arrives
 
-            def measure(url: str, expression: str, route: bool) -> float:
+            def measure(url: str, expression: str) -> float:
                 context = browser.new_context()
-                if route:
-                    context.route(
-                        f"{base}{BASELINE_PATH}",
-                        lambda r: r.fulfill(content_type="text/html", body=BASELINE_HTML),
-                    )
                 page = context.new_page()
+                console: list[str] = []
+                page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+                page.on("pageerror", lambda e: console.append(f"error: {e}"))
                 try:
                     page.goto(url)
                     handle = page.wait_for_function(
                         f"() => {expression}", timeout=args.timeout * 1000
                     )
+                    if "summitryRoom" in expression:
+                        marks.append(page.evaluate("window.summitryRoom.marks"))
+                    else:
+                        base_marks.append(page.evaluate("window.marks"))
+                    if args.timings:
+                        print(url.split("#")[0], page.evaluate(TIMINGS_JS), sep="\n")
                     return float(handle.json_value()) / 1000.0
+                except Exception:
+                    print(f"{url} showed no remote frame; console:", *console[-15:], sep="\n  ")
+                    raise
                 finally:
+                    # Leaving the page lets janus.js end its Janus session before the next run.
+                    page.goto("about:blank")
                     context.close()
 
             for run in range(args.runs):
-                token, _ = off_loop(lambda r=run: admitted_participant(setup, f"Guest {r}"))
-                _, direct = off_loop(lambda r=run: admitted_participant(setup, f"Base {r}"))
+                token, _ = off_loop(partial(admitted_participant, setup, f"Guest {run}"))
+                _, direct = off_loop(partial(admitted_participant, setup, f"Base {run}"))
                 ours_s = measure(
-                    f"{base}/rooms/join/{token}/", "window.summitryRoom.firstRemoteFrameAt", False
+                    f"{base}/rooms/join/{token}/", "window.summitryRoom.firstRemoteFrameAt"
                 )
                 fragment = json.dumps(direct)
-                base_s = measure(
-                    f"{base}{BASELINE_PATH}#{fragment}", "window.firstRemoteFrameAt", True
-                )
+                base_s = measure(f"{base}{BASELINE_PATH}#{fragment}", "window.firstRemoteFrameAt")
                 ours.append(ours_s)
                 baseline.append(base_s)
                 print(f"run {run + 1}: summitry {ours_s:.3f} s, baseline {base_s:.3f} s")
@@ -276,6 +315,14 @@ def main() -> int:
     finally:
         janus.stop()
 
+    if marks:
+        steps = sorted(marks[0], key=lambda k: marks[0][k])
+        print("summitry page milestones, median ms since navigation:")
+        print(
+            "  "
+            + ", ".join(f"{k} {statistics.median(m.get(k, 0) for m in marks):.0f}" for k in steps)
+        )
+        print("baseline page: script", statistics.median(m["script"] for m in base_marks))
     median = statistics.median(ours)
     base_median = statistics.median(baseline)
     print(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -95,13 +96,17 @@ def page_diagnosis(page: Page) -> str:
     return repr(found)
 
 
-def wait_for(
-    check: Callable[[], bool], timeout: float, what: str | Callable[[], str]
-) -> None:
+def describe(page: Page, what: str) -> str:
+    return f"{what} at {page_diagnosis(page)}"
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str | Callable[[], str]) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what if isinstance(what, str) else what()}")
+            raise AssertionError(
+                f"timed out waiting for {what if isinstance(what, str) else what()}"
+            )
         time.sleep(0.2)
 
 
@@ -123,7 +128,7 @@ def packets_over(page: Page, sender: Invitation, seconds: float) -> int:
 def test_admitted_participants_exchange_media_and_the_floor_mutes_the_others(
     server: str, open_page: Callable[[], Page], artifacts: Path
 ) -> None:
-    room, invitations = named_room("virtual_summit")
+    _, invitations = named_room("virtual_summit")
     chair, a, b = (invitations[k][0] for k in ("chair", "a", "b"))
     chair_page, a_page, b_page = open_page(), open_page(), open_page()
 
@@ -132,7 +137,9 @@ def test_admitted_participants_exchange_media_and_the_floor_mutes_the_others(
     expect(chair_page.get_by_role("heading", name="Speakers' list")).to_be_visible()
     for page, label in ((a_page, "a"), (b_page, "b")):
         join(page, server, invitations[label][1])
-        expect(page.get_by_role("heading", name="Waiting for the host to admit you")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Waiting for the host to admit you")
+        ).to_be_visible()
     lobby = chair_page.locator("#lobby")
     expect(lobby.locator("li")).to_have_count(2)
     a_page.screenshot(path=str(artifacts / "room-lobby-participant.png"))
@@ -147,11 +154,10 @@ def test_admitted_participants_exchange_media_and_the_floor_mutes_the_others(
     # free, only the chair is heard: Janus forwards no participant's audio yet.
     for page, senders in ((a_page, (chair, b)), (b_page, (chair, a)), (chair_page, (a, b))):
         for sender in senders:
-            packets = 25 if sender == chair else -1
             wait_for(
-                lambda p=page, s=sender, n=packets: media_from(p, s, packets=n),
+                partial(media_from, page, sender, packets=25 if sender == chair else -1),
                 30,
-                lambda p=page, s=sender: f"media from {s} at {page_diagnosis(p)}",
+                partial(describe, page, f"media from {sender}"),
             )
     assert packets_over(a_page, b, 1.0) <= QUIET, "B is muted while the floor is free"
 
@@ -185,7 +191,7 @@ def test_admitted_participants_exchange_media_and_the_floor_mutes_the_others(
 def test_countdown_shows_everywhere_and_the_chair_is_alerted_when_time_runs_out(
     server: str, open_page: Callable[[], Page], artifacts: Path
 ) -> None:
-    room, invitations = named_room("video_conference", speaking_limit_seconds=3)
+    _, invitations = named_room("video_conference", speaking_limit_seconds=3)
     chair_page, a_page = open_page(), open_page()
     join(chair_page, server, invitations["chair"][1])
     join(a_page, server, invitations["a"][1])

@@ -50,10 +50,14 @@
     joinStartedAt: null,
     firstRemoteFrameAt: null,
     errors: [],
+    // Milestones (performance.now(), ms since navigation) for the join-time benchmark.
+    marks: {},
     peerConnections: () => media.peerConnections(),
     stats: () => media.stats(),
   };
   window.summitryRoom = hook;
+  const mark = (name) => { if (!(name in hook.marks)) hook.marks[name] = Math.round(performance.now()); };
+  mark("script");
 
   const idOf = (p) => (p && typeof p === "object" ? p.id ?? p.participant ?? p.participant_id : p);
   const nameOf = (p) => (p && (p.name || p.display_name || p.display || p.person)) || "Participant";
@@ -92,17 +96,27 @@
 
     open() {
       if (this.closedForGood || this.socket) return;
-      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-      const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}`);
+      // The join page of an admitted participant opens the socket before this script runs.
+      const early = window.summitryEarlySocket;
+      window.summitryEarlySocket = null;
+      let socket;
+      if (early && !this.attempts) {
+        socket = early.socket;
+        socket.onopen = socket.onmessage = socket.onclose = null;
+      } else {
+        const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+        socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}`);
+      }
       this.socket = socket;
       setStatus(this.attempts ? "Reconnecting to the meeting…" : "Connecting to the meeting…");
-      socket.addEventListener("open", () => {
+      const opened = () => {
+        mark("ws_open");
         this.attempts = 0;
         setStatus("Connected.");
         // Proxies drop idle WebSockets; a ping every 20 s keeps this one open.
         this.pingTimer = setInterval(() => this.send({ type: "ping" }), 20000);
-      });
-      socket.addEventListener("message", (event) => {
+      };
+      const received = (event) => {
         let message;
         try {
           message = JSON.parse(event.data);
@@ -110,8 +124,8 @@
           return;
         }
         onServerMessage(message);
-      });
-      socket.addEventListener("close", (event) => {
+      };
+      const closed = (event) => {
         clearInterval(this.pingTimer);
         this.socket = null;
         // 4xxx: the server refused us on purpose (revoked, banned, ended): do not hammer it.
@@ -127,7 +141,16 @@
         this.attempts += 1;
         setStatus(`Connection lost. Reconnecting in ${Math.round(delay / 1000)} s…`);
         this.retryTimer = setTimeout(() => this.open(), delay);
-      });
+      };
+      socket.addEventListener("open", opened);
+      socket.addEventListener("message", received);
+      socket.addEventListener("close", closed);
+      // Replay what the early socket saw; no event can slip in between (one thread).
+      if (early && socket === early.socket) {
+        if (early.opened) opened();
+        early.messages.forEach(received);
+        if (early.closed) closed(early.closed);
+      }
     },
 
     send(command) {
@@ -155,6 +178,7 @@
       // Messages may cross on a reconnect: only a newer version replaces what we show.
       if (hook.state && typeof message.version === "number" && message.version <= hook.state.version) return;
       hook.state = message;
+      mark("state");
       render();
       media.update(message);
     } else if (message.type === "error") {
@@ -223,7 +247,8 @@
         if (note) note.textContent = `Camera or microphone unavailable (${error.name}). You can still join and listen.`;
         return;
       }
-      if (preview && wantVideo) {
+      // Straight into the room (already admitted): the self tile shows the camera instead.
+      if (preview && wantVideo && hook.phase === "check") {
         preview.srcObject = this.stream;
         preview.play().catch(() => {});
       }
@@ -403,7 +428,9 @@
     );
     const request = $("#request-floor");
     const withdraw = $("#withdraw");
-    if (request) request.hidden = Boolean(mine);
+    // The chair runs the floor and interpreters speak in their channel; observers may not speak.
+    const asks = you().role === "participant";
+    if (request) request.hidden = Boolean(mine) || !asks;
     if (withdraw) withdraw.hidden = !mine;
     const position = $("#my-position");
     if (position) {
@@ -521,6 +548,7 @@
     if (hook.firstRemoteFrameAt != null) return;
     const done = () => {
       if (hook.firstRemoteFrameAt == null) hook.firstRemoteFrameAt = performance.now();
+      mark("first_frame");
     };
     if ("requestVideoFrameCallback" in video) video.requestVideoFrameCallback(done);
     else video.addEventListener("playing", done, { once: true });
@@ -600,9 +628,10 @@
 
   /** One connection to Janus: a session, a publisher handle, a subscriber handle, channels. */
   class MediaSession {
-    constructor(info, localStream) {
+    constructor(info, streamReady) {
       this.info = info;
-      this.localStream = localStream;
+      this.streamReady = streamReady;
+      this.localStream = null;
       this.janus = null;
       this.pub = null;
       this.sub = null;
@@ -631,7 +660,10 @@
           iceServers: info.ice_servers || [],
           // Leaving the page ends the Janus session at once, so a reload can reuse our publisher id.
           destroyOnUnload: true,
-          success: () => this.attachPublisher().then(resolve, reject),
+          success: () => {
+            mark("janus_session");
+            this.attachPublisher().then(resolve, reject);
+          },
           error: (cause) => {
             reject(new Error(String(cause)));
             this.lost(`Janus: ${cause}`);
@@ -666,6 +698,7 @@
         if (info.audiobridge_room == null) throw new Error("the state names no Janus room");
         const stream = new MediaStream();
         this.feedStreams.set("mix", stream);
+        this.localStream = await this.streamReady;
         this.bridgeMain = await this.bridge(info.audiobridge_room, this.publishes, stream, null);
         this.privateId = 0; // lets syncChannel run; there is no subscriber here
         return;
@@ -691,9 +724,13 @@
         return;
       }
       if (event === "joined") {
+        mark("joined");
         this.myFeed = msg.id;
         this.privateId = msg.private_id;
-        if (this.publishes) this.publish();
+        this.streamReady.then((stream) => {
+          this.localStream = stream;
+          if (this.publishes && !this.closed) this.publish();
+        });
         this.addPublishers(msg.publishers || []);
       } else if (event === "event") {
         if (msg.publishers) this.addPublishers(msg.publishers);
@@ -800,6 +837,7 @@
           jsep,
           tracks: [], // receive only
           success: (answer) => {
+            mark("subscribe_answer");
             this.sub.send({ message: { request: "start", room: this.info.room }, jsep: answer });
             this.subBusy = false;
             this.syncSubscriptions();
@@ -875,6 +913,7 @@
       await this.leaveChannel();
       if (!channel || channel.audiobridge_room == null) return;
       this.channelLanguage = channel.language;
+      this.localStream = await this.streamReady;
       this.channelStream = new MediaStream();
       this.channel = await this.bridge(channel.audiobridge_room, speak, this.channelStream, channel.pin);
     }
@@ -934,12 +973,8 @@
       this.connecting = true;
       try {
         await initJanus();
-        if (MODE === "join" && !this.localStream) {
-          // Reuse the device check's capture: a second getUserMedia would prompt again.
-          if (device.ready) await device.ready;
-          this.localStream = device.stream || (await this.capture());
-        }
-        const session = new MediaSession(info, this.localStream);
+        // The Janus session and join go ahead while the camera starts; publishing waits for it.
+        const session = new MediaSession(info, this.streamReady());
         session.onLost = (why) => this.onLost(session, why);
         this.session = session;
         setStatus("Connecting media…");
@@ -955,6 +990,19 @@
       } finally {
         this.connecting = false;
       }
+    },
+
+    /** Our camera/microphone: the device check's capture (a second one could prompt again). */
+    streamReady() {
+      if (MODE !== "join") return Promise.resolve(null);
+      if (!this.localStreamPromise) {
+        this.localStreamPromise = (async () => {
+          if (device.ready) await device.ready;
+          this.localStream = device.stream || (await this.capture());
+          return this.localStream;
+        })();
+      }
+      return this.localStreamPromise;
     },
 
     async capture() {
@@ -1140,7 +1188,6 @@
     on("#join-button", () => {
       device.resume();
       hook.joinStartedAt = performance.now();
-      if (device.stream) media.localStream = device.stream;
       setPhase("lobby");
       link.open();
     });
@@ -1161,6 +1208,8 @@
   }
 
   wire();
+  // Janus.init costs little; doing it now keeps it off the path once the state arrives.
+  if (typeof Janus !== "undefined") initJanus().catch(() => {});
   if (MODE === "watch" || app.dataset.admitted === "true") {
     // The press, and a participant already admitted (e.g. a reload), go straight in.
     hook.joinStartedAt = performance.now();
