@@ -91,6 +91,7 @@ def test_rooms_come_back_after_a_janus_restart(
     a = fresh(invs["a"][0])
     vid = room.videoroom_id
     assert vid is not None
+
     def restore(restarted: JanusProcess) -> None:
         services.restore_after_janus_restart(restarted.config.name)
 
