@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from summitry.rooms import services
@@ -137,3 +138,12 @@ def test_only_live_kinds_get_a_room() -> None:
     found = engagement(kind="written_message")
     with pytest.raises(RoomRefusal, match="not held in a live room"):
         services.open_room(found, None, chair=people(1)[0], invitees=[])
+
+
+def test_join_and_watch_pages_are_never_cached(client: Client) -> None:
+    room, invs = open_room()
+    press = services.issue_press_link(room)
+    for path in (f"/rooms/join/{invs['a'][1]}/", f"/rooms/watch/{press}/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]

@@ -140,7 +140,10 @@ def _start_enforcer(room_id: int) -> None:
         while _local.get(room_id, 0) > 0:
             await asyncio.sleep(enforce_interval())
             try:
-                await database_sync_to_async(services.enforce_floor)(room_id)
+                # Off the shared sync thread: the sweep waits on Janus, page views must not.
+                await database_sync_to_async(services.enforce_floor, thread_sensitive=False)(
+                    room_id
+                )
             except Exception:
                 logger.exception("enforcing the floor of room %s failed", room_id)
         _enforcers.pop(room_id, None)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from summitry.engagements.models import Engagement, Role
@@ -24,6 +25,8 @@ def _refused(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "rooms/refused.html", {"message": message}, status=403)
 
 
+# The token is in the address: neither the browser nor a proxy may keep these pages.
+@never_cache
 def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.resolve_token(token)
@@ -40,6 +43,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "rooms/join.html", context)
 
 
+@never_cache
 def watch(request: HttpRequest, token: str) -> HttpResponse:
     try:
         room = services.resolve_press_token(token)
