@@ -1,12 +1,26 @@
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.fixtures import Settings
+
+from summitry.rooms.janus import JanusEndpoint
+from tests.e2e.asgi_server import serve_asgi
+from tests.e2e.rooms_helpers import ServeRooms
+from tests.rooms.conftest import (  # noqa: F401 - fixtures of the real Janus, for the room tests
+    endpoint,
+    janus,
+    janus_installed,
+    media_address,
+    start_janus,
+)
 
 CHROMIUM = os.environ.get("SUMMITRY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,6 +33,23 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # The server threads write while pages load: SQLite's shared-cache in-memory test database
+    # answers "table is locked" at once, where a file in WAL mode waits (its busy timeout).
+    # Applies when the browser tests set up the database (run alone, as `pytest tests/e2e`).
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("e2e-database") / "summitry.sqlite3"
+        )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -56,3 +87,44 @@ def page(browser: Browser) -> Iterator[Page]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def serve_rooms(
+    media_address: str,  # noqa: F811 - Chromium must find the 127.42.0.1 interface
+    settings: Settings,
+) -> ServeRooms:
+    """Summitry over ASGI (WebSockets included), placing rooms on the given Janus."""
+
+    @contextmanager
+    def serve(on: JanusEndpoint) -> Iterator[str]:
+        settings.SUMMITRY_JANUS_INSTANCES = [dataclasses.asdict(on)]
+        settings.SUMMITRY_ROOMS_ENFORCE_INTERVAL = 1.0
+        with serve_asgi() as url:
+            yield url
+
+    return serve
+
+
+@pytest.fixture
+def server(endpoint: JanusEndpoint, serve_rooms: ServeRooms) -> Iterator[str]:  # noqa: F811
+    """Summitry over ASGI, placing rooms on the session's Janus."""
+    with serve_rooms(endpoint) as url:
+        yield url
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """A new page in its own browser context (own cookies, own fake devices)."""
+    contexts = []
+
+    def make() -> Page:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 860}, timezone_id="Europe/Paris"
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

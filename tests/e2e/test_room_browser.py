@@ -7,122 +7,25 @@ page's test hook ``window.summitryRoom.stats()``.
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
-from pytest_django.fixtures import Settings
+from playwright.sync_api import Page, expect
 
-from summitry.directory.models import Person
-from summitry.rooms.janus import JanusEndpoint
-from summitry.rooms.models import Invitation, Room
-from tests.e2e.asgi_server import serve_asgi
-from tests.rooms import rooms_factories
-from tests.rooms.conftest import (  # noqa: F401 - fixtures of the real Janus
-    endpoint,
-    janus,
-    janus_installed,
-    media_address,
-    start_janus,
+from tests.e2e.rooms_helpers import (
+    QUIET,
+    describe,
+    join,
+    media_from,
+    named_room,
+    packets_over,
+    wait_for,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.janus, pytest.mark.django_db(transaction=True)]
-
-Stats = dict[str, dict[str, Any]]
-# 20 ms Opus frames: 50 audio packets a second while forwarded; a few may be in flight.
-QUIET = 5
-
-
-@pytest.fixture
-def server(
-    endpoint: JanusEndpoint,  # noqa: F811
-    media_address: str,  # noqa: F811 - Chromium must find the 127.42.0.1 interface
-    settings: Settings,
-) -> Iterator[str]:
-    """Summitry over ASGI (WebSockets included), placing rooms on the session's Janus."""
-    settings.SUMMITRY_JANUS_INSTANCES = [dataclasses.asdict(endpoint)]
-    settings.SUMMITRY_ROOMS_ENFORCE_INTERVAL = 1.0
-    with serve_asgi() as url:
-        yield url
-
-
-@pytest.fixture
-def open_page(browser: Browser) -> Iterator[Callable[[], Page]]:
-    """A new page in its own browser context (own cookies, own fake devices)."""
-    contexts = []
-
-    def make() -> Page:
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 860}, timezone_id="Europe/Paris"
-        )
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def named_room(
-    kind: str = "virtual_summit", **options: object
-) -> tuple[Room, dict[str, tuple[Invitation, str]]]:
-    room, invitations = rooms_factories.open_room(kind, **options)
-    for label, name in (("chair", "Amina Diallo"), ("a", "Bertrand Roux"), ("b", "Chen Wei")):
-        Person.objects.filter(pk=invitations[label][0].person_id).update(name=name)
-    return room, invitations
-
-
-def join(page: Page, base: str, token: str) -> None:
-    page.goto(f"{base}/rooms/join/{token}/")
-    page.get_by_role("button", name="Join the meeting").click()
-
-
-def stats(page: Page) -> Stats:
-    result: Stats = page.evaluate("window.summitryRoom.stats()")
-    return result
-
-
-def page_diagnosis(page: Page) -> str:
-    """What a page knows, for failure messages: who it is, its stats and media errors."""
-    found: object = page.evaluate(
-        """async () => ({you: window.summitryRoom.state && window.summitryRoom.state.you,
-        errors: window.summitryRoom.errors, stats: await window.summitryRoom.stats()})"""
-    )
-    return repr(found)
-
-
-def describe(page: Page, what: str) -> str:
-    return f"{what} at {page_diagnosis(page)}"
-
-
-def wait_for(check: Callable[[], bool], timeout: float, what: str | Callable[[], str]) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out waiting for {what if isinstance(what, str) else what()}"
-            )
-        time.sleep(0.2)
-
-
-def media_from(page: Page, sender: Invitation, frames: int = 10, packets: int = 25) -> bool:
-    row = stats(page).get(str(sender.pk))
-    return bool(row and row["framesDecoded"] > frames and row["packetsReceived"] > packets)
-
-
-def packets_over(page: Page, sender: Invitation, seconds: float) -> int:
-    def count() -> int:
-        row = stats(page).get(str(sender.pk))
-        return int(row["packetsReceived"]) if row else 0
-
-    before = count()
-    time.sleep(seconds)
-    return count() - before
 
 
 def test_admitted_participants_exchange_media_and_the_floor_mutes_the_others(

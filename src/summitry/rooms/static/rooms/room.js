@@ -50,6 +50,9 @@
     joinStartedAt: null,
     firstRemoteFrameAt: null,
     errors: [],
+    // Connections made so far (a rejoin adds one): to Summitry's WebSocket, and media sessions.
+    socketsOpened: 0,
+    mediaSessions: 0,
     // Milestones (performance.now(), ms since navigation) for the join-time benchmark.
     marks: {},
     peerConnections: () => media.peerConnections(),
@@ -93,6 +96,8 @@
     closedForGood: false,
     pingTimer: null,
     retryTimer: null,
+    lastHeard: 0,
+    abandon: null,
 
     open() {
       if (this.closedForGood || this.socket) return;
@@ -111,12 +116,19 @@
       setStatus(this.attempts ? "Reconnecting to the meeting…" : "Connecting to the meeting…");
       const opened = () => {
         mark("ws_open");
+        hook.socketsOpened += 1;
         this.attempts = 0;
+        this.lastHeard = Date.now();
         setStatus("Connected.");
-        // Proxies drop idle WebSockets; a ping every 20 s keeps this one open.
-        this.pingTimer = setInterval(() => this.send({ type: "ping" }), 20000);
+        // Proxies drop idle WebSockets; a ping every 20 s keeps this one open. A dropped network
+        // may never close the socket: without a pong for two pings, give it up and reconnect.
+        this.pingTimer = setInterval(() => {
+          if (Date.now() - this.lastHeard > 45000) this.abandon();
+          else this.send({ type: "ping" });
+        }, 20000);
       };
       const received = (event) => {
+        this.lastHeard = Date.now();
         let message;
         try {
           message = JSON.parse(event.data);
@@ -127,6 +139,7 @@
       };
       const closed = (event) => {
         clearInterval(this.pingTimer);
+        this.abandon = null;
         this.socket = null;
         // 4xxx: the server refused us on purpose (revoked, banned, ended): do not hammer it.
         if (event.code >= 4000 && event.code < 5000) this.closedForGood = true;
@@ -145,12 +158,28 @@
       socket.addEventListener("open", opened);
       socket.addEventListener("message", received);
       socket.addEventListener("close", closed);
+      // Drop this socket now (its close event may come much later) and reconnect.
+      this.abandon = () => {
+        socket.removeEventListener("open", opened);
+        socket.removeEventListener("message", received);
+        socket.removeEventListener("close", closed);
+        try { socket.close(); } catch { /* already closing */ }
+        closed({ code: 1006, reason: "no answer" });
+      };
       // Replay what the early socket saw; no event can slip in between (one thread).
       if (early && socket === early.socket) {
         if (early.opened) opened();
         early.messages.forEach(received);
         if (early.closed) closed(early.closed);
       }
+    },
+
+    /** The network is back: retry now rather than at the end of the backoff. */
+    retryNow() {
+      if (this.socket || this.closedForGood || !this.retryTimer) return;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.open();
     },
 
     send(command) {
@@ -168,6 +197,8 @@
     },
   };
   hook.send = (command) => link.send(command);
+  // Tests: the WebSocket died without a close (a network drop), as the heartbeat would find.
+  hook.dropSocket = () => link.abandon && link.abandon();
 
   function command(type, fields = {}) {
     if (!link.send({ type, ...fields })) announce("Not connected: the command was not sent.");
@@ -732,6 +763,8 @@
           if (this.publishes && !this.closed) this.publish();
         });
         this.addPublishers(msg.publishers || []);
+        // Channels wait for this join (syncChannel): an interpreter gets no other cue to speak.
+        if (media.session === this) media.syncChannel();
       } else if (event === "event") {
         if (msg.publishers) this.addPublishers(msg.publishers);
         const gone = msg.unpublished ?? msg.leaving;
@@ -742,9 +775,10 @@
     }
 
     publish() {
+      // dontStop: the camera and microphone are the page's; a rejoin publishes them again.
       const tracks = [];
-      for (const track of this.localStream.getAudioTracks()) tracks.push({ type: "audio", capture: track, recv: false });
-      if (!this.info.audio_only) for (const track of this.localStream.getVideoTracks()) tracks.push({ type: "video", capture: track, recv: false });
+      for (const track of this.localStream.getAudioTracks()) tracks.push({ type: "audio", capture: track, recv: false, dontStop: true });
+      if (!this.info.audio_only) for (const track of this.localStream.getVideoTracks()) tracks.push({ type: "video", capture: track, recv: false, dontStop: true });
       this.pub.createOffer({
         tracks,
         success: (jsep) => this.pub.send({ message: { request: "publish" }, jsep }),
@@ -886,7 +920,7 @@
           if (msg.error_code) showError(`Audio room: ${msg.error}`);
           if (msg.audiobridge === "joined" && !handle.webrtcStuff.pc) {
             handle.createOffer({
-              tracks: [mic ? { type: "audio", capture: mic, recv: true } : { type: "audio", capture: false, recv: true }],
+              tracks: [mic ? { type: "audio", capture: mic, recv: true, dontStop: true } : { type: "audio", capture: false, recv: true }],
               success: (offer) => handle.send({ message: { request: "configure", muted: !mic }, jsep: offer }),
               error: (error) => showError(`Audio room: ${error}`),
             });
@@ -904,6 +938,8 @@
       });
       const join = { request: "join", room: roomId, display: String(me().id ?? "press"), token: this.info.token, muted: !mic };
       if (pin) join.pin = pin;
+      // The call's mix: Summitry mutes (and kicks unknown ids) by our publisher id.
+      if (roomId === this.info.audiobridge_room && this.info.publisher_id != null) join.id = this.info.publisher_id;
       handle.send({ message: join });
       return handle;
     }
@@ -944,6 +980,8 @@
     localStream: null,
     attempts: 0,
     retryTimer: null,
+    // Janus sessions we lost the connection to: they hold our publisher id until destroyed.
+    stale: [],
     audioEls: new Map(), // feed id → <audio>
     channelAudio: null,
     stopped: false,
@@ -973,6 +1011,7 @@
       this.connecting = true;
       try {
         await initJanus();
+        await this.destroyStale();
         // The Janus session and join go ahead while the camera starts; publishing waits for it.
         const session = new MediaSession(info, this.streamReady());
         session.onLost = (why) => this.onLost(session, why);
@@ -980,6 +1019,7 @@
         setStatus("Connecting media…");
         await session.start();
         if (this.session === session) {
+          hook.mediaSessions += 1;
           this.attempts = 0;
           setStatus("Connected.");
           this.syncChannel();
@@ -1027,6 +1067,29 @@
       }, delay);
     },
 
+    /** Ends the sessions a dropped network left on Janus, else joining again is refused (436). */
+    async destroyStale() {
+      const left = [];
+      await Promise.all(this.stale.map(async (old) => {
+        try {
+          // Any answer will do: "no such session" (458) after a Janus restart is fine too.
+          await fetch(`${old.url}/${old.id}`, { method: "POST", body: JSON.stringify({ janus: "destroy", transaction: Janus.randomString(12), token: old.token }) });
+        } catch {
+          left.push(old); // still unreachable: try again next time
+        }
+      }));
+      this.stale = left;
+    },
+
+    /** The network is back: retry now rather than at the end of the backoff. */
+    retryNow() {
+      if (!this.retryTimer || this.stopped) return;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.attempts = 0;
+      if (hook.state) this.update(hook.state);
+    },
+
     /** Janus answers "no such session" (458) after a restart: janus.js would poll forever. */
     onHttpAnswer(json) {
       if (json && json.janus === "error" && json.error && json.error.code === 458 && this.session) {
@@ -1039,6 +1102,9 @@
       this.session = null;
       if (session) {
         session.closed = true;
+        const janus = session.janus;
+        const id = janus && janus.getSessionId();
+        if (id && !janus.isConnected()) this.stale.push({ url: session.info.api_url, id, token: session.info.token });
         try { session.stop(); } catch { /* already gone */ }
       }
       for (const audio of this.audioEls.values()) audio.remove();
@@ -1124,7 +1190,7 @@
       return this.session ? this.session.peerConnections() : [];
     },
 
-    /** Per remote feed: inbound video framesDecoded and audio packetsReceived (getStats). */
+    /** Per remote feed: inbound video framesDecoded, audio packetsReceived and energy (getStats). */
     async stats() {
       const session = this.session;
       const result = {};
@@ -1136,7 +1202,7 @@
       // A telephone call's AudioBridge mix and a chosen channel are not per-person feeds.
       for (const [key, handle] of [["mix", session.bridgeMain], ["channel", session.channel]]) {
         for (const s of await inbound(handle)) {
-          result[key] = { feed: key, participant: null, name: key === "channel" ? session.channelLanguage : null, framesDecoded: 0, packetsReceived: s.packetsReceived || 0, audioLevel: s.audioLevel || 0 };
+          result[key] = { feed: key, participant: null, name: key === "channel" ? session.channelLanguage : null, framesDecoded: 0, packetsReceived: s.packetsReceived || 0, audioLevel: s.audioLevel || 0, totalAudioEnergy: s.totalAudioEnergy || 0 };
         }
       }
       if (!session.sub) return result;
@@ -1147,11 +1213,13 @@
         const pub = session.publishers.get(entry.feed);
         const p = participantForFeed(entry.feed, entry.display ?? (pub && pub.display));
         const key = p ? String(p.id) : `feed-${entry.feed}`;
-        const row = (result[key] ||= { feed: entry.feed, participant: p ? p.id : null, name: p ? nameOf(p) : null, framesDecoded: 0, packetsReceived: 0, audioLevel: 0 });
+        const row = (result[key] ||= { feed: entry.feed, participant: p ? p.id : null, name: p ? nameOf(p) : null, framesDecoded: 0, packetsReceived: 0, audioLevel: 0, totalAudioEnergy: 0 });
         if (s.kind === "video") row.framesDecoded += s.framesDecoded || 0;
         if (s.kind === "audio") {
           row.packetsReceived += s.packetsReceived || 0;
           row.audioLevel = Math.max(row.audioLevel, s.audioLevel || 0);
+          // Packets flow even when silent (an AudioBridge mix always sends): energy says sound came.
+          row.totalAudioEnergy += s.totalAudioEnergy || 0;
         }
       });
       return result;
@@ -1208,6 +1276,10 @@
   }
 
   wire();
+  window.addEventListener("online", () => {
+    link.retryNow();
+    media.retryNow();
+  });
   // Janus.init costs little; doing it now keeps it off the path once the state arrives.
   if (typeof Janus !== "undefined") initJanus().catch(() => {});
   if (MODE === "watch" || app.dataset.admitted === "true") {

@@ -1,0 +1,90 @@
+"""A telephone call in real browsers: audio only, both parties heard through the AudioBridge."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from summitry.rooms.janus import JanusEndpoint
+from tests.e2e.rooms_helpers import describe, growth, join, named_room, outbound, wait_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.janus, pytest.mark.django_db(transaction=True)]
+
+# Records what the page asks of the camera and microphone, before any script of the page runs.
+RECORD_CAPTURE = """
+window.captureRequests = [];
+const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (constraints) => {
+  window.captureRequests.push(constraints);
+  return original(constraints);
+};
+"""
+
+
+def heard(page: Page, seconds: float = 1.0) -> float:
+    """Sound energy of the call's mix arriving at the page over a while (packets flow anyway)."""
+    return growth(page, "mix", seconds, "totalAudioEnergy")
+
+
+def test_telephone_call_is_audio_only_and_each_party_hears_the_other(
+    server: str, endpoint: JanusEndpoint, open_page: Callable[[], Page], artifacts: Path
+) -> None:
+    room, invitations = named_room("telephone_call")
+    chair, a = invitations["chair"][0], invitations["a"][0]
+    assert room.videoroom_id is None and room.audiobridge_id is not None
+    bridge = room.audiobridge_id
+    chair_page, a_page = open_page(), open_page()
+    for page in (chair_page, a_page):
+        page.add_init_script(RECORD_CAPTURE)
+
+    join(chair_page, server, invitations["chair"][1])
+    join(a_page, server, invitations["a"][1])
+    expect(a_page.get_by_role("heading", name="Check your microphone")).to_be_hidden()
+    chair_page.get_by_role("button", name="Admit Bertrand Roux").click()
+    expect(a_page.get_by_role("heading", name="Speakers' list")).to_be_visible()
+
+    # Both are in the call's AudioBridge room, heard (nobody muted).
+    wait_for(
+        lambda: (
+            {(int(p.id), bool(p.muted)) for p in endpoint.audiobridge().list_participants(bridge)}
+            == {(chair.janus_publisher_id, False), (a.janus_publisher_id, False)}
+        ),
+        20,
+        lambda: repr(endpoint.audiobridge().list_participants(bridge)),
+    )
+    for page in (chair_page, a_page):
+        wait_for(
+            partial(lambda page: heard(page) > 0, page), 20, partial(describe, page, "the sound")
+        )
+        assert growth(page, "mix", 1.0) > 25, "the mix's packets"
+        # No camera asked for, no video sent: only audio leaves the page.
+        requests = page.evaluate("window.captureRequests")
+        assert requests and all(not r.get("video") for r in requests), requests
+        sent = outbound(page)
+        assert sent and {row["kind"] for row in sent} == {"audio"}, sent
+        assert page.locator("#tiles video").evaluate_all(
+            "(videos) => videos.every((v) => !v.srcObject)"
+        )
+
+    # The sound the chair hears is A's: muted by the chair, A is no longer heard.
+    loud = heard(chair_page, 1.5)
+    chair_page.get_by_role("button", name="Mute Bertrand Roux").click()
+    wait_for(
+        lambda: any(
+            p.muted
+            for p in endpoint.audiobridge().list_participants(bridge)
+            if int(p.id) == a.janus_publisher_id
+        ),
+        10,
+        "A muted in the AudioBridge",
+    )
+    time.sleep(0.3)  # what was in flight
+    quiet = heard(chair_page, 1.5)
+    assert quiet < loud / 100, f"A is muted: nothing reaches the chair ({quiet} after {loud})"
+    assert heard(a_page, 1.5) > 0, "the chair is still heard"
+    a_page.screenshot(path=str(artifacts / "room-call-participant.png"))
