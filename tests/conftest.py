@@ -7,6 +7,22 @@ from summitry.accounts.models import User
 from tests import factories
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Live servers in threads write while pages load: SQLite's shared-cache in-memory test
+    # database answers "table is locked" at once, where a file in WAL mode waits (busy timeout).
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "summitry.sqlite3"
+        )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser tests are the slowest: run them last, so that a quick failure shows first.
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

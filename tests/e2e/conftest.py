@@ -35,23 +35,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix: None,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    # The server threads write while pages load: SQLite's shared-cache in-memory test database
-    # answers "table is locked" at once, where a file in WAL mode waits (its busy timeout).
-    # Applies when the browser tests set up the database (run alone, as `pytest tests/e2e`).
-    from django.conf import settings
-
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {})["NAME"] = str(
-            tmp_path_factory.mktemp("e2e-database") / "summitry.sqlite3"
-        )
-
-
 @pytest.fixture(scope="module", autouse=True)
 def allow_orm_beside_playwright() -> Iterator[None]:
     # Playwright's sync API keeps an event loop in the test thread while the module runs; the ORM

@@ -81,18 +81,17 @@ def test_page_rejoins_by_itself_after_a_network_drop(
     floor = floor_of(b_page)
     before = counters(b_page)
 
-    # B's network goes: Janus's long poll fails, and (as B's heartbeat would find out) so does
-    # the WebSocket, which Chromium's offline mode leaves open otherwise.
+    # B's network goes, and (as B's heartbeat would find out) so does the WebSocket, which
+    # Chromium's offline mode leaves open otherwise. Whether B's Janus session outlives a short
+    # drop depends on whether a request was in flight: the page may keep it or make a new one,
+    # what matters is that it is connected again, hears A, and B stays muted.
     b_page.context.set_offline(True)
     b_page.evaluate("window.summitryRoom.dropSocket()")
     expect(b_page.locator("#connection-status")).to_contain_text("lost", timeout=10000)
     time.sleep(3)
     b_page.context.set_offline(False)
     wait_for(
-        lambda: (
-            (now := counters(b_page))["sockets"] > before["sockets"]
-            and now["media"] > before["media"]
-        ),
+        lambda: counters(b_page)["sockets"] > before["sockets"],
         20,
         lambda: (
             f"B's page to reconnect: {counters(b_page)} after {before}; " + describe(b_page, "B")

@@ -935,7 +935,16 @@ def _tear_down(room: Room, tokens: list[str]) -> None:
 
 def room_publisher_streams(admin: JanusAdmin, room_id: int) -> dict[int, list[PublishedStream]]:
     """Streams of every publisher of one VideoRoom, in one walk of the handles."""
-    found: dict[int, list[PublishedStream]] = {}
+    return {
+        publisher: streams for publisher, (_, streams) in _walk_publishers(admin, room_id).items()
+    }
+
+
+def _walk_publishers(
+    admin: JanusAdmin, room_id: int
+) -> dict[int, tuple[int, list[PublishedStream]]]:
+    """Publisher id → (its Janus handle, its streams), from the Admin API."""
+    found: dict[int, tuple[int, list[PublishedStream]]] = {}
     for session_id in admin.list_sessions():
         try:
             handles = admin.list_handles(session_id)
@@ -951,23 +960,42 @@ def room_publisher_streams(admin: JanusAdmin, room_id: int) -> dict[int, list[Pu
                 continue
             if specific.get("room") != room_id or "id" not in specific:
                 continue
-            found[int(specific["id"])] = [
-                PublishedStream(type=str(s.get("type", "")), mid=str(s.get("mid", "")))
-                for s in specific.get("streams", [])
-                if isinstance(s, dict)
-            ]
+            found[int(specific["id"])] = (
+                int(handle_id),
+                [
+                    PublishedStream(type=str(s.get("type", "")), mid=str(s.get("mid", "")))
+                    for s in specific.get("streams", [])
+                    if isinstance(s, dict)
+                ],
+            )
     return found
 
 
+# Per worker: what the last walk found, and what was last sent to Janus for each audio line.
+# Janus reports neither, and walking every handle costs 5N Admin API calls; a floor change
+# uses these, the periodic sweep walks again (a new handle or line gets a key of its own).
+_seen_publishers: dict[int, dict[int, tuple[int, list[PublishedStream]]]] = {}
+_sent_moderation: dict[tuple[int, int, int, str], bool] = {}
+
+
+def forget_moderation(room_id: int) -> None:
+    """After a Janus restart nothing sent to it before holds."""
+    _seen_publishers.pop(room_id, None)
+    for key in [k for k in _sent_moderation if k[0] == room_id]:
+        del _sent_moderation[key]
+
+
 def _enforce_later(room_id: int) -> Callable[[], None]:
-    return lambda: enforce_floor(room_id)
+    return lambda: enforce_floor(room_id, walk=False)
 
 
-def enforce_floor(room_id: int) -> None:
+def enforce_floor(room_id: int, *, walk: bool = True) -> None:
     """Make Janus forward exactly the audio Summitry allows, whatever the pages do.
 
     Muted publishers' audio m-lines are moderated, the others' released; an
-    unknown publisher (not one of the admitted ids) in the room is kicked.
+    unknown publisher (not one of the admitted ids) in the room is kicked. With
+    ``walk=False`` (a floor change) the publishers found by the last walk are used
+    and only the lines whose decision changed are sent.
     """
     room = Room.objects.filter(pk=room_id, status=Room.Status.OPEN).first()
     if room is None:
@@ -983,28 +1011,47 @@ def enforce_floor(room_id: int) -> None:
         return
     if room.videoroom_id is not None:
         control = endpoint.videoroom()
-        try:
-            streams = room_publisher_streams(control.admin, room.videoroom_id)
-        except JanusError as exc:
-            logger.warning("Janus: cannot read the publishers of room %s: %s", room_id, exc)
-            return
-        for publisher, published in streams.items():
+        publishers = None if walk else _seen_publishers.get(room_id)
+        if publishers is not None:
+            # One cheap call tells whether someone started publishing since the last walk.
+            try:
+                active = {
+                    int(p.id) for p in control.list_participants(room.videoroom_id) if p.publisher
+                }
+            except JanusError:
+                active = set()
+            if not active <= publishers.keys():
+                publishers = None
+        if publishers is None:
+            try:
+                publishers = _walk_publishers(control.admin, room.videoroom_id)
+            except JanusError as exc:
+                logger.warning("Janus: cannot read the publishers of room %s: %s", room_id, exc)
+                return
+            _seen_publishers[room_id] = publishers
+        for publisher, (handle, published) in publishers.items():
             if publisher not in muted:
-                if not published:
+                if not published or not walk:
                     continue  # joined to watch (the press view, a lobby page): no media
                 _soft("kick", control.kick, room.videoroom_id, room.videoroom_secret, publisher)
                 continue
             for stream in published:
-                if stream.type == "audio":
-                    _soft(
-                        "moderate",
-                        control.moderate,
+                key = (room_id, handle, publisher, stream.mid)
+                if stream.type != "audio" or _sent_moderation.get(key) == muted[publisher]:
+                    continue
+                try:
+                    control.moderate(
                         room.videoroom_id,
                         room.videoroom_secret,
                         publisher,
                         stream.mid,
                         muted[publisher],
                     )
+                except JanusError as exc:
+                    logger.warning("Janus: moderate failed in room %s: %s", room_id, exc)
+                    _sent_moderation.pop(key, None)
+                else:
+                    _sent_moderation[key] = muted[publisher]
     if room.audiobridge_id is not None:
         bridge = endpoint.audiobridge()
         try:
@@ -1034,6 +1081,7 @@ def restore_after_janus_restart(instance_name: str) -> list[Room]:
     for room in Room.objects.filter(
         janus_instance=instance_name, status=Room.Status.OPEN
     ).select_related("engagement"):
+        forget_moderation(room.pk)
         tokens = _admitted_tokens(room)
         try:
             admin = endpoint.admin()
