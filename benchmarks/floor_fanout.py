@@ -61,6 +61,9 @@ SIZES = (100, 500, 2000)
 QUICK_SIZES = (100,)
 TARGET_P99_MS = 150.0
 FLOOR_KEY = '"floor":{"speaker":'
+STATE_HEAD = '{"type":"state","version":'
+FLOOR_HEAD = '{"type":"floor","version":'
+PRESENCE_HEAD = '{"type":"presence",'
 YOU_KEY = '"you":'
 HERE = Path(__file__).resolve().parent
 
@@ -77,6 +80,9 @@ class Fleet:
     you_state: list[str] = field(default_factory=list)
     states: list[int] = field(default_factory=list)
     last_length: list[int] = field(default_factory=list)
+    delta_length: list[int] = field(default_factory=list)
+    versions: list[int] = field(default_factory=list)
+    gaps: int = 0
     errors: list[str] = field(default_factory=list)
     target: int | None = None
     pending: set[int] = field(default_factory=set)
@@ -89,24 +95,57 @@ class Fleet:
         self.you_state = [""] * self.size
         self.states = [0] * self.size
         self.last_length = [0] * self.size
+        self.delta_length = [0] * self.size
+        self.versions = [0] * self.size
 
     def seen(self, index: int, text: str) -> None:
+        """Apply a message as room.js does: a full ``state`` newer than what the client holds
+        replaces it; a ``floor`` delta applies on the version just before it, a ``presence``
+        delta on one from its ``base``; anything else is a gap (counted; the server follows
+        with a full state)."""
         now = time.perf_counter()
-        if '"type":"error"' in text[:40]:
+        head = text[:60]
+        if '"type":"error"' in head:
             self.errors.append(text[:200])
             return
-        start = text.find(FLOOR_KEY)
-        if start < 0:
+        kind = (
+            "state"
+            if head.startswith(STATE_HEAD)
+            else "floor"
+            if head.startswith(FLOOR_HEAD)
+            else ""
+        )
+        if not kind:
+            if head.startswith(PRESENCE_HEAD):
+                delta = json.loads(text)
+                if delta["base"] <= self.versions[index] < delta["version"]:
+                    self.versions[index] = delta["version"]
+                elif self.versions[index] < delta["version"]:
+                    self.gaps += 1
             return
-        self.states[index] += 1
-        self.last_length[index] = len(text)
+        version = int(
+            text[len(STATE_HEAD if kind == "state" else FLOOR_HEAD) : text.index(",", 20)]
+        )
+        held = self.versions[index]
+        if kind == "state":
+            if version <= held:
+                return
+            self.states[index] += 1
+            self.last_length[index] = len(text)
+        else:
+            if version != held + 1:
+                self.gaps += version > held
+                return
+            self.delta_length[index] = len(text)
+        self.versions[index] = version
+        start = text.find(FLOOR_KEY)
         value_at = start + len(FLOOR_KEY)
         end = value_at
         while text[end].isdigit():
             end += 1
         speaker = int(text[value_at:end]) if end > value_at else None
         self.speaker[index] = speaker
-        you_at = text.rfind(YOU_KEY)
+        you_at = text.rfind(YOU_KEY) if kind == "state" else -1
         if you_at >= 0:
             you, _ = json.JSONDecoder().raw_decode(text, you_at + len(YOU_KEY))
             if isinstance(you, dict):
@@ -189,11 +228,19 @@ async def time_rounds(
     warmup: int,
     timeout: float,
     command: Any,
+    budget: float = float("inf"),
 ) -> tuple[list[float], list[str]]:
-    """Give the floor to each of ``speakers``; latencies (ms) of all but the first ``warmup``."""
+    """Give the floor to each of ``speakers``; latencies (ms) of all but the first ``warmup``.
+
+    No new round starts once ``budget`` seconds have passed.
+    """
     latencies: list[float] = []
     notes: list[str] = []
+    started = time.monotonic()
     for number, speaker in enumerate(speakers):
+        if time.monotonic() - started > budget:
+            notes.append(f"time budget of {budget:.0f} s spent after {number} rounds")
+            break
         fleet.target = speaker
         fleet.pending = {i for i in range(fleet.size) if fleet.speaker[i] != speaker}
         fleet.done.clear()
@@ -336,6 +383,7 @@ class Measured:
     latencies: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     message_bytes: int = 0
+    state_bytes: int = 0
     connect_s: float = 0.0
     server_cpu_pct: float = 0.0
     #: Server CPU per timed give_floor (ms), warm-up rounds and pauses included.
@@ -350,6 +398,7 @@ async def run_summitry(
     rounds: int,
     timeout: float,
     setup_budget: float,
+    rounds_budget: float,
 ) -> Measured:
     port = free_port()
     log = folder / f"uvicorn-{prepared.size}.log"
@@ -421,11 +470,17 @@ async def run_summitry(
             warmup=2,
             timeout=timeout,
             command=lambda who: {"type": "give_floor", "participant": who},
+            budget=rounds_budget,
         )
         cpu_used = process_cpu_seconds(proc.pid) - cpu_before
         result.server_cpu_pct = 100 * cpu_used / max(time.monotonic() - wall_before, 1e-6)
         result.server_cpu_ms_per_change = 1000 * cpu_used / (rounds + 2)
-        result.message_bytes = int(statistics.median(fleet.last_length))
+        # What a floor change sends now (the delta); the baseline moves as many bytes.
+        deltas = [n for n in fleet.delta_length if n]
+        result.message_bytes = int(statistics.median(deltas or fleet.last_length))
+        result.state_bytes = int(statistics.median(fleet.last_length))
+        if fleet.gaps:
+            result.notes.append(f"{fleet.gaps} messages did not apply (gap; a full state followed)")
     except Exception as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
@@ -435,7 +490,8 @@ async def run_summitry(
         stop_process(proc)
     if result.error:
         tail = log.read_text(errors="replace").strip().splitlines()[-5:] if log.exists() else []
-        result.notes.extend(line for line in tail if "No directory at" not in line)
+        noise = ("No directory at", "mw_instance")  # WhiteNoise's static-files warning
+        result.notes.extend(line for line in tail if not any(n in line for n in noise))
     return result
 
 
@@ -473,7 +529,7 @@ def baseline_server(port: int) -> None:
 
 
 async def run_baseline(
-    size: int, message_bytes: int, folder: Path, rounds: int, timeout: float
+    size: int, message_bytes: int, folder: Path, rounds: int, timeout: float, rounds_budget: float
 ) -> Measured:
     port = free_port()
     proc = start_server(
@@ -499,6 +555,7 @@ async def run_baseline(
             warmup=2,
             timeout=timeout,
             command=lambda who: {"type": "give_floor", "participant": who, "size": message_bytes},
+            budget=rounds_budget,
         )
         cpu_used = process_cpu_seconds(proc.pid) - cpu_before
         result.server_cpu_pct = 100 * cpu_used / max(time.monotonic() - wall_before, 1e-6)
@@ -536,7 +593,11 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         f"{os.cpu_count()} cores shared by clients, server and Janus"
     )
     folder = Path(tempfile.mkdtemp(prefix="summitry-floor-fanout-"))
-    janus = start_janus(folder, name="fanout")
+    try:
+        janus = start_janus(folder, name="fanout")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     try:
         (folder / "data").mkdir()
         env = setup_django(folder / "data", janus)
@@ -566,17 +627,20 @@ async def measure_all(
     for size in sizes:
         rounds = args.rounds or (5 if args.quick else (20 if size <= 500 else 10))
         ours = await run_summitry(
-            prepared[size], env, folder, rounds, args.timeout, args.join_budget
+            prepared[size], env, folder, rounds, args.timeout, args.join_budget, args.rounds_budget
         )
         message_bytes = ours.message_bytes or estimated_state_bytes(size)
-        base = await run_baseline(size, message_bytes, folder, rounds, args.timeout)
+        base = await run_baseline(
+            size, message_bytes, folder, rounds, args.timeout, args.rounds_budget
+        )
         figures: dict[str, Any] = {"clients": size, **summary(ours)}
         base_figures = summary(base)
         figures.update(
             baseline_p50_ms=base_figures["p50_ms"],
             baseline_p99_ms=base_figures["p99_ms"],
             rounds=len(ours.latencies),
-            state_bytes=message_bytes,
+            message_bytes=message_bytes,
+            state_bytes=ours.state_bytes,
             setup_s=round(ours.connect_s, 1),
             server_cpu_pct=round(ours.server_cpu_pct, 1),
             baseline_server_cpu_pct=round(base.server_cpu_pct, 1),
@@ -596,7 +660,8 @@ async def measure_all(
         print(
             f"{size:>5} clients: give_floor -> all hold the new state "
             f"p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms over "
-            f"{figures['rounds']} rounds (state {message_bytes:,} bytes; server CPU "
+            f"{figures['rounds']} rounds (floor message {message_bytes:,} bytes, full state "
+            f"{ours.state_bytes:,}; server CPU "
             f"{figures['server_cpu_ms_per_change']} ms per change); bare broadcast of the same "
             f"bytes (server CPU {figures['baseline_server_cpu_ms_per_change']} ms per change) "
             f"p50 {figures['baseline_p50_ms']} ms, p99 {figures['baseline_p99_ms']} ms "
@@ -623,13 +688,19 @@ def main() -> None:
     parser.add_argument(
         "--sizes", type=lambda v: [int(n) for n in v.split(",")], default=None, help="e.g. 100,500"
     )
-    parser.add_argument("--timeout", type=float, default=120.0, help="per wait (s)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="per wait (s)")
+    parser.add_argument(
+        "--rounds-budget",
+        type=float,
+        default=45.0,
+        help="no new give_floor round after this many seconds (per size and server)",
+    )
     parser.add_argument(
         "--join-budget",
         type=float,
         default=None,
         help="seconds allowed for connecting and admitting the clients of one size "
-        "(default 150, --quick 20)",
+        "(default 120, --quick 20)",
     )
     parser.add_argument(
         "--lobby",
@@ -640,7 +711,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     parser.add_argument("--baseline-server", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    args.join_budget = args.join_budget or (20.0 if args.quick else 150.0)
+    args.join_budget = args.join_budget or (20.0 if args.quick else 120.0)
     if args.baseline_server is not None:
         baseline_server(args.baseline_server)
         return

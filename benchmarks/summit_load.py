@@ -704,7 +704,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="summitry-summit-load-"))
     ctx = multiprocessing.get_context("spawn")
     children: list[Child] = []
-    janus = start_janus(folder, name="summit-load")
+    try:
+        janus = start_janus(folder, name="summit-load")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     results: list[dict[str, Any]] = []
     try:
         endpoint = janus.process.config.endpoint()

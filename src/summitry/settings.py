@@ -97,11 +97,16 @@ TEMPLATES = [
 # Live rooms share state between workers through the channel layer: in memory for one process,
 # Redis (SUMMITRY_REDIS_URL) when several ASGI workers serve the rooms.
 REDIS_URL = os.environ.get("SUMMITRY_REDIS_URL", "")
+# A full channel drops messages; room clients also catch up by version (ping/sync), but a
+# room of thousands must not drop routinely. Expiry: a stale change is superseded anyway.
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+        }
         if REDIS_URL
-        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10000}}
     )
 }
 

@@ -7,12 +7,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import transaction
+from django.db.models import F
 from django.test import override_settings
 
 from summitry.rooms import consumers, services
-from summitry.rooms.models import Invitation, RoomEvent
+from summitry.rooms.models import Invitation, Room, RoomEvent
 from summitry.rooms.routing import websocket_urlpatterns
 from tests.rooms.rooms_factories import open_room
 
@@ -56,6 +59,56 @@ async def until(
                 return message
 
     return await asyncio.wait_for(wait(), timeout)
+
+
+class View:
+    """What a page holds, applying messages as room.js does (and counting what came)."""
+
+    def __init__(self, ws: WebsocketCommunicator, state: Json) -> None:
+        self.ws, self.state = ws, state
+        self.received: list[Json] = [state]
+
+    def apply(self, message: Json) -> None:
+        self.received.append(message)
+        kind, version = message["type"], message.get("version", 0)
+        if kind not in ("state", "floor", "presence") or version <= self.state["version"]:
+            return
+        if kind == "state":
+            self.state = message
+            return
+        base = version - 1 if kind == "floor" else message["base"]
+        assert self.state["version"] >= base, (
+            f"the server sent a delta the page cannot apply: {message}"
+        )
+        state = {**self.state, "version": version}
+        if kind == "floor":
+            muted = set(message["muted"])
+            state.update(floor=message["floor"], speakers=message["speakers"])
+            for key in ("participants", "lobby"):
+                state[key] = [{**p, "muted": p["id"] in muted} for p in state[key]]
+            if state["you"].get("id") is not None:
+                state["you"] = {**state["you"], "muted": state["you"]["id"] in muted}
+        else:
+            online, offline = set(message["online"]), set(message["offline"])
+            for key in ("participants", "lobby"):
+                state[key] = [
+                    {**p, "online": p["id"] in online or (p["online"] and p["id"] not in offline)}
+                    for p in state[key]
+                ]
+        self.state = state
+
+    async def until(self, match: Callable[[Json], bool], timeout: float = 5.0) -> Json:
+        async def wait() -> Json:
+            while not match(self.state):
+                self.apply(await self.ws.receive_json_from(timeout))
+            return self.state
+
+        return await asyncio.wait_for(wait(), timeout)
+
+
+async def viewing(token: str) -> View:
+    ws, state = await joined(token)
+    return View(ws, state)
 
 
 async def closed_with(ws: WebsocketCommunicator) -> tuple[str, int]:
@@ -122,29 +175,137 @@ def test_floor_changes_reach_every_client_with_their_own_janus_part() -> None:
     room, invs = open_room()
 
     async def scenario() -> None:
-        chair, _ = await joined(invs["chair"][1])
-        a, _ = await joined(invs["a"][1])
-        b, _ = await joined(invs["b"][1])
-        await chair.send_json_to({"type": "admit_all"})
-        for ws in (a, b):
-            state = await until(ws, lambda m: m["type"] == "state" and m["janus"] is not None)
+        chair, a, b = [await viewing(invs[who][1]) for who in ("chair", "a", "b")]
+        await chair.ws.send_json_to({"type": "admit_all"})
+        for view in (a, b):
+            state = await view.until(lambda s: s["janus"] is not None)
             assert state["janus"]["room"] == room.videoroom_id
-        await b.send_json_to({"type": "request_floor"})
-        await until(chair, lambda m: m["type"] == "state" and len(m["speakers"]) == 1)
-        await chair.send_json_to({"type": "next_speaker"})
+        await b.ws.send_json_to({"type": "request_floor"})
+        await chair.until(lambda s: len(s["speakers"]) == 1)
+        await chair.ws.send_json_to({"type": "next_speaker"})
         b_id = invs["b"][0].pk
-        seen = []
-        for ws in (chair, a, b):
-            seen.append(
-                await until(ws, lambda m: m["type"] == "state" and m["floor"]["speaker"] == b_id)
-            )
+        seen = [await v.until(lambda s: s["floor"]["speaker"] == b_id) for v in (chair, a, b)]
         tokens = {s["janus"]["token"] for s in seen}
         assert len(tokens) == 3, "each page gets its own Janus token"
         by_id = {p["id"]: p for p in seen[0]["participants"]}
         assert by_id[invs["a"][0].pk]["muted"] and not by_id[b_id]["muted"]
+        assert seen[1]["you"]["muted"] and not seen[2]["you"]["muted"]
         assert "janus_token" not in str(seen[0]["participants"])
-        for ws in (chair, a, b):
-            await ws.disconnect()
+        for view in (chair, a, b):
+            await view.ws.disconnect()
+
+    asyncio.run(scenario())
+
+
+def test_give_floor_sends_a_small_floor_message_not_the_whole_state() -> None:
+    _, invs = open_room()
+
+    async def scenario() -> None:
+        chair, a, b = [await viewing(invs[who][1]) for who in ("chair", "a", "b")]
+        await chair.ws.send_json_to({"type": "admit_all"})
+        for view in (chair, a, b):
+            await view.until(lambda s: all(p["state"] == "admitted" for p in s["participants"]))
+            await view.until(lambda s: all(p["online"] for p in s["participants"]))
+        before = a.state["version"]
+        await chair.ws.send_json_to({"type": "give_floor", "participant": invs["b"][0].pk})
+        message: Json = await a.ws.receive_json_from(5)
+        assert message["type"] == "floor", message
+        assert message["version"] == before + 1
+        assert message["floor"]["speaker"] == invs["b"][0].pk
+        assert [s["participant"] for s in message["speakers"]] == [invs["b"][0].pk]
+        assert message["muted"] == [invs["a"][0].pk]
+        assert set(message) == {"type", "version", "floor", "speakers", "muted"}
+        # Nothing of anyone's own (no Janus token): the same text goes to every client.
+        assert "janus" not in str(message) and "you" not in message
+        await b.until(lambda s: s["floor"]["speaker"] == invs["b"][0].pk)
+        assert b.received[-1] == message
+        for view in (chair, a, b):
+            await view.ws.disconnect()
+
+    asyncio.run(scenario())
+
+
+def test_a_client_behind_gets_a_full_state() -> None:
+    room, invs = open_room()
+
+    async def scenario() -> None:
+        chair = await viewing(invs["chair"][1])
+        a = await viewing(invs["a"][1])
+        await chair.ws.send_json_to({"type": "admit", "participant": invs["a"][0].pk})
+        await a.until(lambda s: s["you"]["state"] == "admitted")
+        held = a.state["version"]
+        # A broadcast lost on the way: the version moved on without this client hearing of it.
+        await database_sync_to_async(_bump_silently)(room.pk)
+        await a.ws.send_json_to({"type": "ping", "version": held})
+        state = await until(a.ws, lambda m: m["type"] == "state")  # (the pong may come first)
+        assert state["version"] == held + 1
+        # A page that could not apply a delta says so: it gets the whole state again.
+        await a.ws.send_json_to({"type": "sync", "version": held})
+        again = await until(a.ws, lambda m: m["type"] == "state")
+        assert again["version"] == held + 1
+        for view in (chair, a):
+            await view.ws.disconnect()
+
+    asyncio.run(scenario())
+
+
+def _bump_silently(room_id: int) -> None:
+    Room.objects.filter(pk=room_id).update(version=F("version") + 1)
+
+
+def test_rapid_changes_are_coalesced_into_the_newest_state() -> None:
+    room, invs = open_room()
+
+    async def scenario() -> None:
+        chair = await viewing(invs["chair"][1])
+        a = await viewing(invs["a"][1])
+        await chair.ws.send_json_to({"type": "admit_all"})
+        await a.until(lambda s: s["you"]["state"] == "admitted")
+        start = a.state["version"]
+        # Twenty full-state changes in a burst (the chair's page reconnecting is not one).
+        for _ in range(20):
+            await database_sync_to_async(_full_change)(room.pk)
+        newest = await database_sync_to_async(services.current_version)(room.pk)
+        await a.until(lambda s: s["version"] == newest)
+        await asyncio.sleep(0.3)
+        while not await a.ws.receive_nothing(0.1):
+            a.apply(await a.ws.receive_json_from(1))
+        states = [m for m in a.received if m["type"] == "state" and m["version"] > start]
+        assert a.state["version"] == newest
+        assert 1 <= len(states) < 5, [m["version"] for m in states]
+        for view in (chair, a):
+            await view.ws.disconnect()
+
+    asyncio.run(scenario())
+
+
+def _full_change(room_id: int) -> None:
+    with transaction.atomic():
+        services._changed(Room.objects.get(pk=room_id))
+
+
+def test_joins_reach_the_others_as_presence() -> None:
+    _, invs = open_room()
+
+    async def scenario() -> None:
+        chair = await viewing(invs["chair"][1])
+        a = await viewing(invs["a"][1])
+        await chair.ws.send_json_to({"type": "admit_all"})
+        await a.until(lambda s: s["you"]["state"] == "admitted")
+
+        def a_online(s: Json) -> bool:
+            return bool({p["id"]: p["online"] for p in s["participants"]}[invs["a"][0].pk])
+
+        await chair.until(a_online)
+        await a.ws.disconnect()  # with no grace: left at once
+        await chair.until(lambda s: not a_online(s))
+        a = await viewing(invs["a"][1])
+        state = await chair.until(a_online)
+        assert state["version"] >= a.state["version"]
+        kinds = [m["type"] for m in chair.received[1:]]
+        assert kinds[-1] == "presence", kinds
+        for view in (chair, a):
+            await view.ws.disconnect()
 
     asyncio.run(scenario())
 
@@ -153,29 +314,21 @@ def test_floor_passes_on_by_itself_when_time_runs_out() -> None:
     room, invs = open_room(speaking_limit_seconds=1, auto_advance=True)
 
     async def scenario() -> None:
-        chair, _ = await joined(invs["chair"][1])
-        a, _ = await joined(invs["a"][1])
-        b, _ = await joined(invs["b"][1])
-        await chair.send_json_to({"type": "admit_all"})
-        await until(b, lambda m: m["type"] == "state" and m["janus"] is not None)
-        await a.send_json_to({"type": "request_floor"})
-        await until(chair, lambda m: m["type"] == "state" and len(m["speakers"]) == 1)
-        await b.send_json_to({"type": "request_floor"})
-        await until(chair, lambda m: m["type"] == "state" and len(m["speakers"]) == 2)
-        await chair.send_json_to({"type": "next_speaker"})
-        first = await until(
-            b, lambda m: m["type"] == "state" and m["floor"]["speaker"] == invs["a"][0].pk
-        )
+        chair, a, b = [await viewing(invs[who][1]) for who in ("chair", "a", "b")]
+        await chair.ws.send_json_to({"type": "admit_all"})
+        await b.until(lambda s: s["janus"] is not None)
+        await a.ws.send_json_to({"type": "request_floor"})
+        await chair.until(lambda s: len(s["speakers"]) == 1)
+        await b.ws.send_json_to({"type": "request_floor"})
+        await chair.until(lambda s: len(s["speakers"]) == 2)
+        await chair.ws.send_json_to({"type": "next_speaker"})
+        first = await b.until(lambda s: s["floor"]["speaker"] == invs["a"][0].pk)
         assert first["floor"]["ends_at"] is not None and first["floor"]["limit"] == 1
         # Nobody does anything: the timer gives the floor to the next on the list.
-        passed = await until(
-            b,
-            lambda m: m["type"] == "state" and m["floor"]["speaker"] == invs["b"][0].pk,
-            timeout=4.0,
-        )
+        passed = await b.until(lambda s: s["floor"]["speaker"] == invs["b"][0].pk, timeout=4.0)
         assert not passed["you"]["muted"]
-        for ws in (chair, a, b):
-            await ws.disconnect()
+        for view in (chair, a, b):
+            await view.ws.disconnect()
 
     asyncio.run(scenario())
     kinds = list(RoomEvent.objects.filter(room=room).values_list("kind", flat=True))

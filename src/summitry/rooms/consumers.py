@@ -1,10 +1,15 @@
 """WebSockets of live rooms: one per participant page (and per press viewer).
 
 Broadcasting is cheap on purpose: a change sends one tiny message to the
-room's group; in each worker the first consumer to see a new version builds
-the state once (three queries, :func:`services.state_parts`) and serialises
-the shared part once; every consumer then sends that text plus its own
-precomputed part. No per-client query on a broadcast.
+room's group. A floor change (or a run of joins) carries its delta's text,
+serialised once, which every consumer sends as it is to a client holding the
+version before it. Otherwise, in each worker the first consumer to need a new
+version builds the state once (three queries, :func:`services.state_parts`)
+and serialises the shared part once; every consumer then sends that text plus
+its own precomputed part. No per-client query on a broadcast.
+
+Each consumer keeps at most one full state to send: changes arriving while it
+sends only raise the version it will ask for, so a slow client skips states.
 """
 
 from __future__ import annotations
@@ -107,7 +112,22 @@ async def snapshot(room_id: int, at_least: int = 0) -> Snapshot:
 
 def _schedule_timer(room_id: int, snap: Snapshot) -> None:
     """Check the speaker's time when it runs out (every worker may; it is idempotent)."""
-    ends_at = None if snap.ended else snap.floor_ends_at
+    _schedule_timer_at(room_id, None if snap.ended else snap.floor_ends_at)
+
+
+_floor_seen: dict[int, int] = {}  # room id -> newest floor delta whose timer was set
+
+
+def _floor_timer(room_id: int, version: int, text: str) -> None:
+    """A floor delta builds no snapshot: read its ``ends_at`` (once per version and worker)."""
+    if _floor_seen.get(room_id, 0) >= version:
+        return
+    _floor_seen[room_id] = version
+    ends_at = json.loads(text).get("floor", {}).get("ends_at")
+    _schedule_timer_at(room_id, dt.datetime.fromisoformat(ends_at) if ends_at else None)
+
+
+def _schedule_timer_at(room_id: int, ends_at: dt.datetime | None) -> None:
     current = _timers.get(room_id)
     if current is not None and current[0] == ends_at:
         return
@@ -189,7 +209,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     version: int = 0
     group: str = ""
 
+    #: The newest version sent or about to be (what a delta must start from).
+    known: int = 0
+    #: A full state of at least this version is to be sent first (0: none).
+    full_at: int = 0
+    #: Deltas to send after it, in order: ``(base, version, text)``.
+    outbox: list[tuple[int, int, str]]
+    sender: asyncio.Task[None] | None = None
+
     async def connect(self) -> None:
+        self.outbox = []
         token = str(self.scope["url_route"]["kwargs"].get("token", ""))
         await self.accept()
         try:
@@ -213,6 +242,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await self.close(code=REFUSED, reason=message.encode()[:120].decode(errors="ignore"))
 
     async def disconnect(self, code: int) -> None:
+        self.stop_sending()
         if self.invitation is None:
             return
         invitation, self.invitation = self.invitation, None
@@ -238,8 +268,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_json({"type": "error", "message": "Messages need a type."})
             return
         kind = content["type"]
-        if kind == "ping":
-            await self.send_json({"type": "pong"})
+        if kind in ("ping", "sync"):
+            await self.answer_ping(content)
             return
         command = COMMANDS.get(kind)
         if command is None:
@@ -251,11 +281,65 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         except RoomRefusal as refusal:
             await self.send_json({"type": "error", "message": refusal.message})
 
+    async def answer_ping(self, content: dict[str, Any]) -> None:
+        """``ping`` and ``sync`` carry the client's version: a lost broadcast, or a delta the
+        client could not apply (``sync``), is answered with a full state."""
+        held = content.get("version")
+        if isinstance(held, int) and not isinstance(held, bool) and self.room_id:
+            newest = await database_sync_to_async(services.current_version)(self.room_id)
+            if content["type"] == "sync" and held < newest:
+                self.version = self.known = min(self.version, held)
+                self.want(0, newest, None)
+            elif newest > self.known:  # a broadcast this consumer never got
+                self.want(0, newest, None)
+        if content["type"] == "ping":
+            await self.send_json({"type": "pong"})
+
     async def room_changed(self, event: dict[str, Any]) -> None:
         version = int(event.get("version", 0))
-        if version <= self.version:
+        text = event.get("text")
+        base = event.get("base")
+        if text is not None and event.get("scope") == "floor":
+            _floor_timer(self.room_id, version, text)
+        self.want(int(base) if isinstance(base, int) else version, version, text)
+
+    def want(self, base: int, version: int, text: str | None) -> None:
+        """Queue what brings the client to ``version``; never wait here (that is the sender's)."""
+        if version <= self.known or not self.group:
             return
-        await self.push(await snapshot(self.room_id, version))
+        if text is not None and base <= self.known and len(self.outbox) < 50:
+            self.outbox.append((base, version, text))
+        else:  # a gap (or a slow client): one full state replaces whatever was queued
+            self.outbox.clear()
+            self.full_at = version
+        self.known = version
+        if self.sender is None or self.sender.done():
+            self.sender = asyncio.get_running_loop().create_task(self.send_pending())
+
+    async def send_pending(self) -> None:
+        try:
+            while self.group:
+                if self.full_at:
+                    at, self.full_at = self.full_at, 0
+                    await self.push(await snapshot(self.room_id, at))
+                elif self.outbox:
+                    base, version, text = self.outbox.pop(0)
+                    if version <= self.version:
+                        continue
+                    if base > self.version:  # the full state came out older than the delta needs
+                        self.full_at = version
+                        continue
+                    self.version = version
+                    await self.send(text_data=text)
+                else:
+                    return
+        except Exception:
+            logger.exception("sending the state of room %s failed", self.room_id)
+
+    def stop_sending(self) -> None:
+        if self.sender is not None and not self.sender.done():
+            self.sender.cancel()
+        self.sender = None
 
     async def push(self, snap: Snapshot) -> None:
         if snap.version <= self.version or self.invitation is None:
@@ -265,6 +349,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if own is None:
             await self.refuse("This link was revoked by the organisers.")
             return
+        self.known = max(self.known, snap.version)
         await self.send(text_data=snap.head + own + "}")
         if snap.ended:
             await self.send_json({"type": "ended"})
@@ -277,6 +362,7 @@ class WatchConsumer(RoomConsumer):
     """``/ws/rooms/watch/<press token>/``: the view-only page; takes no publisher place."""
 
     async def connect(self) -> None:
+        self.outbox = []
         token = str(self.scope["url_route"]["kwargs"].get("token", ""))
         await self.accept()
         try:
@@ -293,12 +379,13 @@ class WatchConsumer(RoomConsumer):
         await self.push(await snapshot(self.room_id, room.version))
 
     async def disconnect(self, code: int) -> None:
+        self.stop_sending()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
+        if isinstance(content, dict) and content.get("type") in ("ping", "sync"):
+            await self.answer_ping(content)
             return
         await self.send_json({"type": "error", "message": "The press view cannot act in the room."})
 
@@ -306,6 +393,7 @@ class WatchConsumer(RoomConsumer):
         if snap.version <= self.version:
             return
         self.version = snap.version
+        self.known = max(self.known, snap.version)
         await self.send(text_data=snap.head + snap.press + "}")
         if snap.ended:
             await self.send_json({"type": "ended"})

@@ -10,17 +10,20 @@ admission, ``moderate``/``mute`` for the floor, ``kick`` for removals.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
+import json
 import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -114,25 +117,157 @@ def current_version(room_id: int) -> int:
     return Room.objects.filter(pk=room_id).values_list("version", flat=True).first() or 0
 
 
-def notify(room_id: int) -> None:
-    """Tell every client of the room (every worker) that a new state is there."""
+Scope = Literal["full", "floor", "presence"]
+
+
+def broadcast_delay() -> float:
+    """Seconds a worker gathers full and presence changes before broadcasting them (not floor)."""
+    return float(getattr(settings, "SUMMITRY_ROOMS_BROADCAST_DELAY", 0.05))
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def notify(
+    room_id: int, version: int | None = None, scope: Scope = "full", change: Any = None
+) -> None:
+    """Tell every client of the room (every worker) that version ``version`` is there.
+
+    ``scope`` says what changed: ``"floor"`` (``change`` is the ``floor`` message's text),
+    ``"presence"`` (``change`` is ``(invitation id, online)``) or anything (``"full"``).
+    """
     layer = get_channel_layer()
     if layer is None:
         return
-    version = Room.objects.filter(pk=room_id).values_list("version", flat=True).first() or 0
+    if version is None:
+        version = current_version(room_id)
+    # Called from a server worker's thread: its loop lives on, so a batch may wait there.
+    lasting = getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not None
     try:
-        async_to_sync(layer.group_send)(
-            room_group(room_id), {"type": "room.changed", "room": room_id, "version": version}
-        )
+        async_to_sync(_publish)(layer, room_id, version, scope, change, lasting)
     except Exception:  # a broken channel layer must not undo a committed write
         logger.exception("could not notify room %s", room_id)
 
 
-def _changed(room: Room, after: Callable[[], None] | None = None) -> None:
-    """Bump the version; once committed, broadcast, then run ``after`` (Janus work)."""
+@dataclass
+class _Batch:
+    """Full and presence changes of one room waiting in this worker."""
+
+    loop: asyncio.AbstractEventLoop
+    full: int = 0
+    presence: list[tuple[int, int, bool]] = field(default_factory=list)
+
+
+_batches: dict[int, _Batch] = {}
+_flushes: set[asyncio.Task[None]] = set()
+
+
+async def _publish(
+    layer: Any, room_id: int, version: int, scope: Scope, change: Any, lasting: bool
+) -> None:
+    if lasting and scope != "floor" and broadcast_delay() > 0:
+        # A join storm then costs one message per delay, not one per join to everyone.
+        loop = asyncio.get_running_loop()
+        batch = _batches.get(room_id)
+        if batch is None or batch.loop is not loop:
+            batch = _batches[room_id] = _Batch(loop)
+
+            def start() -> None:
+                task = loop.create_task(_flush(layer, room_id, batch))
+                _flushes.add(task)
+                task.add_done_callback(_flushes.discard)
+
+            loop.call_later(broadcast_delay(), start)
+        if scope == "presence":
+            batch.presence.append((version, *change))
+        else:
+            batch.full = max(batch.full, version)
+        return
+    await _flush(layer, room_id)  # what waited goes first, so clients can apply this as a delta
+    event: dict[str, Any] = {"type": "room.changed", "room": room_id, "version": version}
+    if scope == "floor":
+        event.update(scope="floor", base=version - 1, text=change)
+    await layer.group_send(room_group(room_id), event)
+
+
+async def _flush(layer: Any, room_id: int, batch: _Batch | None = None) -> None:
+    waiting = _batches.get(room_id)
+    if waiting is None or (batch is not None and waiting is not batch):
+        return
+    del _batches[room_id]
+    if waiting.loop is not asyncio.get_running_loop():
+        return  # left by a loop that is gone (tests)
+    group = room_group(room_id)
+    newest = max([waiting.full] + [v for v, _, _ in waiting.presence])
+    if waiting.full:
+        await layer.group_send(group, {"type": "room.changed", "room": room_id, "version": newest})
+        return
+    for base, version, text in presence_runs(waiting.presence):
+        await layer.group_send(
+            group,
+            {
+                "type": "room.changed",
+                "room": room_id,
+                "version": version,
+                "scope": "presence",
+                "base": base,
+                "text": text,
+            },
+        )
+
+
+def presence_runs(changes: list[tuple[int, int, bool]]) -> list[tuple[int, int, str]]:
+    """``(base, version, presence message)`` for each run of consecutive versions.
+
+    Only a run of consecutive versions holds nothing but presence (another worker's change
+    would have taken a version in between); its final ``online`` of each person, applied to
+    any state from ``base`` to ``version - 1``, gives the state at ``version``.
+    """
+    ordered = sorted(changes)
+    runs: list[tuple[int, int, str]] = []
+    start = 0
+    for end in range(1, len(ordered) + 1):
+        if end < len(ordered) and ordered[end][0] == ordered[end - 1][0] + 1:
+            continue
+        run = ordered[start:end]
+        final = {pk: online for _, pk, online in run}
+        base, version = run[0][0] - 1, run[-1][0]
+        message = {
+            "type": "presence",
+            "version": version,
+            "base": base,
+            "online": sorted(pk for pk, online in final.items() if online),
+            "offline": sorted(pk for pk, online in final.items() if not online),
+        }
+        runs.append((base, version, _compact(message)))
+        start = end
+    return runs
+
+
+def _changed(
+    room: Room,
+    after: Callable[[], None] | None = None,
+    scope: Scope = "full",
+    who: Invitation | None = None,
+) -> None:
+    """Bump the version; once committed, broadcast, then run ``after`` (Janus work).
+
+    ``scope="floor"``: only the floor, the speakers' list or mutes changed; the delta is read
+    here, in the same transaction, so it is exactly this version's. ``"presence"``: only
+    ``who``'s ``online`` changed.
+    """
     Room.objects.filter(pk=room.pk).update(version=F("version") + 1)
     room_id = room.pk
-    transaction.on_commit(lambda: notify(room_id))
+    version = current_version(room_id)
+    change: Any = None
+    if scope == "floor":
+        change = floor_message(room_id, version)
+    elif scope == "presence" and who is not None:
+        change = (who.pk, bool(who.online))
+    else:
+        scope = "full"
+    transaction.on_commit(lambda: notify(room_id, version, scope, change))
     if after is not None:
         transaction.on_commit(after)
 
@@ -447,13 +582,15 @@ def connect(invitation: Invitation) -> Invitation:
         inv = _fresh(invitation)
         inv.connections = F("connections") + 1
         fields = ["connections"]
-        if not inv.online:
+        joined = not inv.online
+        if joined:
             inv.online = True
             fields.append("online")
             _event(inv.room, RoomEvent.Kind.JOINED, subject=inv)
         inv.save(update_fields=fields)
         inv.refresh_from_db(fields=["connections"])
-        _changed(inv.room)
+        if joined:  # a reconnect within the grace period changes nothing others see
+            _changed(inv.room, scope="presence", who=inv)
     return inv
 
 
@@ -658,7 +795,7 @@ def request_floor(invitation: Invitation) -> SpeakerRequest:
             room=inv.room, invitation=inv, requested_at=timezone.now(), position=(last or 0) + 1
         )
         _event(inv.room, RoomEvent.Kind.FLOOR_REQUESTED, actor=inv, subject=inv)
-        _changed(inv.room)
+        _changed(inv.room, scope="floor")
     return request
 
 
@@ -675,7 +812,7 @@ def withdraw(invitation: Invitation) -> None:
             raise RoomRefusal("You are not on the speakers' list.")
         _end_turn(inv, timezone.now())
         _event(inv.room, RoomEvent.Kind.FLOOR_WITHDRAWN, actor=inv, subject=inv)
-        _changed(inv.room)
+        _changed(inv.room, scope="floor")
 
 
 def _give(room: Room, inv: Invitation, actor: Invitation | None, now: dt.datetime) -> None:
@@ -714,7 +851,7 @@ def give_floor(chair: Invitation, invitation: Invitation | int) -> None:
         if inv.role == Invitation.Role.OBSERVER:
             raise RoomRefusal("Observers cannot take the floor.")
         _give(head.room, inv, head, timezone.now())
-        _changed(head.room, _enforce_later(head.room.pk))
+        _changed(head.room, _enforce_later(head.room.pk), scope="floor")
 
 
 def next_speaker(chair: Invitation) -> Invitation:
@@ -724,7 +861,7 @@ def next_speaker(chair: Invitation) -> Invitation:
         if request is None:
             raise RoomRefusal("No one is waiting on the speakers' list.")
         _give(head.room, request.invitation, head, timezone.now())
-        _changed(head.room, _enforce_later(head.room.pk))
+        _changed(head.room, _enforce_later(head.room.pk), scope="floor")
     return request.invitation
 
 
@@ -769,7 +906,7 @@ def expire_floor_if_due(room: Room | int, now: dt.datetime | None = None) -> boo
                 _finish(current, now)
                 if fresh.floor_control and current.invitation.role not in FLOOR_EXEMPT:
                     fresh.invitations.filter(pk=current.invitation_id).update(muted=True)
-        _changed(fresh, _enforce_later(fresh.pk))
+        _changed(fresh, _enforce_later(fresh.pk), scope="floor")
     return True
 
 
@@ -786,7 +923,7 @@ def _set_muted(chair: Invitation, invitation: Invitation | int, muted: bool) -> 
         inv.save(update_fields=["muted"])
         kind = RoomEvent.Kind.MUTED if muted else RoomEvent.Kind.UNMUTED
         _event(head.room, kind, actor=head, subject=inv)
-        _changed(head.room, _enforce_later(head.room.pk))
+        _changed(head.room, _enforce_later(head.room.pk), scope="floor")
     return inv
 
 
@@ -1147,6 +1284,67 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _speaking_in(requests: Sequence[SpeakerRequest]) -> SpeakerRequest | None:
+    return next((r for r in requests if r.state == SpeakerRequest.State.SPEAKING), None)
+
+
+def _ends_at(requests: Sequence[SpeakerRequest]) -> dt.datetime | None:
+    speaking = _speaking_in(requests)
+    if speaking is None or not speaking.started_at or not speaking.limit_seconds:
+        return None
+    return speaking.started_at + dt.timedelta(seconds=speaking.limit_seconds)
+
+
+def _floor_parts(
+    room: Room, requests: Sequence[SpeakerRequest], names: dict[int, str]
+) -> dict[str, Any]:
+    """The ``speakers`` and ``floor`` of the state (waiting and speaking requests in order)."""
+    speaking = _speaking_in(requests)
+    return {
+        "speakers": [
+            {
+                "id": r.pk,
+                "participant": r.invitation_id,
+                "name": names.get(r.invitation_id, ""),
+                "state": r.state,
+                "requested_at": _iso(r.requested_at),
+            }
+            for r in requests
+        ],
+        "floor": {
+            "speaker": speaking.invitation_id if speaking else None,
+            "since": _iso(speaking.started_at) if speaking else None,
+            "limit": speaking.limit_seconds if speaking else room.speaking_limit_seconds,
+            "ends_at": _iso(_ends_at(requests)),
+            "expired": bool(speaking and speaking.expired_at),
+        },
+    }
+
+
+def floor_message(room_id: int, version: int) -> str:
+    """The ``floor`` delta of ``version``: the floor, the speakers' list and who is muted."""
+    room = Room.objects.get(pk=room_id)
+    requests = list(
+        room.speaker_requests.filter(
+            state__in=[SpeakerRequest.State.WAITING, SpeakerRequest.State.SPEAKING]
+        )
+        .select_related("invitation__person")
+        .order_by("position", "id")
+    )
+    names = {
+        r.invitation_id: r.invitation.person.name
+        for r in requests
+        if r.invitation.revoked_at is None
+    }
+    muted = list(
+        room.invitations.filter(revoked_at__isnull=True, muted=True)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    parts = _floor_parts(room, requests, names)
+    return _compact({"type": "floor", "version": version, **parts, "muted": muted})
+
+
 def state_parts(room_id: int) -> StateParts:
     """Everything the clients of a room need, in three queries."""
     room = Room.objects.select_related("engagement").get(pk=room_id)
@@ -1161,12 +1359,7 @@ def state_parts(room_id: int) -> StateParts:
         ).order_by("position", "id")
     )
     names = {inv.pk: inv.person.name for inv in invitations}
-    speaking = next((r for r in requests if r.state == SpeakerRequest.State.SPEAKING), None)
-    ends_at = (
-        speaking.started_at + dt.timedelta(seconds=speaking.limit_seconds)
-        if speaking is not None and speaking.started_at and speaking.limit_seconds
-        else None
-    )
+    ends_at = _ends_at(requests)
     engagement = room.engagement
     participants, lobby = [], []
     for inv in invitations:
@@ -1202,23 +1395,7 @@ def state_parts(room_id: int) -> StateParts:
         },
         "participants": participants,
         "lobby": lobby,
-        "speakers": [
-            {
-                "id": r.pk,
-                "participant": r.invitation_id,
-                "name": names.get(r.invitation_id, ""),
-                "state": r.state,
-                "requested_at": _iso(r.requested_at),
-            }
-            for r in requests
-        ],
-        "floor": {
-            "speaker": speaking.invitation_id if speaking else None,
-            "since": _iso(speaking.started_at) if speaking else None,
-            "limit": speaking.limit_seconds if speaking else room.speaking_limit_seconds,
-            "ends_at": _iso(ends_at),
-            "expired": bool(speaking and speaking.expired_at),
-        },
+        **_floor_parts(room, requests, names),
     }
     ended = room.status == Room.Status.ENDED
     janus_base: dict[str, Any] | None = None

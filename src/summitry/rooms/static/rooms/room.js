@@ -124,7 +124,8 @@
         // may never close the socket: without a pong for two pings, give it up and reconnect.
         this.pingTimer = setInterval(() => {
           if (Date.now() - this.lastHeard > 45000) this.abandon();
-          else this.send({ type: "ping" });
+          // With our version: a broadcast lost on the way is answered with a full state.
+          else this.send({ type: "ping", version: hook.state ? hook.state.version : 0 });
         }, 20000);
       };
       const received = (event) => {
@@ -204,6 +205,27 @@
     if (!link.send({ type, ...fields })) announce("Not connected: the command was not sent.");
   }
 
+  /** A new state object: `floor` replaces the floor, speakers and mutes; `presence` who is online. */
+  function applyDelta(state, delta) {
+    const next = { ...state, version: delta.version };
+    if (delta.type === "floor") {
+      const muted = new Set(delta.muted || []);
+      const withMute = (p) => ({ ...p, muted: muted.has(p.id) });
+      next.floor = delta.floor;
+      next.speakers = delta.speakers;
+      next.participants = (state.participants || []).map(withMute);
+      next.lobby = (state.lobby || []).map(withMute);
+      if (state.you && state.you.id != null) next.you = { ...state.you, muted: muted.has(state.you.id) };
+    } else {
+      const online = new Set(delta.online || []);
+      const offline = new Set(delta.offline || []);
+      const seen = (p) => (online.has(p.id) ? { ...p, online: true } : offline.has(p.id) ? { ...p, online: false } : p);
+      next.participants = (state.participants || []).map(seen);
+      next.lobby = (state.lobby || []).map(seen);
+    }
+    return next;
+  }
+
   function onServerMessage(message) {
     if (message.type === "state") {
       // Messages may cross on a reconnect: only a newer version replaces what we show.
@@ -212,6 +234,18 @@
       mark("state");
       render();
       media.update(message);
+    } else if (message.type === "floor" || message.type === "presence") {
+      const state = hook.state;
+      if (!state || typeof message.version !== "number" || message.version <= state.version) return;
+      // A floor delta applies on the version just before it, presence on any from its base.
+      const base = message.type === "floor" ? message.version - 1 : message.base;
+      if (state.version < base) {
+        link.send({ type: "sync", version: state.version }); // a gap: the server sends it all
+        return;
+      }
+      hook.state = applyDelta(state, message);
+      render();
+      media.update(hook.state);
     } else if (message.type === "error") {
       showError(message.message || "The command was refused.");
     } else if (message.type === "ended") {
