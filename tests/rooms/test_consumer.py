@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
@@ -371,5 +372,25 @@ def test_press_view_gets_state_but_cannot_act() -> None:
         await chair.send_json_to({"type": "end"})
         await until(watch, lambda m: m["type"] == "ended")
         await until(chair, lambda m: m["type"] == "ended")
+
+    asyncio.run(scenario())
+
+
+def test_a_worker_subscribes_once_per_room_however_many_pages() -> None:
+    # Fan-out stays O(pages) per change only if the layer delivers each change once per worker.
+    room, invs = open_room()
+    group = services.room_group(room.pk)
+
+    async def scenario() -> None:
+        layer = get_channel_layer()
+        views = [await viewing(invs[who][1]) for who in ("chair", "a", "b")]
+        assert len(layer.groups.get(group, {})) == 1
+        await views[0].ws.send_json_to({"type": "admit_all"})
+        for view in views[1:]:
+            await view.until(lambda s: s["janus"] is not None)
+        for view in views:
+            await view.ws.disconnect()
+        await asyncio.sleep(0.05)
+        assert not layer.groups.get(group)
 
     asyncio.run(scenario())

@@ -24,6 +24,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
@@ -201,8 +202,55 @@ def _named(inv: Invitation, message: dict[str, Any]) -> Invitation:
     return services.target_in_room(inv.room_id, message.get("participant"))
 
 
+# One channel-layer subscription per room per worker; the worker hands each event to its own
+# consumers in memory. A subscription per consumer costs the layer O(consumers) work per
+# message each (expiry scans, copies, a database hop per dispatch): O(N²) per broadcast.
+_relays: dict[int, tuple[str, asyncio.Task[None], set[RoomConsumer]]] = {}
+
+
+async def _subscribe(consumer: RoomConsumer) -> None:
+    relay = _relays.get(consumer.room_id)
+    if relay is None:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        members: set[RoomConsumer] = set()
+        task = asyncio.get_running_loop().create_task(
+            _relay(layer, channel, consumer.room_id, members)
+        )
+        relay = _relays[consumer.room_id] = (channel, task, members)
+        await layer.group_add(services.room_group(consumer.room_id), channel)
+    relay[2].add(consumer)
+
+
+async def _unsubscribe(consumer: RoomConsumer) -> None:
+    relay = _relays.get(consumer.room_id)
+    if relay is None:
+        return
+    channel, task, members = relay
+    members.discard(consumer)
+    if not members:
+        _relays.pop(consumer.room_id, None)
+        task.cancel()
+        await get_channel_layer().group_discard(services.room_group(consumer.room_id), channel)
+
+
+async def _relay(layer: Any, channel: str, room_id: int, members: set[RoomConsumer]) -> None:
+    while True:
+        event = await layer.receive(channel)
+        if event.get("type") != "room.changed":
+            continue
+        text = event.get("text")
+        if text is not None and event.get("scope") == "floor":
+            _floor_timer(room_id, int(event.get("version", 0)), text)
+        for consumer in list(members):
+            consumer.room_changed_here(event)
+
+
 class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     """``/ws/rooms/<token>/``: a participant's page."""
+
+    # Events come through the worker's relay, not a channel per consumer.
+    channel_layer_alias = None
 
     invitation: Invitation | None = None
     room_id: int = 0
@@ -231,7 +279,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if cached is not None and cached.version > version:
             _snapshots.pop(self.room_id, None)  # left by a deleted room with the same id
         self.group = services.room_group(self.room_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await _subscribe(self)
         _local[self.room_id] = _local.get(self.room_id, 0) + 1
         _start_enforcer(self.room_id)
         await self.push(await snapshot(self.room_id, version))
@@ -246,7 +294,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if self.invitation is None:
             return
         invitation, self.invitation = self.invitation, None
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await _unsubscribe(self)
         _local[self.room_id] = max(0, _local.get(self.room_id, 0) - 1)
         since = timezone.now()
         await database_sync_to_async(services.disconnect)(invitation)
@@ -295,13 +343,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if content["type"] == "ping":
             await self.send_json({"type": "pong"})
 
-    async def room_changed(self, event: dict[str, Any]) -> None:
+    def room_changed_here(self, event: dict[str, Any]) -> None:
         version = int(event.get("version", 0))
-        text = event.get("text")
         base = event.get("base")
-        if text is not None and event.get("scope") == "floor":
-            _floor_timer(self.room_id, version, text)
-        self.want(int(base) if isinstance(base, int) else version, version, text)
+        self.want(int(base) if isinstance(base, int) else version, version, event.get("text"))
 
     def want(self, base: int, version: int, text: str | None) -> None:
         """Queue what brings the client to ``version``; never wait here (that is the sender's)."""
@@ -375,13 +420,13 @@ class WatchConsumer(RoomConsumer):
         if cached is not None and cached.version > room.version:
             _snapshots.pop(self.room_id, None)
         self.group = services.room_group(self.room_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await _subscribe(self)
         await self.push(await snapshot(self.room_id, room.version))
 
     async def disconnect(self, code: int) -> None:
         self.stop_sending()
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await _unsubscribe(self)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") in ("ping", "sync"):
