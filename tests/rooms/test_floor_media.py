@@ -105,7 +105,9 @@ def test_rooms_come_back_after_a_janus_restart(
         process.kill()  # a crash: rooms and tokens are gone from Janus's memory
         assert supervisor.wait_for_restart(0, timeout=20)
         assert endpoint.videoroom().exists(vid)
-        assert a.janus_token in {t.token for t in endpoint.admin().list_tokens()}
+        stored = {t.token for t in endpoint.admin().list_tokens()}
+        assert a.janus_token in stored
+        assert room.press_janus_token in stored, "the press view can follow again"
 
         async def publish_again() -> None:
             speaker = await publish(endpoint, a.janus_token, vid, "A", a.janus_publisher_id)

@@ -412,13 +412,17 @@ def _admitted_tokens(room: Room) -> list[str]:
     return [room.press_janus_token, *tokens]
 
 
-def _create_janus_rooms(room: Room, endpoint: JanusEndpoint, capacity: int) -> None:
+def _create_janus_rooms(
+    room: Room, endpoint: JanusEndpoint, capacity: int, *, only_missing: bool = False
+) -> None:
+    """The room's VideoRoom and AudioBridge rooms on Janus (after a restart, those missing)."""
     allowed = _admitted_tokens(room)
-    admin = endpoint.admin()
-    admin.add_token(room.press_janus_token)
+    if room.press_janus_token:
+        endpoint.admin().add_token(room.press_janus_token)
     description = room.engagement.title[:100]
-    if room.videoroom_id is not None:
-        endpoint.videoroom().create_room(
+    video = endpoint.videoroom()
+    if room.videoroom_id is not None and not (only_missing and video.exists(room.videoroom_id)):
+        video.create_room(
             VideoRoomOptions(
                 secret=room.videoroom_secret,
                 description=description,
@@ -428,11 +432,11 @@ def _create_janus_rooms(room: Room, endpoint: JanusEndpoint, capacity: int) -> N
             ),
             room.videoroom_id,
         )
-    bridges = list(room.interpretation_rooms.values())
-    if room.audiobridge_id is not None:
-        bridges.insert(0, room.audiobridge_id)
-    for bridge in bridges:
-        endpoint.audiobridge().create_room(
+    audio = endpoint.audiobridge()
+    for bridge in _bridges(room):
+        if only_missing and audio.exists(bridge):
+            continue
+        audio.create_room(
             AudioBridgeOptions(
                 secret=room.audiobridge_secret,
                 description=description,
@@ -1224,7 +1228,7 @@ def restore_after_janus_restart(instance_name: str) -> list[Room]:
             admin = endpoint.admin()
             for token in tokens:
                 admin.add_token(token)
-            _create_janus_rooms_again(room, endpoint, tokens)
+            _create_janus_rooms(room, endpoint, room.invitations.count(), only_missing=True)
         except JanusError as exc:
             logger.error("restoring room %s on Janus %s failed: %s", room.pk, instance_name, exc)
             with transaction.atomic():
@@ -1236,33 +1240,6 @@ def restore_after_janus_restart(instance_name: str) -> list[Room]:
             _changed(room)
         restored.append(room)
     return restored
-
-
-def _create_janus_rooms_again(room: Room, endpoint: JanusEndpoint, tokens: list[str]) -> None:
-    description = room.engagement.title[:100]
-    capacity = room.invitations.count()
-    if room.videoroom_id is not None and not endpoint.videoroom().exists(room.videoroom_id):
-        endpoint.videoroom().create_room(
-            VideoRoomOptions(
-                secret=room.videoroom_secret,
-                description=description,
-                allowed=tokens,
-                require_pvtid=True,
-                publishers=max(16, capacity + 4),
-            ),
-            room.videoroom_id,
-        )
-    for bridge in _bridges(room):
-        if not endpoint.audiobridge().exists(bridge):
-            endpoint.audiobridge().create_room(
-                AudioBridgeOptions(
-                    secret=room.audiobridge_secret,
-                    description=description,
-                    allowed=tokens,
-                    sampling_rate=48000,
-                ),
-                bridge,
-            )
 
 
 # -- the state clients see -----------------------------------------------------------------
