@@ -238,6 +238,8 @@ def main() -> int:
             "SUMMITRY_JANUS_INSTANCES": json.dumps([dataclasses.asdict(endpoint)]),
             # ORM calls from this thread happen beside Playwright's event loop (see off_loop).
             "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+            # As `summitry serve` does: both pages get the collected, compressed files.
+            "SUMMITRY_STATIC_FINDERS": "0",
         }
     )
     import django
@@ -246,13 +248,14 @@ def main() -> int:
     django.setup()
     call_command("migrate", verbosity=0)
     # The baseline page is served by the same server, from a folder added to the static files
-    # before the ASGI application (and WhiteNoise) starts. Chromium refuses calls to a loopback
+    # before the ASGI application (and ServeStatic) starts. Chromium refuses calls to a loopback
     # Janus from a page that did not itself come from a local address.
     from django.conf import settings
 
     (work / "baseline").mkdir()
     (work / "baseline" / "baseline.html").write_text(BASELINE_HTML)
     settings.STATICFILES_DIRS.append(("join-bench", work / "baseline"))
+    call_command("collectstatic", interactive=False, verbosity=0)
     if args.without_enforcer:
         settings.SUMMITRY_ROOMS_ENFORCE_INTERVAL = 3600
     setup = open_meeting()

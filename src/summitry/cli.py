@@ -189,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        os.environ.setdefault("SUMMITRY_STATIC_FINDERS", "0")  # serve collects them first
     if args.django:
         _setup_django()
     result: int = args.func(args)

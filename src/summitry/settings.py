@@ -170,7 +170,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "servestatic.storage.CompressedStaticFilesStorage"},
 }
 # Served by ServeStatic (WhiteNoise's ASGI-native fork): files stream without a thread hop.
-SERVESTATIC_USE_FINDERS = True
+# `summitry serve` collects the files and serves the compressed copies; tests and development
+# read them from the apps and node_modules directly.
+SERVESTATIC_USE_FINDERS = env_bool("SUMMITRY_STATIC_FINDERS", True)
 SERVESTATIC_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = os.environ.get(
