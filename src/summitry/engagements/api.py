@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from summitry.engagements.exporter import as_record
-from summitry.engagements.importer import ImportFailed, _Row, import_rows
+from summitry.engagements.importer import ImportFailed, Row, import_rows
 from summitry.engagements.models import Engagement
 from summitry.engagements.queries import can_edit, filtered, visible_to, with_related
 
@@ -142,7 +142,7 @@ def _write(request: HttpRequest, payload: EngagementIn, current: Engagement | No
             current.ref = values["ref"]
             Engagement.objects.filter(pk=current.pk).update(ref=current.ref)
     try:
-        result = import_rows([_Row(1, values)], by=request.user)
+        result = import_rows([Row(1, values)], by=request.user)
     except ImportFailed as failure:
         raise RefusedInput(failure) from None
     if result.engagements:

@@ -69,12 +69,12 @@ class ImportResult:
 
 
 @dataclass
-class _Row:
+class Row:
     line: int
     values: Mapping[str, Any]
 
 
-def _json_rows(text: str) -> Iterator[_Row]:
+def _json_rows(text: str) -> Iterator[Row]:
     """Each top-level object with the line it starts on (the json module keeps no positions)."""
     decoder = json.JSONDecoder()
     try:
@@ -102,14 +102,14 @@ def _json_rows(text: str) -> Iterator[_Row]:
             raise ImportFailed([Problem(error.lineno, "", f"invalid JSON: {error.msg}")]) from None
         if not isinstance(value, dict):
             raise ImportFailed([Problem(line, "", "each engagement must be a JSON object")])
-        yield _Row(line, value)
+        yield Row(line, value)
 
 
 def _split(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(";") if item.strip()]
 
 
-def _csv_rows(text: str) -> Iterator[_Row]:
+def _csv_rows(text: str) -> Iterator[Row]:
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     unknown = [name for name in header if name not in CSV_COLUMNS]
@@ -139,7 +139,7 @@ def _csv_rows(text: str) -> Iterator[_Row]:
             {"citation": item, "url": item if item.startswith(("http://", "https://")) else ""}
             for item in _split(values.get("sources", ""))
         ]
-        yield _Row(reader.line_num, values)
+        yield Row(reader.line_num, values)
 
 
 class _Resolver:
@@ -212,7 +212,7 @@ def _parse_when(value: Any) -> tuple[dt.datetime | None, bool]:
     return moment, True
 
 
-def _to_input(row: _Row, resolver: _Resolver) -> tuple[EngagementInput | None, list[Problem]]:
+def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, list[Problem]]:
     problems: list[Problem] = []
     values = row.values
 
@@ -353,10 +353,10 @@ def _comparable(data: EngagementInput) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def import_rows(rows: list[_Row], dry_run: bool = False, by: Any = None) -> ImportResult:
+def import_rows(rows: list[Row], dry_run: bool = False, by: Any = None) -> ImportResult:
     resolver = _Resolver()
     problems: list[Problem] = []
-    prepared: list[tuple[_Row, EngagementInput]] = []
+    prepared: list[tuple[Row, EngagementInput]] = []
     seen_refs: dict[str, int] = {}
     existing = {
         e.ref: e for e in Engagement.objects.filter(ref__in=[r.values.get("ref") for r in rows])
@@ -399,7 +399,7 @@ def import_rows(rows: list[_Row], dry_run: bool = False, by: Any = None) -> Impo
     return result
 
 
-def read_rows(text: str, fmt: str) -> list[_Row]:
+def read_rows(text: str, fmt: str) -> list[Row]:
     if fmt == "json":
         return list(_json_rows(text))
     if fmt == "csv":
