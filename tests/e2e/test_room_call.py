@@ -46,7 +46,10 @@ def test_telephone_call_is_audio_only_and_each_party_hears_the_other(
     join(a_page, server, invitations["a"][1])
     expect(a_page.get_by_role("heading", name="Check your microphone")).to_be_hidden()
     chair_page.get_by_role("button", name="Admit Bertrand Roux").click()
-    expect(a_page.get_by_role("heading", name="Speakers' list")).to_be_visible()
+    expect(a_page.get_by_role("button", name="Leave")).to_be_visible()
+    # A call has no floor to ask for: no speakers' list, no request button.
+    expect(a_page.get_by_role("heading", name="Speakers' list")).to_be_hidden()
+    expect(a_page.get_by_role("button", name="Request the floor")).to_be_hidden()
 
     # Both are in the call's AudioBridge room, heard (nobody muted).
     wait_for(

@@ -406,9 +406,16 @@
     tickCountdown();
   }
 
+  // Calls and bilateral meetings run without floor control: no floor, no speakers' list.
+  const floorControl = () => !(hook.state && hook.state.room && hook.state.room.floor_control === false);
+
   let lastFloorKey = null;
   function renderFloor() {
     const holder = $("#floor-holder");
+    const speakersSection = $("#speakers-title") && $("#speakers-title").closest("section");
+    const bar = holder && holder.closest(".floor-bar");
+    if (bar) bar.hidden = !floorControl();
+    if (speakersSection) speakersSection.hidden = !floorControl();
     const f = floor();
     const speaker = f.speaker != null ? participantById(floorSpeakerId()) : null;
     const name = speaker ? nameOf(speaker) : f.speaker_name || null;
@@ -495,8 +502,8 @@
     const withdraw = $("#withdraw");
     // The chair runs the floor and interpreters speak in their channel; observers may not speak.
     const asks = you().role === "participant";
-    if (request) request.hidden = Boolean(mine) || !asks;
-    if (withdraw) withdraw.hidden = !mine;
+    if (request) request.hidden = Boolean(mine) || !asks || !floorControl();
+    if (withdraw) withdraw.hidden = !mine || !floorControl();
     const position = $("#my-position");
     if (position) {
       const waiting = ((hook.state && hook.state.speakers) || []).filter((s) => !s.state || s.state === "waiting");
