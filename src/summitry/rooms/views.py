@@ -39,6 +39,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         "engagement": room.engagement,
         "ws_path": f"/ws/rooms/{token}/",
         "token": token,
+        # An admitted participant's page starts Janus from this, not after the first message.
+        "initial_state": (
+            services.room_state(room, invitation)
+            if invitation.state == invitation.State.ADMITTED
+            else None
+        ),
     }
     return render(request, "rooms/join.html", context)
 

@@ -1329,6 +1329,9 @@
     if (MODE === "join") {
       setPhase("lobby");
       device.start();
+      // The state rendered into the page: Janus starts now, the socket's first state is the same.
+      const initial = document.getElementById("initial-state");
+      if (initial) onServerMessage(JSON.parse(initial.textContent));
       link.open();
     } else {
       setPhase("room");
