@@ -50,6 +50,9 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
 ]
 BASELINE_PATH = "/static/join-bench/baseline.html"
+# Admitting a participant notifies the chair's page; each page is opened once that has settled,
+# as a participant opens the link some time after being admitted.
+SETTLE_S = 0.5
 T = TypeVar("T")
 # --timings: when the page and each resource loaded (ms since navigation).
 TIMINGS_JS = """() => {
@@ -71,14 +74,17 @@ BASELINE_HTML = """<!DOCTYPE html>
 const cfg = JSON.parse(decodeURIComponent(location.hash.slice(1)));
 window.firstRemoteFrameAt = null;
 window.marks = {script: Math.round(performance.now())};
+const mark = (name) => { if (!(name in marks)) marks[name] = Math.round(performance.now()); };
 const streamReady = navigator.mediaDevices.getUserMedia({audio: true, video: true});
 Janus.init({debug: false, callback: () => {
   const janus = new Janus({server: cfg.api_url, token: cfg.token, iceServers: [], success: () => {
+    mark("janus_session");
     janus.attach({plugin: "janus.plugin.videoroom", success: (pub) => {
       pub.send({message: {request: "join", ptype: "publisher", room: cfg.room,
                           id: cfg.publisher_id, token: cfg.token, display: "baseline"}});
       pub.onmessage = async (msg, jsep) => {
         if (msg.videoroom === "joined") {
+          mark("joined");
           const stream = await streamReady;
           pub.createOffer({tracks: [
               {type: "audio", capture: stream.getAudioTracks()[0], recv: false},
@@ -101,12 +107,15 @@ Janus.init({debug: false, callback: () => {
         video.srcObject = new MediaStream([track]);
         video.requestVideoFrameCallback(() => {
           if (window.firstRemoteFrameAt === null) window.firstRemoteFrameAt = performance.now();
+          mark("first_frame");
         });
       },
       success: (sub) => {
         sub.onmessage = (msg, jsep) => {
-          if (jsep) sub.createAnswer({jsep, tracks: [], success: (answer) =>
-            sub.send({message: {request: "start", room: cfg.room}, jsep: answer})});
+          if (jsep) sub.createAnswer({jsep, tracks: [], success: (answer) => {
+            mark("subscribe_answer");
+            sub.send({message: {request: "start", room: cfg.room}, jsep: answer});
+          }});
         };
         sub.send({message: {request: "join", ptype: "subscriber", room: cfg.room,
                             private_id: privateId, token: cfg.token, streams}});
@@ -221,6 +230,12 @@ def main() -> int:
         "--timings", action="store_true", help="print each page's resource timings too"
     )
     parser.add_argument(
+        "--trace",
+        type=Path,
+        metavar="DIR",
+        help="diagnosis: write a Chromium performance trace of each page's last run into DIR",
+    )
+    parser.add_argument(
         "--without-enforcer",
         action="store_true",
         help="diagnosis: no periodic floor enforcement sweep (it runs on Django's sync thread)",
@@ -276,9 +291,21 @@ def main() -> int:
             chair.wait_for_function("() => window.summitryRoom.peerConnections().length > 0")
             time.sleep(1.0)  # the chair's publisher is up before the first guest arrives
 
-            def measure(url: str, expression: str) -> float:
+            def measure(url: str, expression: str, trace: Path | None = None) -> float:
                 context = browser.new_context()
                 page = context.new_page()
+                if trace is not None:
+                    browser.start_tracing(
+                        page=page,
+                        path=str(trace),
+                        screenshots=False,
+                        categories=[
+                            "devtools.timeline",
+                            "v8.execute",
+                            "disabled-by-default-devtools.timeline",
+                            "disabled-by-default-v8.cpu_profiler",
+                        ],
+                    )
                 console: list[str] = []
                 page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
                 page.on("pageerror", lambda e: console.append(f"error: {e}"))
@@ -298,18 +325,40 @@ def main() -> int:
                     print(f"{url} showed no remote frame; console:", *console[-15:], sep="\n  ")
                     raise
                 finally:
+                    if trace is not None:
+                        browser.stop_tracing()
                     # Leaving the page lets janus.js end its Janus session before the next run.
                     page.goto("about:blank")
                     context.close()
 
-            for run in range(args.runs):
+            def ours_once(run: int, trace: Path | None) -> float:
                 token, _ = off_loop(partial(admitted_participant, setup, f"Guest {run}"))
-                _, direct = off_loop(partial(admitted_participant, setup, f"Base {run}"))
-                ours_s = measure(
-                    f"{base}/rooms/join/{token}/", "window.summitryRoom.firstRemoteFrameAt"
+                time.sleep(SETTLE_S)
+                return measure(
+                    f"{base}/rooms/join/{token}/", "window.summitryRoom.firstRemoteFrameAt", trace
                 )
+
+            def baseline_once(run: int, trace: Path | None) -> float:
+                _, direct = off_loop(partial(admitted_participant, setup, f"Base {run}"))
+                time.sleep(SETTLE_S)
                 fragment = json.dumps(direct)
-                base_s = measure(f"{base}{BASELINE_PATH}#{fragment}", "window.firstRemoteFrameAt")
+                return measure(
+                    f"{base}{BASELINE_PATH}#{fragment}", "window.firstRemoteFrameAt", trace
+                )
+
+            for run in range(args.runs):
+                last = args.trace is not None and run == args.runs - 1
+                if last:
+                    args.trace.mkdir(parents=True, exist_ok=True)
+                ours_trace = args.trace / "summitry.json" if last else None
+                base_trace = args.trace / "baseline.json" if last else None
+                # Alternate which page goes first, so neither always follows the other's leftovers.
+                if run % 2 == 0:
+                    ours_s = ours_once(run, ours_trace)
+                    base_s = baseline_once(run, base_trace)
+                else:
+                    base_s = baseline_once(run, base_trace)
+                    ours_s = ours_once(run, ours_trace)
                 ours.append(ours_s)
                 baseline.append(base_s)
                 print(f"run {run + 1}: summitry {ours_s:.3f} s, baseline {base_s:.3f} s")
@@ -325,7 +374,14 @@ def main() -> int:
             "  "
             + ", ".join(f"{k} {statistics.median(m.get(k, 0) for m in marks):.0f}" for k in steps)
         )
-        print("baseline page: script", statistics.median(m["script"] for m in base_marks))
+        print("baseline page milestones:")
+        print(
+            "  "
+            + ", ".join(
+                f"{k} {statistics.median(m.get(k, 0) for m in base_marks):.0f}"
+                for k in sorted(base_marks[0], key=lambda k: base_marks[0][k])
+            )
+        )
     median = statistics.median(ours)
     base_median = statistics.median(baseline)
     print(

@@ -54,13 +54,43 @@
     socketsOpened: 0,
     mediaSessions: 0,
     // Milestones (performance.now(), ms since navigation) for the join-time benchmark.
-    marks: {},
+    marks: window.summitryJanus.marks, // room-start.js begins them
     peerConnections: () => media.peerConnections(),
     stats: () => media.stats(),
   };
   window.summitryRoom = hook;
   const mark = (name) => { if (!(name in hook.marks)) hook.marks[name] = Math.round(performance.now()); };
   mark("script");
+
+  // -- Janus sessions (room-start.js), and what an admitted participant's page started early ----
+
+  const janusKit = window.summitryJanus;
+  const initJanus = janusKit.init;
+  const sameJanus = janusKit.same;
+  const early = janusKit.early && MODE === "join" ? janusKit.early : null;
+  janusKit.early = null;
+  janusKit.onHttpAnswer = (json) => media.onHttpAnswer(json);
+
+  // Straight into the room: the self view and the microphone meter wait until the first remote
+  // frame (or a second): drawing our own camera competes with receiving everyone else's.
+  let settled = !early;
+  function settle() {
+    if (settled) return;
+    settled = true;
+    renderTiles();
+    if (device.stream && !device.audioContext) device.meter(device.stream);
+  }
+
+  /** The early session if it is for `info` (else it is ended), or a new one. */
+  function janusFor(info) {
+    const conn = early && early.conn;
+    if (conn) {
+      early.conn = null;
+      if (sameJanus(conn.info, info)) return conn;
+      conn.ready.then((janus) => janus.destroy({ notifyDestroyed: false }), () => {});
+    }
+    return janusKit.open(info);
+  }
 
   const idOf = (p) => (p && typeof p === "object" ? p.id ?? p.participant ?? p.participant_id : p);
   const nameOf = (p) => (p && (p.name || p.display_name || p.display || p.person)) || "Participant";
@@ -292,7 +322,7 @@
   const device = {
     stream: null,
     audioContext: null,
-    meterFrame: 0,
+    meterTimer: 0,
     level: 0,
 
     ready: null,
@@ -307,7 +337,9 @@
       const note = $("#device-note");
       const wantVideo = !AUDIO_ONLY_PAGE && ROLE !== "interpreter";
       try {
-        this.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: wantVideo });
+        const capture = early && early.stream;
+        if (early) early.stream = null;
+        this.stream = await (capture || navigator.mediaDevices.getUserMedia({ audio: true, video: wantVideo }));
       } catch (error) {
         if (note) note.textContent = `Camera or microphone unavailable (${error.name}). You can still join and listen.`;
         return;
@@ -318,7 +350,7 @@
         preview.play().catch(() => {});
       }
       if (note) note.textContent = wantVideo ? "Camera and microphone are working." : "Microphone is working.";
-      this.meter(this.stream);
+      if (settled) this.meter(this.stream);
     },
 
     /** Microphone level from an AnalyserNode, drawn into the <meter> and the self tile. */
@@ -342,9 +374,9 @@
         // RMS, boosted so normal speech fills most of the bar.
         this.level = Math.min(1, Math.sqrt(sum / samples.length) * 4);
         if (meter) meter.value = this.level;
-        this.meterFrame = requestAnimationFrame(tick);
       };
-      tick();
+      // Fifteen readings a second move the bar smoothly and leave the frames to the video.
+      this.meterTimer = setInterval(tick, 66);
     },
 
     resume() {
@@ -353,7 +385,7 @@
     },
 
     stop() {
-      cancelAnimationFrame(this.meterFrame);
+      clearInterval(this.meterTimer);
       if (this.stream) for (const track of this.stream.getTracks()) track.stop();
       this.stream = null;
       if (this.audioContext) this.audioContext.close().catch(() => {});
@@ -576,8 +608,8 @@
       const speaker = participantById(floorSpeakerId());
       shown = speaker ? [speaker] : [];
     } else {
-      // Interpreters are heard on their channel, not seen on the floor.
-      shown = participants().filter((p) => isAdmitted(p) && p.role !== "interpreter");
+      // Interpreters are heard on their channel, not seen on the floor; who left has no tile.
+      shown = participants().filter((p) => isAdmitted(p) && p.role !== "interpreter" && (p.online !== false || String(p.id) === String(me().id)));
     }
     const floorId = String(floorSpeakerId());
     if (layout === "speaker" && shown.length > 1) {
@@ -597,7 +629,7 @@
       $(".name", tile).textContent = nameOf(p) + (self ? " (you)" : "");
       $(".state", tile).textContent = p.muted ? "muted" : String(p.id) === floorId ? "has the floor" : "";
       const video = $("video", tile);
-      const stream = self ? media.localStream : media.streamForParticipant(p);
+      const stream = self ? (settled ? media.localStream : null) : media.streamForParticipant(p);
       const videoTracks = stream ? stream.getVideoTracks() : [];
       const wantStream = videoTracks.length && layout !== "audio" ? new MediaStream(videoTracks) : null;
       const currentTrack = video.srcObject && video.srcObject.getVideoTracks()[0];
@@ -621,6 +653,8 @@
     const done = () => {
       if (hook.firstRemoteFrameAt == null) hook.firstRemoteFrameAt = performance.now();
       mark("first_frame");
+      if (!link.socket) link.open();
+      settle();
     };
     if ("requestVideoFrameCallback" in video) video.requestVideoFrameCallback(done);
     else video.addEventListener("playing", done, { once: true });
@@ -678,25 +712,6 @@
 
   // -- media through Janus ---------------------------------------------------------------------
 
-  let janusReady = null;
-  /** Janus.init once; its HTTP calls are wrapped to notice a lost session (see onHttpAnswer). */
-  function initJanus() {
-    if (!janusReady) {
-      janusReady = new Promise((resolve, reject) => {
-        if (typeof Janus === "undefined") return reject(new Error("janus.js is not loaded"));
-        const deps = Janus.useDefaultDependencies();
-        const call = deps.httpAPICall;
-        deps.httpAPICall = (url, options) => {
-          const success = options.success;
-          return call(url, { ...options, success: (json) => { media.onHttpAnswer(json); if (success) success(json); } });
-        };
-        Janus.init({ debug: false, dependencies: deps, callback: resolve });
-      });
-    }
-    return janusReady;
-  }
-
-  const sameJanus = (a, b) => a && b && a.api_url === b.api_url && a.token === b.token && String(a.room) === String(b.room) && String(a.publisher_id) === String(b.publisher_id);
 
   /** One connection to Janus: a session, a publisher handle, a subscriber handle, channels. */
   class MediaSession {
@@ -721,28 +736,17 @@
       this.channelStream = null;
       this.closed = false;
       this.onLost = null;
+      this.earlyPublisher = null; // the handle room-start.js joined with, if any
     }
 
-    start() {
-      const info = this.info;
-      return new Promise((resolve, reject) => {
-        this.janus = new Janus({
-          server: info.api_url,
-          token: info.token,
-          iceServers: info.ice_servers || [],
-          // Leaving the page ends the Janus session at once, so a reload can reuse our publisher id.
-          destroyOnUnload: true,
-          success: () => {
-            mark("janus_session");
-            this.attachPublisher().then(resolve, reject);
-          },
-          error: (cause) => {
-            reject(new Error(String(cause)));
-            this.lost(`Janus: ${cause}`);
-          },
-          destroyed: () => {},
-        });
-      });
+    async start() {
+      const conn = janusFor(this.info);
+      this.janus = conn.janus;
+      this.earlyPublisher = conn.publisher || null;
+      conn.onError = (cause) => this.lost(`Janus: ${cause}`);
+      await conn.ready;
+      mark("janus_session");
+      await this.attachPublisher();
     }
 
     lost(why) {
@@ -775,13 +779,22 @@
         this.privateId = 0; // lets syncChannel run; there is no subscriber here
         return;
       }
-      this.pub = await this.attach("janus.plugin.videoroom", {
+      const handlers = {
         onmessage: (msg, jsep) => this.onPublisherMessage(msg, jsep),
         iceState: (state) => { if (state === "failed") this.lost("ICE failed (publisher)"); },
         // Tell Summitry we publish: it applies the floor's mutes to our new audio at once.
         webrtcState: (up) => { if (up) link.send({ type: "published" }); },
         oncleanup: () => {},
-      });
+      };
+      if (this.earlyPublisher) {
+        // room-start.js attached and sent the join already: take the handle over.
+        const adopted = await this.earlyPublisher;
+        this.pub = adopted.handle;
+        Object.assign(adopted.handlers, handlers);
+        for (const [msg, jsep] of adopted.backlog.splice(0)) this.onPublisherMessage(msg, jsep);
+        return;
+      }
+      this.pub = await this.attach("janus.plugin.videoroom", handlers);
       const join = { request: "join", ptype: "publisher", room: info.room, display: String(me().id ?? "press"), token: info.token };
       if (info.publisher_id != null) join.id = info.publisher_id;
       if (info.pin) join.pin = info.pin;
@@ -1327,12 +1340,16 @@
     // The press, and a participant already admitted (e.g. a reload), go straight in.
     hook.joinStartedAt = performance.now();
     if (MODE === "join") {
-      setPhase("lobby");
+      if (!early) setPhase("lobby");
       device.start();
-      // The state rendered into the page: Janus starts now, the socket's first state is the same.
-      const initial = document.getElementById("initial-state");
-      if (initial) onServerMessage(JSON.parse(initial.textContent));
-      link.open();
+      // The state rendered into the page: room-start.js has begun joining Janus with it.
+      // Summitry's socket (whose first state is the same) opens once media flows, or after a
+      // second: its work on both ends would otherwise compete with joining.
+      if (early) onServerMessage(early.state);
+      setTimeout(() => {
+        link.open();
+        settle();
+      }, 1000);
     } else {
       setPhase("room");
       link.open();
