@@ -76,6 +76,32 @@
     return conn;
   };
 
+  /**
+   * A VideoRoom handle whose callbacks go to `handlers` once room.js sets them; messages that come
+   * before wait in `backlog`.
+   */
+  const attachForLater = (janus, opaqueId) => new Promise((resolve, reject) => {
+    const adopted = { handle: null, handlers: {}, backlog: [] };
+    const call = (name) => (...args) => {
+      if (adopted.handlers[name]) adopted.handlers[name](...args);
+      else if (name === "onmessage") adopted.backlog.push(args);
+    };
+    janus.attach({
+      plugin: "janus.plugin.videoroom",
+      opaqueId,
+      success: (handle) => {
+        adopted.handle = handle;
+        resolve(adopted);
+      },
+      error: reject,
+      onmessage: call("onmessage"),
+      onremotetrack: call("onremotetrack"),
+      iceState: call("iceState"),
+      webrtcState: call("webrtcState"),
+      oncleanup: () => {},
+    });
+  });
+
   const node = document.getElementById("initial-state");
   if (!node) return;
   const state = JSON.parse(node.textContent);
@@ -96,26 +122,17 @@
   conn.ready.then(() => { start.marks.janus_session ??= Math.round(performance.now()); }, () => {});
   if (info.room == null) return; // a telephone call: room.js joins its AudioBridge
   // The VideoRoom join goes out as soon as the session exists, even while the page is still
-  // being drawn; room.js takes the handle over and hears what Janus said meanwhile.
-  conn.publisher = conn.ready.then((janus) => new Promise((resolve, reject) => {
-    const adopted = { handle: null, handlers: {}, backlog: [] };
-    janus.attach({
-      plugin: "janus.plugin.videoroom",
-      opaqueId: `summitry-${info.publisher_id}`,
-      success: (handle) => {
-        adopted.handle = handle;
-        const join = { request: "join", ptype: "publisher", room: info.room, display: String(you.id), token: info.token };
-        if (info.publisher_id != null) join.id = info.publisher_id;
-        if (info.pin) join.pin = info.pin;
-        handle.send({ message: join });
-        resolve(adopted);
-      },
-      error: reject,
-      onmessage: (msg, jsep) => (adopted.handlers.onmessage ? adopted.handlers.onmessage(msg, jsep) : adopted.backlog.push([msg, jsep])),
-      iceState: (state) => adopted.handlers.iceState && adopted.handlers.iceState(state),
-      webrtcState: (up) => adopted.handlers.webrtcState && adopted.handlers.webrtcState(up),
-      oncleanup: () => {},
-    });
-  }));
+  // being drawn, and the subscriber's handle is attached beside it; room.js takes both over and
+  // hears what Janus said meanwhile.
+  const opaqueId = `summitry-${info.publisher_id}`;
+  conn.publisher = conn.ready.then((janus) => attachForLater(janus, opaqueId)).then((adopted) => {
+    const join = { request: "join", ptype: "publisher", room: info.room, display: String(you.id), token: info.token };
+    if (info.publisher_id != null) join.id = info.publisher_id;
+    if (info.pin) join.pin = info.pin;
+    adopted.handle.send({ message: join });
+    return adopted;
+  });
+  conn.subscriber = conn.ready.then((janus) => attachForLater(janus, opaqueId));
+  conn.subscriber.catch(() => {}); // room.js reports it
   conn.publisher.catch(() => {}); // room.js reports it
 })();

@@ -737,12 +737,14 @@
       this.closed = false;
       this.onLost = null;
       this.earlyPublisher = null; // the handle room-start.js joined with, if any
+      this.earlySubscriber = null; // and the subscriber handle it attached
     }
 
     async start() {
       const conn = janusFor(this.info);
       this.janus = conn.janus;
       this.earlyPublisher = conn.publisher || null;
+      this.earlySubscriber = conn.subscriber || null;
       conn.onError = (cause) => this.lost(`Janus: ${cause}`);
       await conn.ready;
       mark("janus_session");
@@ -791,7 +793,7 @@
         const adopted = await this.earlyPublisher;
         this.pub = adopted.handle;
         Object.assign(adopted.handlers, handlers);
-        for (const [msg, jsep] of adopted.backlog.splice(0)) this.onPublisherMessage(msg, jsep);
+        for (const args of adopted.backlog.splice(0)) this.onPublisherMessage(...args);
         return;
       }
       this.pub = await this.attach("janus.plugin.videoroom", handlers);
@@ -874,11 +876,20 @@
       this.subBusy = true;
       try {
         if (!this.sub) {
-          this.sub = await this.attach("janus.plugin.videoroom", {
+          const handlers = {
             onmessage: (msg, jsep) => this.onSubscriberMessage(msg, jsep),
             onremotetrack: (track, mid, on, meta) => this.onRemoteTrack(track, mid, on, meta),
             iceState: (state) => { if (state === "failed") this.lost("ICE failed (subscriber)"); },
-          });
+          };
+          const early = this.earlySubscriber;
+          this.earlySubscriber = null;
+          if (early) {
+            const adopted = await early;
+            Object.assign(adopted.handlers, handlers);
+            this.sub = adopted.handle;
+          } else {
+            this.sub = await this.attach("janus.plugin.videoroom", handlers);
+          }
         }
         if (!this.subJoined) {
           if (!add.length) { this.subBusy = false; return; }
