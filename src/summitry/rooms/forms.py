@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 
+from summitry.directory.models import Person
 from summitry.engagements.models import Engagement, Kind
+from summitry.rooms.models import Invitation, Room
 
 
 class OpenRoomForm(forms.Form):
@@ -40,3 +42,48 @@ class OpenRoomForm(forms.Form):
     def languages(self) -> list[str]:
         raw = self.cleaned_data.get("interpretation_languages") or ""
         return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
+
+
+INVITE_ROLES = [
+    (Invitation.Role.PARTICIPANT.value, "Participant"),
+    (Invitation.Role.OBSERVER.value, "Observer"),
+    (Invitation.Role.INTERPRETER.value, "Interpreter"),
+]
+
+
+class InviteForm(forms.Form):
+    """One more person for a room already open (a late delegate, an extra interpreter)."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Person")
+    role = forms.ChoiceField(choices=INVITE_ROLES, label="Role")
+    language_to = forms.ChoiceField(
+        required=False, label="Interprets into", help_text="Interpreters only."
+    )
+
+    def __init__(self, room: Room, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person_field = self.fields["person"]
+        assert isinstance(person_field, forms.ModelChoiceField)
+        person_field.queryset = Person.objects.exclude(room_invitations__room=room).order_by("name")
+        if not room.interpretation_languages:
+            # No interpretation in this room: no interpreters to invite.
+            del self.fields["language_to"]
+            role_field = self.fields["role"]
+            assert isinstance(role_field, forms.ChoiceField)
+            role_field.choices = [
+                (value, label)
+                for value, label in INVITE_ROLES
+                if value != Invitation.Role.INTERPRETER
+            ]
+            return
+        language_field = self.fields["language_to"]
+        assert isinstance(language_field, forms.ChoiceField)
+        language_field.choices = [("", "—")] + [
+            (code, code) for code in room.interpretation_languages
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Invitation.Role.INTERPRETER and not data.get("language_to"):
+            self.add_error("language_to", "Choose the language this interpreter speaks into.")
+        return data

@@ -128,6 +128,7 @@ class RoomEvent(models.Model):
         OPENED = "opened", "Room opened"
         INVITED = "invited", "Invited"
         REVOKED = "revoked", "Link revoked"
+        REISSUED = "reissued", "New link issued"
         ARRIVED = "arrived", "Waiting in the lobby"
         JOINED = "joined", "Joined"
         LEFT = "left", "Left"

@@ -505,6 +505,33 @@ def revoke(invitation: Invitation, by: User | None = None) -> Invitation:
     return inv
 
 
+def reissue_link(invitation: Invitation, by: User | None = None) -> tuple[Invitation, str]:
+    """A new personal link for the same invitation (lost, leaked, or revoked by mistake): the
+    previous link and its Janus access stop working, and the holder of the new one passes the
+    lobby again. Returns the invitation and its new token (shown once)."""
+    with transaction.atomic():
+        inv = _fresh(invitation)
+        if inv.room.status == Room.Status.ENDED:
+            raise RoomRefusal("This meeting has ended.")
+        if inv.state == Invitation.State.BANNED:
+            raise RoomRefusal(f"The chair banned {inv.person} from this meeting.")
+        if inv.online:
+            raise RoomRefusal(
+                f"{inv.person} is in the room now: revoke the link first (this disconnects "
+                "them), then issue a new one."
+            )
+        cut_off = _cut_off_later(inv) if inv.revoked_at is None and inv.janus_token else None
+        token = new_token()
+        inv.token_hash = hash_token(token)
+        inv.revoked_at = None
+        if inv.state in (Invitation.State.ADMITTED, Invitation.State.WAITING):
+            inv.state = Invitation.State.INVITED
+        inv.save(update_fields=["token_hash", "revoked_at", "state"])
+        _event(inv.room, RoomEvent.Kind.REISSUED, subject=inv, by=getattr(by, "username", None))
+        _changed(inv.room, cut_off)
+    return inv, token
+
+
 def resolve_token(token: str) -> Invitation:
     """The invitation a join token stands for, or a refusal saying why not."""
     if not token:

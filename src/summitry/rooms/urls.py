@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("watch/<str:token>/", views.watch, name="watch"),
     path("open/<int:engagement_pk>/", views.open_room, name="open"),
     path("<int:room_id>/journal/", views.journal, name="journal"),
+    path("<int:room_id>/invitations/", views.invitations, name="invitations"),
 ]

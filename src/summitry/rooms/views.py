@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from summitry.engagements.models import Engagement, Role
 from summitry.engagements.queries import can_edit, visible_to
 from summitry.rooms import services
-from summitry.rooms.forms import OpenRoomForm
+from summitry.rooms.forms import InviteForm, OpenRoomForm
 from summitry.rooms.models import Invitation, Room, RoomEvent
 from summitry.rooms.services import Invitee, RoomRefusal
 
@@ -173,6 +173,71 @@ def journal_rows(room: Room) -> dict[str, Any]:
             if row["spans"] or pk in speaking
         ],
     }
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitations(request: HttpRequest, room_id: int) -> HttpResponse:
+    """Who is invited to an open room: invite one more, revoke a link, issue a new one."""
+    room = get_object_or_404(Room.objects.select_related("engagement"), pk=room_id)
+    _editable(request, room.engagement_id)
+    by = request.user if request.user.is_authenticated else None
+    form = InviteForm(room)
+    error = ""
+    new_link: tuple[Invitation, str] | None = None
+    action = request.POST.get("action", "")
+    try:
+        if action == "invite":
+            form = InviteForm(room, request.POST)
+            if form.is_valid():
+                invitation, token = services.invite(
+                    room,
+                    form.cleaned_data["person"],
+                    by=by,
+                    role=form.cleaned_data["role"],
+                    language_to=form.cleaned_data.get("language_to") or "",
+                )
+                new_link = (invitation, token)
+                form = InviteForm(room)
+        elif action in ("revoke", "reissue"):
+            target = get_object_or_404(room.invitations, pk=request.POST.get("invitation"))
+            if action == "revoke":
+                services.revoke(target, by)
+            else:
+                new_link = services.reissue_link(target, by)
+        elif request.method == "POST":
+            error = "Unknown action."
+    except RoomRefusal as refusal:
+        error = refusal.message
+    link = (
+        (new_link[0], request.build_absolute_uri(reverse("rooms:join", args=[new_link[1]])))
+        if new_link
+        else None
+    )
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        {
+            "invitation": inv,
+            "link": "revoked"
+            if inv.revoked_at
+            else "expired"
+            if inv.expires_at <= now
+            else "active",
+        }
+        for inv in room.invitations.select_related("person").order_by("order")
+    ]
+    context = {
+        "room": room,
+        "engagement": room.engagement,
+        "rows": rows,
+        "form": form,
+        "error": error,
+        "new_link": link,
+        "open": room.status != Room.Status.ENDED,
+    }
+    status = 400 if error or (action == "invite" and form.errors) else 200
+    return render(request, "rooms/invitations.html", context, status=status)
 
 
 @login_required
