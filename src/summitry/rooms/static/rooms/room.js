@@ -821,6 +821,9 @@
         this.addPublishers(msg.publishers || []);
         // Channels wait for this join (syncChannel): an interpreter gets no other cue to speak.
         if (media.session === this) media.syncChannel();
+      } else if (event === "participants") {
+        // Our listparticipants (after a 428): subscribe to whoever publishes.
+        this.addPublishers((msg.participants || []).filter((p) => p.publisher).map((p) => ({ id: p.id, display: p.display })));
       } else if (event === "event") {
         if (msg.publishers) this.addPublishers(msg.publishers);
         const gone = msg.unpublished ?? msg.leaving;
