@@ -1359,7 +1359,8 @@
       // The state rendered into the page: room-start.js has begun joining Janus with it.
       // Summitry's socket (whose first state is the same) opens once media flows, or after a
       // second: its work on both ends would otherwise compete with joining.
-      if (early) onServerMessage(early.state);
+      // Drawn in a task of its own: Janus's first answers can be handled before it.
+      if (early) setTimeout(() => onServerMessage(early.state), 0);
       setTimeout(() => {
         link.open();
         settle();
