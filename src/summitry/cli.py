@@ -58,6 +58,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = f"http://{args.host}:{args.port}/"
     print(f"Summitry is serving on {url}  (data in {settings.DATA_DIR})", flush=True)
     print("Sign in with an account listed by `summitry demo` (e.g. editor / editor-demo-2020).")
+    # The local Janus tells this server the moment someone publishes (floor moderation).
+    wildcard = args.host in ("0.0.0.0", "::", "")  # noqa: S104 - recognising, not binding
+    events_host = "127.0.0.1" if wildcard else args.host
+    os.environ.setdefault(
+        "SUMMITRY_JANUS_EVENTS_URL", f"http://{events_host}:{args.port}/rooms/janus-events/"
+    )
     _start_local_janus()
     uvicorn.run(
         "summitry.asgi:application",

@@ -175,6 +175,9 @@ STORAGES = {
 SERVESTATIC_USE_FINDERS = env_bool("SUMMITRY_STATIC_FINDERS", True)
 SERVESTATIC_AUTOREFRESH = DEBUG
 
+# Janus's event handler authenticates with this; empty: derived from SECRET_KEY.
+SUMMITRY_JANUS_EVENTS_PASSWORD = os.environ.get("SUMMITRY_JANUS_EVENTS_PASSWORD", "")
+
 EMAIL_BACKEND = os.environ.get(
     "SUMMITRY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

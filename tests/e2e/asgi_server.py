@@ -25,12 +25,14 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 @contextmanager
-def serve_asgi(host: str = "127.0.0.1", timeout: float = 20.0) -> Iterator[str]:
+def serve_asgi(
+    host: str = "127.0.0.1", timeout: float = 20.0, port: int | None = None
+) -> Iterator[str]:
     """Serve ``summitry.asgi:application``; yields its base URL, stops it afterwards."""
     from summitry.asgi import application
 
     config = uvicorn.Config(
-        application, host=host, port=free_port(host), lifespan="off", log_level="warning"
+        application, host=host, port=port or free_port(host), lifespan="off", log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="summitry-asgi", daemon=True)

@@ -11,6 +11,8 @@ run by Summitry itself (see :mod:`summitry.rooms.local`), whose folder is
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 from typing import Any
@@ -55,7 +57,16 @@ def local_config() -> JanusInstanceConfig:
         settings.DATA_DIR,
         http_port=int(os.environ.get("SUMMITRY_JANUS_HTTP_PORT", DEFAULT_HTTP_PORT)),
         admin_port=int(os.environ.get("SUMMITRY_JANUS_ADMIN_PORT", DEFAULT_ADMIN_PORT)),
+        events_password=events_password(),
     )
+
+
+def events_password() -> str:
+    """The password Janus's event handler sends: shared by every worker, from the secret key."""
+    configured = getattr(settings, "SUMMITRY_JANUS_EVENTS_PASSWORD", "")
+    if configured:
+        return str(configured)
+    return hmac.new(settings.SECRET_KEY.encode(), b"janus-events", hashlib.sha256).hexdigest()
 
 
 def endpoints() -> list[JanusEndpoint]:

@@ -64,6 +64,9 @@ _KNOWN_EVENT_HANDLERS = (
     "libjanus_wsevh.so",
 )
 _KNOWN_LOGGERS = ("libjanus_jsonlog.so",)
+#: The event handler Summitry uses (HTTP POST of JSON) and the user name it authenticates with.
+EVENT_HANDLER = "libjanus_sampleevh.so"
+EVENTS_USER = "janus"
 
 # Janus refuses to write recordings or captures into these.
 _PROTECTED_FOLDERS = (
@@ -145,6 +148,10 @@ class JanusInstanceConfig:
     #: Origin allowed to call the Janus API from a browser (CORS); ``None`` is ``*``.
     cors_allow_origin: str | None = None
     session_timeout: int = 60
+    #: Where Janus posts the VideoRoom's events (HTTP, basic auth ``janus``/``events_password``):
+    #: Summitry moderates a new publisher the moment it publishes, not at the next sweep.
+    events_url: str | None = None
+    events_password: str | None = None
     debug_level: int = 4
     string_ids: bool = False
     lib_dir: Path = field(default_factory=default_janus_lib_dir)
@@ -326,8 +333,10 @@ def janus_core_sections(cfg: JanusInstanceConfig, folder: Path) -> dict[str, dic
         "transports": {"disable": _disabled(cfg.transport_dir, _KNOWN_TRANSPORTS, keep_transports)},
         "loggers": {"disable": _disabled(cfg.loggers_dir, _KNOWN_LOGGERS, ())},
         "events": {
-            "broadcast": False,
-            "disable": _disabled(cfg.events_dir, _KNOWN_EVENT_HANDLERS, ()),
+            "broadcast": bool(cfg.events_url),
+            "disable": _disabled(
+                cfg.events_dir, _KNOWN_EVENT_HANDLERS, (EVENT_HANDLER,) if cfg.events_url else ()
+            ),
         },
     }
 
@@ -379,7 +388,7 @@ def videoroom_sections(cfg: JanusInstanceConfig) -> dict[str, dict[str, JcfgValu
         "general": {
             "admin_key": cfg.room_admin_key,
             "lock_rtp_forward": True,
-            "events": False,
+            "events": bool(cfg.events_url),
             "string_ids": cfg.string_ids,
         }
     }
@@ -397,6 +406,24 @@ def audiobridge_sections(cfg: JanusInstanceConfig) -> dict[str, dict[str, JcfgVa
     }
 
 
+def event_handler_sections(cfg: JanusInstanceConfig) -> dict[str, dict[str, JcfgValue]]:
+    """Janus's HTTP event handler, posting plugin events (only) to Summitry."""
+    assert cfg.events_url
+    return {
+        "general": {
+            "enabled": True,
+            "events": "plugins",
+            "grouping": True,
+            "json": "compact",
+            "backend": cfg.events_url,
+            "backend_user": EVENTS_USER,
+            "backend_pwd": cfg.events_password or "",
+            "max_retransmissions": 3,
+            "retransmissions_backoff": 100,
+        }
+    }
+
+
 def config_files(cfg: JanusInstanceConfig, folder: Path) -> dict[str, str]:
     """File name -> content of the whole configuration folder."""
     header = _HEADER.format(name=cfg.name)
@@ -406,6 +433,10 @@ def config_files(cfg: JanusInstanceConfig, folder: Path) -> dict[str, str]:
         "janus.plugin.videoroom.jcfg": render_jcfg(videoroom_sections(cfg), header),
         "janus.plugin.audiobridge.jcfg": render_jcfg(audiobridge_sections(cfg), header),
     }
+    if cfg.events_url:
+        files["janus.eventhandler.sampleevh.jcfg"] = render_jcfg(
+            event_handler_sections(cfg), header
+        )
     if cfg.websocket_port is not None:
         files["janus.transport.websockets.jcfg"] = render_jcfg(
             websocket_transport_sections(cfg), header
@@ -526,6 +557,8 @@ def network_settings_from_env(env: Mapping[str, str]) -> dict[str, object]:
         settings["bind_ip"] = env["SUMMITRY_JANUS_BIND_IP"]
     if env.get("SUMMITRY_JANUS_CORS_ORIGIN"):
         settings["cors_allow_origin"] = env["SUMMITRY_JANUS_CORS_ORIGIN"]
+    if env.get("SUMMITRY_JANUS_EVENTS_URL"):
+        settings["events_url"] = env["SUMMITRY_JANUS_EVENTS_URL"]
     return settings
 
 
@@ -537,6 +570,7 @@ def local_instance(
     admin_port: int,
     websocket_port: int | None = None,
     env: Mapping[str, str] | None = None,
+    events_password: str | None = None,
 ) -> JanusInstanceConfig:
     """The configuration of a Janus that Summitry runs on this machine.
 
@@ -552,6 +586,7 @@ def local_instance(
         admin_secret=cfg_secrets.admin_secret,
         room_admin_key=cfg_secrets.room_admin_key,
         api_secret=cfg_secrets.api_secret,
+        events_password=events_password,
     )
     overrides = network_settings_from_env(os.environ if env is None else env)
     return replace(base, **overrides)  # type: ignore[arg-type]

@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("open/<int:engagement_pk>/", views.open_room, name="open"),
     path("<int:room_id>/journal/", views.journal, name="journal"),
     path("<int:room_id>/invitations/", views.invitations, name="invitations"),
+    path("janus-events/", views.janus_events, name="janus_events"),
 ]

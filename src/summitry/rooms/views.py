@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hmac
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from summitry.engagements.models import Engagement, Role
 from summitry.engagements.queries import can_edit, visible_to
-from summitry.rooms import services
+from summitry.rooms import instances, services
 from summitry.rooms.forms import InviteForm, OpenRoomForm
+from summitry.rooms.janus_config import EVENTS_USER
 from summitry.rooms.models import Invitation, Room, RoomEvent
 from summitry.rooms.services import Invitee, RoomRefusal
 
@@ -173,6 +178,46 @@ def journal_rows(room: Room) -> dict[str, Any]:
             if row["spans"] or pk in speaking
         ],
     }
+
+
+def _janus_rooms_published(events: object) -> set[int]:
+    """VideoRoom ids in which someone published or changed what they send."""
+    found: set[int] = set()
+    for event in events if isinstance(events, list) else [events]:
+        if not isinstance(event, dict):
+            continue
+        body = event.get("event")
+        if not isinstance(body, dict) or body.get("plugin") != "janus.plugin.videoroom":
+            continue
+        data = body.get("data")
+        if isinstance(data, dict) and data.get("event") in ("published", "configured"):
+            room = data.get("room")
+            if isinstance(room, int):
+                found.add(room)
+    return found
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def janus_events(request: HttpRequest) -> HttpResponse:
+    """Janus's event handler posts here: a new publisher is moderated at once, not at the next
+    sweep, so that a muted participant's page cannot be heard by publishing on its own."""
+    expected = (
+        "Basic "
+        + base64.b64encode(f"{EVENTS_USER}:{instances.events_password()}".encode()).decode()
+    )
+    if not hmac.compare_digest(request.headers.get("Authorization", ""), expected):
+        return HttpResponse("Unknown sender.", status=401, content_type="text/plain")
+    try:
+        events = json.loads(request.body)
+    except ValueError:
+        return HttpResponse("The body is not JSON.", status=400, content_type="text/plain")
+    videorooms = _janus_rooms_published(events)
+    for room_id in Room.objects.filter(
+        videoroom_id__in=videorooms, status=Room.Status.OPEN
+    ).values_list("pk", flat=True):
+        services.enforce_floor(room_id)
+    return HttpResponse(status=204)
 
 
 @login_required
