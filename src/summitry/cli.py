@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from summitry.rooms.janus_process import JanusSupervisor
 
 
 def _setup_django() -> None:
@@ -33,10 +37,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_local_janus() -> None:
+def _start_local_janus() -> JanusSupervisor | None:
     """Live rooms: run a supervised local Janus unless instances are configured."""
     if os.environ.get("SUMMITRY_JANUS_INSTANCES") or not Path("/usr/bin/janus").exists():
-        return
+        return None
     from summitry.rooms.janus_process import JanusStartError
     from summitry.rooms.local import start_local_janus
 
@@ -44,8 +48,9 @@ def _start_local_janus() -> None:
         supervisor = start_local_janus()
     except (JanusStartError, OSError) as exc:
         print(f"Live rooms are off: the local Janus could not start ({exc})", flush=True)
-        return
+        return None
     print(f"Janus (live rooms) is serving on {supervisor.process.api_url}", flush=True)
+    return supervisor
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -64,15 +69,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault(
         "SUMMITRY_JANUS_EVENTS_URL", f"http://{events_host}:{args.port}/rooms/janus-events/"
     )
-    _start_local_janus()
-    uvicorn.run(
-        "summitry.asgi:application",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=os.environ.get("SUMMITRY_UVICORN_LOG_LEVEL", "warning"),
-        lifespan="off",
-    )
+    supervisor = _start_local_janus()
+    # uvicorn hands SIGTERM back once it has shut down: leave through the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        uvicorn.run(
+            "summitry.asgi:application",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=os.environ.get("SUMMITRY_UVICORN_LOG_LEVEL", "warning"),
+            lifespan="off",
+        )
+    finally:
+        # Janus runs in its own process group: stop it, or it outlives the server.
+        if supervisor is not None:
+            supervisor.stop()
     return 0
 
 
