@@ -400,7 +400,7 @@ def audiobridge_sections(cfg: JanusInstanceConfig) -> dict[str, dict[str, JcfgVa
             "admin_key": cfg.room_admin_key,
             "lock_rtp_forward": True,
             "lock_play_file": True,
-            "events": False,
+            "events": bool(cfg.events_url),
             "string_ids": cfg.string_ids,
         }
     }

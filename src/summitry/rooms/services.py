@@ -1177,6 +1177,8 @@ def enforce_floor(room_id: int, *, walk: bool = True) -> None:
         endpoint = instances.endpoint_named(room.janus_instance)
     except LookupError:
         return
+    if walk:
+        _enforce_channels(room, endpoint)
     if room.videoroom_id is not None:
         control = endpoint.videoroom()
         publishers = None if walk else _seen_publishers.get(room_id)
@@ -1239,6 +1241,36 @@ def enforce_floor(room_id: int, *, walk: bool = True) -> None:
                     room.audiobridge_secret,
                     pid,
                     muted[pid],
+                )
+
+
+def _enforce_channels(room: Room, endpoint: JanusEndpoint) -> None:
+    """In a language channel only its interpreter is heard: a listener who unmutes is muted."""
+    if not room.interpretation_rooms:
+        return
+    interpreters = dict(
+        room.invitations.filter(
+            role=Invitation.Role.INTERPRETER,
+            state=Invitation.State.ADMITTED,
+            revoked_at__isnull=True,
+        ).values_list("language_to", "janus_publisher_id")
+    )
+    bridge = endpoint.audiobridge()
+    for language, bridge_id in room.interpretation_rooms.items():
+        try:
+            present = bridge.list_participants(int(bridge_id))
+        except JanusError as exc:
+            logger.warning("Janus: cannot list channel %s of room %s: %s", language, room.pk, exc)
+            continue
+        for participant in present:
+            if participant.muted is False and int(participant.id) != interpreters.get(language):
+                _soft(
+                    "mute listener",
+                    bridge.mute,
+                    int(bridge_id),
+                    room.audiobridge_secret,
+                    int(participant.id),
+                    True,
                 )
 
 

@@ -180,20 +180,31 @@ def journal_rows(room: Room) -> dict[str, Any]:
     }
 
 
-def _janus_rooms_published(events: object) -> set[int]:
-    """VideoRoom ids in which someone published or changed what they send."""
-    found: set[int] = set()
+def _rooms_to_enforce(events: object) -> set[int]:
+    """Summitry rooms in which someone published, joined a channel or changed what they send."""
+    videorooms: set[int] = set()
+    bridges: set[int] = set()
     for event in events if isinstance(events, list) else [events]:
-        if not isinstance(event, dict):
+        body = event.get("event") if isinstance(event, dict) else None
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict) or not isinstance(data.get("room"), int):
             continue
-        body = event.get("event")
-        if not isinstance(body, dict) or body.get("plugin") != "janus.plugin.videoroom":
-            continue
-        data = body.get("data")
-        if isinstance(data, dict) and data.get("event") in ("published", "configured"):
-            room = data.get("room")
-            if isinstance(room, int):
-                found.add(room)
+        plugin, kind = body.get("plugin"), data.get("event")  # type: ignore[union-attr]
+        if plugin == "janus.plugin.videoroom" and kind in ("published", "configured"):
+            videorooms.add(data["room"])
+        elif plugin == "janus.plugin.audiobridge" and kind in ("joined", "configured"):
+            bridges.add(data["room"])
+    found = set(
+        Room.objects.filter(videoroom_id__in=videorooms, status=Room.Status.OPEN).values_list(
+            "pk", flat=True
+        )
+    )
+    if bridges:
+        for pk, channels in Room.objects.filter(status=Room.Status.OPEN).values_list(
+            "pk", "interpretation_rooms"
+        ):
+            if bridges & {int(b) for b in (channels or {}).values()}:
+                found.add(pk)
     return found
 
 
@@ -212,10 +223,7 @@ def janus_events(request: HttpRequest) -> HttpResponse:
         events = json.loads(request.body)
     except ValueError:
         return HttpResponse("The body is not JSON.", status=400, content_type="text/plain")
-    videorooms = _janus_rooms_published(events)
-    for room_id in Room.objects.filter(
-        videoroom_id__in=videorooms, status=Room.Status.OPEN
-    ).values_list("pk", flat=True):
+    for room_id in _rooms_to_enforce(events):
         services.enforce_floor(room_id)
     return HttpResponse(status=204)
 

@@ -1006,8 +1006,10 @@
       });
       const join = { request: "join", room: roomId, display: String(me().id ?? "press"), token: this.info.token, muted: !mic };
       if (pin) join.pin = pin;
-      // The call's mix: Summitry mutes (and kicks unknown ids) by our publisher id.
-      if (roomId === this.info.audiobridge_room && this.info.publisher_id != null) join.id = this.info.publisher_id;
+      // The call's mix: Summitry mutes (and kicks unknown ids) by our publisher id. In a language
+      // channel the interpreter is known by it too: anyone else unmuted there is muted.
+      const known = roomId === this.info.audiobridge_room || (speak && ROLE === "interpreter");
+      if (known && this.info.publisher_id != null) join.id = this.info.publisher_id;
       handle.send({ message: join });
       return handle;
     }
