@@ -335,7 +335,7 @@ def main() -> int:
                 token, _ = off_loop(partial(admitted_participant, setup, f"Guest {run}"))
                 time.sleep(SETTLE_S)
                 return measure(
-                    f"{base}/rooms/join/{token}/", "window.summitryRoom.firstRemoteFrameAt", trace
+                    f"{base}/rooms/join/{token}/", "window.summitryRoom?.firstRemoteFrameAt", trace
                 )
 
             def baseline_once(run: int, trace: Path | None) -> float:
