@@ -1361,8 +1361,13 @@
       // The state rendered into the page: room-start.js has begun joining Janus with it.
       // Summitry's socket (whose first state is the same) opens once media flows, or after a
       // second: its work on both ends would otherwise compete with joining.
-      // Drawn in a task of its own: Janus's first answers can be handled before it.
-      if (early) setTimeout(() => onServerMessage(early.state), 0);
+      // Drawn once room-start.js has sent the Janus join (150 ms at most): each of Janus's answers
+      // on the way needs this thread, and the room can be drawn while the join is answered.
+      if (early) {
+        const sent = (early.conn && early.conn.publisher) || Promise.resolve();
+        const atMost = new Promise((resolve) => setTimeout(resolve, 150));
+        Promise.race([sent, atMost]).then(() => onServerMessage(early.state), () => onServerMessage(early.state));
+      }
       setTimeout(() => {
         link.open();
         settle();
