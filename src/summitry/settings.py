@@ -167,7 +167,7 @@ STATICFILES_DIRS: list[tuple[str, Path]] = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "servestatic.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "summitry.web.storage.SummitryStaticFilesStorage"},
 }
 # Served by ServeStatic (WhiteNoise's ASGI-native fork): files stream without a thread hop.
 # `summitry serve` collects the files and serves the compressed copies; tests and development

@@ -24,6 +24,7 @@ from summitry.rooms.forms import InviteForm, OpenRoomForm
 from summitry.rooms.janus_config import EVENTS_USER
 from summitry.rooms.models import Invitation, Room, RoomEvent
 from summitry.rooms.services import Invitee, RoomRefusal
+from summitry.web.storage import start_bundle_available
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -44,6 +45,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         "engagement": room.engagement,
         "ws_path": f"/ws/rooms/{token}/",
         "token": token,
+        "start_bundle": start_bundle_available(),
         # An admitted participant's page starts Janus from this, not after the first message.
         "initial_state": (
             services.room_state(room, invitation)
