@@ -1,9 +1,10 @@
 /* Summitry live rooms: Janus sessions, and the first step of an admitted participant's page.
  *
- * On the join page of a participant already admitted this runs in <head>, right after janus.js,
- * before the page is parsed and drawn: it starts the camera and the Janus session from the state
- * rendered into the page, and room.js adopts both (docs/rooms.md). Elsewhere it only defines
- * `window.summitryJanus` for room.js.
+ * On the join page of a participant already admitted this runs at the end of the body, right
+ * after janus.js (in one file with it once collected), as soon as it has loaded: it starts the
+ * camera, the Janus session, the publisher's join and the subscriber's handle from the state
+ * rendered into the page, and room.js adopts them (docs/rooms.md, "Joining fast"). Elsewhere it
+ * only defines `window.summitryJanus` for room.js.
  */
 (() => {
   "use strict";
