@@ -131,17 +131,8 @@
 
     open() {
       if (this.closedForGood || this.socket) return;
-      // The join page of an admitted participant opens the socket before this script runs.
-      const early = window.summitryEarlySocket;
-      window.summitryEarlySocket = null;
-      let socket;
-      if (early && !this.attempts) {
-        socket = early.socket;
-        socket.onopen = socket.onmessage = socket.onclose = null;
-      } else {
-        const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-        socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}`);
-      }
+      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}`);
       this.socket = socket;
       setStatus(this.attempts ? "Reconnecting to the meeting…" : "Connecting to the meeting…");
       const opened = () => {
@@ -197,12 +188,6 @@
         try { socket.close(); } catch { /* already closing */ }
         closed({ code: 1006, reason: "no answer" });
       };
-      // Replay what the early socket saw; no event can slip in between (one thread).
-      if (early && socket === early.socket) {
-        if (early.opened) opened();
-        early.messages.forEach(received);
-        if (early.closed) closed(early.closed);
-      }
     },
 
     /** The network is back: retry now rather than at the end of the backoff. */
