@@ -34,6 +34,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
+    # The migration made the cache table; this also covers a cache configured since.
+    call_command("createcachetable", verbosity=0)
     return 0
 
 

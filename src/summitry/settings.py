@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "summitry.accounts.middleware.RequireAdminMFAMiddleware",
+    "summitry.accounts.middleware.RequireSecondFactorMiddleware",
     "summitry.accounts.middleware.ViewerTimezoneMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -110,6 +110,25 @@ CHANNEL_LAYERS = {
     )
 }
 
+# Sign-in limits and used one-time codes must hold across workers: a cache they share, in the
+# database (its table is made by `summitry migrate`), or Redis when configured.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "summitry",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "summitry_cache",
+            # Culling would forget sign-in failures; expired entries go first anyway.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    )
+}
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'summitry.sqlite3'}"),
@@ -146,6 +165,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "summitry.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed sign-ins (password or code): strict per account, looser per address, so that failures on
+# made-up names from an office's one address do not lock its people out.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/10m/ip,5/10m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("SUMMITRY_MFA_ISSUER", "Summitry")
 
@@ -200,6 +222,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("SUMMITRY_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sign-in limits count per client address: behind N proxies, the one the proxy facing the client
+# saw, N entries from the right of X-Forwarded-For (entries further left are the client's word).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("SUMMITRY_PROXY_COUNT", "1" if env_bool("SUMMITRY_BEHIND_PROXY", False) else "0")
+)
 
 LOGGING = {
     "version": 1,

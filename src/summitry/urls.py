@@ -1,7 +1,9 @@
+from allauth.account.views import logout as account_logout
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from summitry.accounts.views import admin_login
 from summitry.api import api
 from summitry.engagements.views import calendar_feed
 
@@ -15,6 +17,9 @@ urlpatterns = [
     path("rooms/", include("summitry.rooms.urls")),
     path("calendar.ics", calendar_feed, name="calendar_feed"),
     path("api/", api.urls),
+    # Django's own admin sign-in would skip the second factor: allauth's pages stand in for it.
+    path("admin/login/", admin_login),
+    path("admin/logout/", account_logout),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
 ]

@@ -2,46 +2,73 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-# Administrators may reach these without a second factor, so that they can enrol one.
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/")
+# Second factors that sign-in asks for (recovery codes only stand in for them).
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+# Without a factor yet, an administrator may use the account pages, so as to enrol one.
+ENROL_PREFIXES = ("/accounts/", "/admin/logout/", "/static/")
+# With a factor but a session that has not passed it: only the way to pass it, or to leave.
+AUTHENTICATE_PREFIXES = (
+    "/accounts/2fa/reauthenticate/",
+    "/accounts/2fa/authenticate/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/admin/logout/",
+    "/static/",
+)
 
 
-def has_totp(user_id: int) -> bool:
-    found: bool = Authenticator.objects.filter(
-        user_id=user_id, type=Authenticator.Type.TOTP
-    ).exists()
-    return found
+def has_second_factor(user: Any) -> bool:
+    return bool(is_mfa_enabled(user, SECOND_FACTORS))
 
 
-class RequireAdminMFAMiddleware:
-    """Administrators must enrol TOTP before they can do anything else."""
+def passed_second_factor(request: HttpRequest, user: Any) -> bool:
+    """This session (not merely this account) passed a second factor, as allauth recorded it."""
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )
+
+
+class RequireSecondFactorMiddleware:
+    """A session that must pass a second factor reaches nothing else until it has.
+
+    Sessions that became signed in some other way than allauth's login (which runs the second
+    factor step) are refused on every path: pages, the admin and the API.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and getattr(user, "is_administrator", False)
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and not has_totp(user.pk)
-        ):
-            if request.path.startswith("/api/"):
-                return HttpResponse(
-                    "Administrators must set up two-factor sign-in before using the API.",
-                    status=403,
-                    content_type="text/plain",
-                )
-            return redirect(reverse("mfa_activate_totp") + f"?next={request.path}")
-        return self.get_response(request)
+        if not user.is_authenticated or passed_second_factor(request, user):
+            return self.get_response(request)
+        # Administrators, and anyone who enrolled a factor, sign in with it.
+        enrolled = has_second_factor(user)
+        if not enrolled and not getattr(user, "is_administrator", False):
+            return self.get_response(request)
+        if request.path.startswith(AUTHENTICATE_PREFIXES if enrolled else ENROL_PREFIXES):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            reason = (
+                "This session has not passed the second factor: sign in again with your"
+                " authentication code."
+                if enrolled
+                else "Administrators must set up two-factor sign-in before using the API."
+            )
+            return HttpResponse(reason, status=403, content_type="text/plain")
+        step = "mfa_reauthenticate" if enrolled else "mfa_activate_totp"
+        return redirect(reverse(step) + "?" + urlencode({"next": request.get_full_path()}))
 
 
 class ViewerTimezoneMiddleware:

@@ -1,0 +1,29 @@
+"""The Django admin signs people in and out through allauth, so its second-factor step and rate
+limits apply there as everywhere else."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def admin_login(request: HttpRequest) -> HttpResponseRedirect:
+    target = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    if request.user.is_authenticated:
+        # Signed in, yet sent here by the admin: the account is not an administrator's (sending
+        # it on to the sign-in page would only bounce it back).
+        if not request.user.is_staff:
+            raise PermissionDenied("The administration is for administrators.")
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(
+        reverse("account_login") + "?" + urlencode({REDIRECT_FIELD_NAME: target})
+    )
