@@ -41,7 +41,8 @@ def editor(db: None) -> User:
 @pytest.fixture
 def administrator(db: None) -> User:
     admin = factories.user(User.Role.ADMINISTRATOR, username="admin")
-    # A second factor is mandatory for administrators; tests that need one get it enrolled.
+    # A second factor is mandatory for administrators, and each session must pass it: sign in
+    # with tests.accounts.signin.sign_in (force_login makes a session that is refused).
     secret = generate_totp_secret()
     TOTP.activate(admin, secret)
     admin.totp_secret = secret  # type: ignore[attr-defined]

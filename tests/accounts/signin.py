@@ -34,6 +34,7 @@ def fresh_totp_code(user: User) -> str:
 def sign_in(client: Client, user: User, password: str = PASSWORD, next_url: str = "") -> str:
     """Sign in through allauth, passing the second factor if one is enrolled; returns where the
     last step sends the browser."""
+    client.logout()
     query = "?" + urlencode({"next": next_url}) if next_url else ""
     response = client.post(
         f"/accounts/login/{query}", {"login": user.username, "password": password}

@@ -6,11 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyotp
 import pytest
 from django.test import Client
 
 from summitry.accounts.models import User
+from tests.accounts.signin import fresh_totp_code
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -27,8 +27,7 @@ def test_administrator_needs_the_totp_code_after_the_password(
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert wrong.status_code == 200 and b"Incorrect code" in wrong.content
 
-    code = pyotp.TOTP(administrator.totp_secret).now()  # type: ignore[attr-defined]
-    accepted = client.post("/accounts/2fa/authenticate/", {"code": code})
+    accepted = client.post("/accounts/2fa/authenticate/", {"code": fresh_totp_code(administrator)})
     assert accepted.status_code == 302
     assert client.get("/engagements/new/").status_code == 200
     assert client.get("/admin/").status_code == 200

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from summitry.accounts.models import User
-from tests import factories
 from tests.accounts.signin import PASSWORD
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -36,7 +35,7 @@ def attempt(client: Client, login: str, password: str, **headers: str) -> bytes:
 def limit_keys_in_cache_table() -> list[str]:
     from django.conf import settings
 
-    table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+    table = connection.ops.quote_name(str(settings.CACHES["default"]["LOCATION"]))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 - the name is ours
         return [row[0] for row in cursor.fetchall() if ":login_failed:" in row[0]]

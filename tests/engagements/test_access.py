@@ -7,6 +7,7 @@ from django.test import Client
 
 from summitry.accounts.models import User
 from tests import factories
+from tests.accounts.signin import sign_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -51,7 +52,7 @@ def test_named_reader_and_administrator_see_confidential(
     Engagement.objects.get(pk=records["confidential"]).readers.add(reader)
     client.force_login(reader)
     assert client.get(f"/engagements/{records['confidential']}/").status_code == 200
-    client.force_login(administrator)
+    sign_in(client, administrator)
     assert titles_in(client.get("/engagements/").content) == {
         "Public call",
         "Restricted call",
@@ -62,7 +63,7 @@ def test_named_reader_and_administrator_see_confidential(
 def test_feed_stays_public_for_signed_in_staff(
     client: Client, administrator: User, records: dict[str, int]
 ) -> None:
-    client.force_login(administrator)
+    sign_in(client, administrator)
     assert titles_in(client.get("/calendar.ics").content) == {"Public call"}
 
 
