@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
@@ -26,6 +28,21 @@ def django_db_modify_db_settings(
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser tests are the slowest: run them last, so that a quick failure shows first.
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache() -> Iterator[None]:
+    # The database cache is rolled back with each test; Redis keeps what a test (or run) left.
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        from django.core.cache import cache
+
+        client = cache._cache.get_client()  # type: ignore[attr-defined]
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+    yield
 
 
 @pytest.fixture

@@ -33,12 +33,20 @@ def attempt(client: Client, login: str, password: str, **headers: str) -> bytes:
 
 
 def limit_keys_in_cache_table() -> list[str]:
+    """The sign-in limit entries held where every worker reads: the database table, or Redis."""
     from django.conf import settings
+    from django.core.cache import cache
 
-    table = connection.ops.quote_name(str(settings.CACHES["default"]["LOCATION"]))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 - the name is ours
-        return [row[0] for row in cursor.fetchall() if ":login_failed:" in row[0]]
+    location = str(settings.CACHES["default"]["LOCATION"])
+    if settings.REDIS_URL:
+        client = cache._cache.get_client()  # type: ignore[attr-defined]
+        keys = [key.decode() for key in client.scan_iter("*:login_failed:*")]
+    else:
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(location)
+            cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 - the name is ours
+            keys = [row[0] for row in cursor.fetchall()]
+    return [key for key in keys if ":login_failed:" in key]
 
 
 def test_failures_on_made_up_names_leave_a_real_editor_signing_in(editor: User) -> None:
