@@ -112,7 +112,7 @@ CHANNEL_LAYERS = {
 
 # Sign-in limits and used one-time codes must hold across workers: a cache they share, in the
 # database (its table is made by `summitry migrate`), or Redis when configured.
-CACHES = {
+CACHES: dict[str, dict[str, object]] = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -22,8 +22,12 @@ def totp_secret(user: User) -> str:
 
 
 def fresh_totp_code(user: User) -> str:
+    return fresh_code(totp_secret(user))
+
+
+def fresh_code(secret: str) -> str:
     """The current code, once its 30-second step has time left to travel and be checked."""
-    totp = pyotp.TOTP(totp_secret(user))
+    totp = pyotp.TOTP(secret)
     deadline = time.monotonic() + totp.interval + 5
     while totp.interval - time.time() % totp.interval < 5:
         assert time.monotonic() < deadline, "the clock did not reach the next TOTP step"

@@ -11,7 +11,7 @@ from django.test import Client
 
 from summitry.accounts.models import User
 from tests import factories
-from tests.accounts.signin import PASSWORD, fresh_totp_code, sign_in
+from tests.accounts.signin import PASSWORD, fresh_code, fresh_totp_code, sign_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -134,3 +134,22 @@ def test_signed_in_non_administrator_is_refused_the_admin_without_a_loop(
 ) -> None:
     sign_in(client, editor)
     assert client.get("/admin/login/", {"next": "/admin/"}).status_code == 403
+
+
+def test_new_administrator_enrols_then_passes_the_code(client: Client) -> None:
+    admin = factories.user(User.Role.ADMINISTRATOR, username="new-admin")
+    sign_in(client, admin)
+    enrol = client.get("/engagements/")["Location"]
+    assert enrol.startswith("/accounts/2fa/totp/activate/")
+    assert client.get("/api/engagements").status_code == 403
+    # allauth asks for the password again before a factor is added.
+    again = client.get(enrol)["Location"]
+    assert client.post(again, {"password": PASSWORD})["Location"] == enrol
+    assert client.get(enrol).status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    assert client.post(enrol, {"code": fresh_code(secret)}).status_code == 302
+    # Enrolled; this session now passes the code like any other.
+    step = client.get("/engagements/")["Location"]
+    assert step.startswith("/accounts/2fa/reauthenticate/")
+    assert client.post(step, {"code": fresh_totp_code(admin)})["Location"] == "/engagements/"
+    assert client.get("/engagements/").status_code == 200
