@@ -114,3 +114,11 @@ def test_proxy_count_follows_the_environment(environment: dict[str, str], count:
         check=True,
     )
     assert result.stdout.strip() == count
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_request_that_skipped_a_proxy_counts_against_its_peer(editor: User) -> None:
+    peer = Client(REMOTE_ADDR="10.0.0.3")
+    assert b"not correct" in attempt(peer, "nobody", "guess", X_FORWARDED_FOR="198.51.100.2")
+    keys = limit_keys_in_cache_table()
+    assert any(key.endswith(":ip:10.0.0.3") for key in keys), keys
