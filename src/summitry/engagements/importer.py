@@ -240,8 +240,10 @@ def _csv_batch(text: str) -> Batch:
         if len(cells) > len(header):
             raise ImportFailed([Problem(line, "", "more cells than columns")])
         values: dict[str, Any] = {
-            name: unguard_cell(cell).strip() for name, cell in zip(header, cells, strict=False)
+            name: unguard_cell(cell) for name, cell in zip(header, cells, strict=False)
         }
+        # A readout keeps its layout; other cells lose the spaces around them.
+        values.update({k: v.strip() for k, v in values.items() if k != "readout"})
         for name in ("countries", "organisations", "topics", "readers"):
             if name in values:
                 listed = _csv_list(values[name], line, name)
