@@ -91,7 +91,7 @@ def test_import_unterminated_quote_names_the_line_it_opens_on() -> None:
 def test_import_row_spanning_lines_is_named_by_its_first_line() -> None:
     text = "title,kind,status,readout\n"
     text += 'Call,telephone_call,proposed,"First line\nsecond line"\n'
-    text += "Other,telegram,proposed,\n"
+    text += 'Other,telegram,proposed,"First line\nsecond line"\n'
     assert problems_of(text, "csv") == [
         "line 4, field 'kind': Unknown kind 'telegram'; expected one of telephone_call, "
         "video_meeting, virtual_summit, video_conference, video_address, written_message, "
