@@ -156,3 +156,31 @@ def test_csv_export_neutralises_formulas_and_imports_them_back() -> None:
     after = sorted((e.title, e.readout, e.topics.get().name) for e in Engagement.objects.all())
     assert after == before
     assert sorted(readout for _, readout, _ in after) == sorted(DANGEROUS)
+
+
+def test_import_people_problems_are_named_by_line() -> None:
+    text = json.dumps(
+        {
+            "people": [
+                {
+                    "name": "New Envoy",
+                    "country": "FR",
+                    "offices": [{"title": "Envoy", "start": "x"}],
+                },
+                {"name": "Other Envoy", "country": "Frnace"},
+            ],
+            "engagements": [{"title": "Call", "kind": "telephone_call", "status": "proposed"}],
+        },
+        indent=0,
+    )
+    lines = text.splitlines()
+    first = lines.index('"name": "New Envoy",')
+    second = lines.index('"name": "Other Envoy",')
+    problems = problems_of(text, "json")
+    assert problems[0] == (
+        f"line {first}, field 'people': New Envoy, Envoy: start: "
+        "expected a date as YYYY-MM-DD, got 'x'"
+    )
+    assert problems[1].startswith(
+        f"line {second}, field 'people': Other Envoy: unknown country 'Frnace'"
+    )

@@ -179,6 +179,14 @@ def _json_batch(text: str) -> Batch:
     if text[index:].strip():
         line = _line_at(text, _skip_space(text, index))
         raise ImportFailed([Problem(line, "", "unexpected text after the JSON")])
+    for row in batch.rows:
+        # People may also travel with a record, as in a CSV row.
+        people = row.values.get("people")
+        if people is not None:
+            if not isinstance(people, list) or not all(isinstance(p, dict) for p in people):
+                raise ImportFailed([Problem(row.line, "people", "expected a list of objects")])
+            batch.people += [Row(row.line, p) for p in people]
+            row.values = {k: v for k, v in row.values.items() if k != "people"}
     return batch
 
 
@@ -266,8 +274,11 @@ def _csv_batch(text: str) -> Batch:
                 for item in _split(values.get("sources", ""))
             ]
         values["sources"] = sources
-        people = _csv_list(values.pop("people", ""), line, "people") or []
-        for entry in people:
+        cell = values.pop("people", "")
+        people = _csv_list(cell, line, "people")
+        if people is None and cell:
+            raise ImportFailed([Problem(line, "people", "expected a JSON list of people")])
+        for entry in people or []:
             if not isinstance(entry, dict):
                 raise ImportFailed([Problem(line, "people", "each person must be a JSON object")])
             batch.people.append(Row(line, entry))
