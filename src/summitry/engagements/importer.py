@@ -117,6 +117,8 @@ def _json_list(decoder: json.JSONDecoder, text: str, index: int) -> tuple[list[R
     """The items of the list opening at `index`, each with the line it starts on."""
     items: list[Row] = []
     index += 1
+    # Lines counted as the list is walked: counting from the start for each item is quadratic.
+    counted, line = index, _line_at(text, index)
     while True:
         index = _skip_space(text, index)
         if index >= len(text):
@@ -128,7 +130,8 @@ def _json_list(decoder: json.JSONDecoder, text: str, index: int) -> tuple[list[R
                 line = _line_at(text, index)
                 raise ImportFailed([Problem(line, "", "invalid JSON: expected ',' or ']'")])
             index = _skip_space(text, index + 1)
-        line = _line_at(text, index)
+        line += text.count("\n", counted, index)
+        counted = index
         value, index = _decode(decoder, text, index)
         if not isinstance(value, dict):
             raise ImportFailed([Problem(line, "", "each item must be a JSON object")])
