@@ -12,9 +12,11 @@ import icalendar
 from django.conf import settings
 from django.db.models import QuerySet
 
+from summitry.directory.models import Office, Person
 from summitry.engagements.importer import CSV_COLUMNS
 from summitry.engagements.models import Engagement
 from summitry.engagements.queries import with_related
+from summitry.engagements.spreadsheet import guard_cell
 
 
 def _when(engagement: Engagement, moment: dt.datetime | None) -> str | None:
@@ -45,6 +47,7 @@ def as_record(engagement: Engagement) -> dict[str, Any]:
                 "role": p.role,
                 "office": p.office.title if p.office else None,
                 "country": p.country.code if p.country else None,
+                "organisation": p.organisation.acronym if p.organisation else None,
             }
             for p in engagement.participations.all()
         ],
@@ -56,35 +59,95 @@ def as_record(engagement: Engagement) -> dict[str, Any]:
             {"citation": s.citation, "url": s.url, "note": s.note} for s in engagement.sources.all()
         ],
         "confidentiality": engagement.confidentiality,
+        "readers": sorted(u.username for u in engagement.readers.all()),
     }
 
 
+def _people(engagements: list[Engagement]) -> dict[int, dict[str, Any]]:
+    """The directory entries of everyone the records name, in the form the importer reads: an
+    export must re-import where the directory holds only the reference data."""
+    named: dict[int, set[int]] = {}
+    for engagement in engagements:
+        if engagement.chair_id is not None:
+            named.setdefault(engagement.chair_id, set())
+        for p in engagement.participations.all():
+            offices = named.setdefault(p.person_id, set())
+            if p.office_id is not None:
+                offices.add(p.office_id)
+    people = Person.objects.filter(pk__in=named).select_related("country")
+    people = people.prefetch_related("terms__office__country", "terms__office__organisation")
+    entries: dict[int, dict[str, Any]] = {}
+    for person in people.order_by("name"):
+
+        def office(o: Office) -> dict[str, Any]:
+            return {
+                "title": o.title,
+                "country": o.country.code if o.country else None,
+                "organisation": o.organisation.acronym if o.organisation else None,
+            }
+
+        terms = list(person.terms.all())
+        held = [
+            {**office(t.office), "start": t.start.isoformat(), "end": t.end and t.end.isoformat()}
+            for t in terms
+        ]
+        # An office set on a participation by hand, without a term in the directory.
+        extra = named[person.pk] - {t.office_id for t in terms}
+        held += [
+            {**office(o), "start": None, "end": None}
+            for o in Office.objects.filter(pk__in=extra).select_related("country", "organisation")
+        ]
+        entries[person.pk] = {
+            "name": person.name,
+            "country": person.country.code if person.country else None,
+            "time_zone": person.time_zone,
+            "offices": held,
+        }
+    return entries
+
+
+def _named(engagement: Engagement) -> list[int]:
+    ids = [engagement.chair_id] if engagement.chair_id is not None else []
+    return ids + [p.person_id for p in engagement.participations.all()]
+
+
 def write_json(out: TextIO, engagements: Iterable[Engagement]) -> int:
-    records = [as_record(e) for e in engagements]
-    # Participants' offices are derived on import, so the export's office is informative only.
-    for record in records:
-        for participant in record["participants"]:
-            participant.pop("office")
-    json.dump(records, out, ensure_ascii=False, indent=2)
+    items = list(engagements)
+    document = {
+        "people": list(_people(items).values()),
+        "engagements": [as_record(e) for e in items],
+    }
+    json.dump(document, out, ensure_ascii=False, indent=2)
     out.write("\n")
-    return len(records)
+    return len(items)
+
+
+def _json_cell(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if value else ""
 
 
 def write_csv(out: TextIO, engagements: Iterable[Engagement]) -> int:
+    items = list(engagements)
+    people = _people(items)
+    written: set[int] = set()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    count = 0
-    for engagement in engagements:
+    for engagement in items:
         record = as_record(engagement)
-        record["participants"] = "; ".join(
-            f"{p['person']} ({p['role']})" for p in record["participants"]
+        # Participants and sources are JSON lists: a citation, a note or a title may hold ';'.
+        record["participants"] = _json_cell(record["participants"])
+        record["sources"] = _json_cell(record["sources"])
+        # Each person's directory entry goes with the first row that names them.
+        new = [pk for pk in dict.fromkeys(_named(engagement)) if pk not in written]
+        written.update(new)
+        record["people"] = _json_cell([people[pk] for pk in new])
+        for name in ("countries", "organisations", "topics", "readers"):
+            plain = not any(";" in item or item.startswith("[") for item in record[name])
+            record[name] = "; ".join(record[name]) if plain else _json_cell(record[name])
+        writer.writerow(
+            {k: guard_cell("" if record[k] is None else str(record[k])) for k in CSV_COLUMNS}
         )
-        record["sources"] = "; ".join(s["url"] or s["citation"] for s in record["sources"])
-        for name in ("countries", "organisations", "topics"):
-            record[name] = "; ".join(record[name])
-        writer.writerow({k: ("" if record[k] is None else record[k]) for k in CSV_COLUMNS})
-        count += 1
-    return count
+    return len(items)
 
 
 def calendar(
@@ -144,5 +207,6 @@ def export(
     selection = engagements if engagements is not None else Engagement.objects.all()
     if year is not None:
         selection = selection.filter(start__year=year)
-    selection = with_related(selection).order_by("start", "id")
+    selection = with_related(selection).prefetch_related("readers", "participations__organisation")
+    selection = selection.order_by("start", "id")
     return WRITERS[fmt](out, selection)

@@ -7,9 +7,11 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from summitry.directory.models import Country, Organisation, Person
+from summitry.engagements.links import is_web_url
 from summitry.engagements.models import Confidentiality, Engagement, Kind, Role, Status
 from summitry.engagements.services import EngagementInput, ParticipantInput, SourceInput
 
@@ -66,6 +68,13 @@ class EngagementForm(forms.Form):
         help_text="One a line: a citation, or a citation | URL.",
     )
     confidentiality = forms.ChoiceField(choices=Confidentiality.choices, initial="public")
+    readers = forms.ModelMultipleChoiceField(
+        get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False,
+        to_field_name="username",
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text="Who may read a confidential engagement besides administrators and its author.",
+    )
 
     def clean_sources(self) -> list[SourceInput]:
         sources = []
@@ -73,9 +82,9 @@ class EngagementForm(forms.Form):
             if not line.strip():
                 continue
             citation, _, url = (part.strip() for part in line.partition("|"))
-            if url and not url.startswith(("http://", "https://")):
+            if url and not is_web_url(url):
                 raise ValidationError(
-                    f"Line {number}: the URL must start with http:// or https://."
+                    f"Line {number}: the URL must be a web address (http:// or https://)."
                 )
             sources.append(SourceInput(citation=citation or url, url=url))
         return sources
@@ -118,6 +127,7 @@ class EngagementForm(forms.Form):
             confidentiality=data["confidentiality"],
             participants=participants,
             sources=data.get("sources") or [],
+            readers=list(data.get("readers") or []),
         )
 
     @classmethod
@@ -147,6 +157,7 @@ class EngagementForm(forms.Form):
                 f"{s.citation} | {s.url}" if s.url else s.citation for s in engagement.sources.all()
             ),
             "confidentiality": engagement.confidentiality,
+            "readers": list(engagement.readers.all()),
         }
 
 

@@ -13,15 +13,19 @@ import difflib
 import io
 import json
 import re
+import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from summitry.directory.countries import resolve_country_code
-from summitry.directory.models import Country, Organisation, Person
+from summitry.directory.models import Country, Office, Organisation, Person, Term
+from summitry.directory.queries import offices_held
+from summitry.engagements.links import is_web_url
 from summitry.engagements.models import Engagement, Role
 from summitry.engagements.services import (
     EngagementInput,
@@ -33,14 +37,19 @@ from summitry.engagements.services import (
     update_engagement,
     validate,
 )
+from summitry.engagements.spreadsheet import unguard_cell
 
 CSV_COLUMNS = (
     "ref", "title", "kind", "status", "start", "end", "host_country", "host_organisation",
     "chair", "participants", "countries", "organisations", "topics", "readout", "sources",
-    "confidentiality",
+    "confidentiality", "readers", "people",
 )  # fmt: skip
 REQUIRED = ("title", "kind")
 PARTICIPANT_IN_CSV = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<role>[a-z_]+)\))?$")
+REF = re.compile(r"[-a-zA-Z0-9_]{1,120}")
+# The columns of Source, Person and Office: longer values are refused by PostgreSQL.
+SOURCE_LIMITS = {"citation": 300, "url": 500, "note": 300}
+PERSON_NAME_LIMIT = OFFICE_TITLE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -74,44 +83,156 @@ class Row:
     values: Mapping[str, Any]
 
 
-def _json_rows(text: str) -> Iterator[Row]:
-    """Each top-level object with the line it starts on (the json module keeps no positions)."""
-    decoder = json.JSONDecoder()
+@dataclass
+class Batch:
+    """What a file holds: engagements, and the people they refer to (each with its line)."""
+
+    rows: list[Row] = field(default_factory=list)
+    people: list[Row] = field(default_factory=list)
+
+
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
+
+
+def _decode(decoder: json.JSONDecoder, text: str, index: int) -> tuple[Any, int]:
     try:
-        index = text.index("[")
-    except ValueError:
-        raise ImportFailed([Problem(1, "", "expected a JSON list of engagements")]) from None
-    if text[:index].strip():
-        raise ImportFailed([Problem(1, "", "expected a JSON list of engagements")])
+        value, end = decoder.raw_decode(text, index)
+    except json.JSONDecodeError as error:
+        raise ImportFailed([Problem(error.lineno, "", f"invalid JSON: {error.msg}")]) from None
+    except RecursionError:
+        raise ImportFailed(
+            [Problem(_line_at(text, index), "", "the JSON is nested too deeply")]
+        ) from None
+    return value, end
+
+
+def _json_list(decoder: json.JSONDecoder, text: str, index: int) -> tuple[list[Row], int]:
+    """The items of the list opening at `index`, each with the line it starts on."""
+    items: list[Row] = []
     index += 1
-    length = len(text)
+    # Lines counted as the list is walked: counting from the start for each item is quadratic.
+    counted, line = index, _line_at(text, index)
     while True:
-        while index < length and text[index] in " \t\r\n,":
-            index += 1
-        if index >= length:
-            raise ImportFailed([Problem(text.count("\n") + 1, "", "the JSON list is not closed")])
+        index = _skip_space(text, index)
+        if index >= len(text):
+            raise ImportFailed([Problem(_line_at(text, index), "", "the JSON list is not closed")])
         if text[index] == "]":
-            if text[index + 1 :].strip():
-                line = text.count("\n", 0, index) + 1
-                raise ImportFailed([Problem(line, "", "unexpected text after the JSON list")])
-            return
-        line = text.count("\n", 0, index) + 1
-        try:
-            value, index = decoder.raw_decode(text, index)
-        except json.JSONDecodeError as error:
-            raise ImportFailed([Problem(error.lineno, "", f"invalid JSON: {error.msg}")]) from None
+            return items, index + 1
+        if items:
+            if text[index] != ",":
+                line = _line_at(text, index)
+                raise ImportFailed([Problem(line, "", "invalid JSON: expected ',' or ']'")])
+            index = _skip_space(text, index + 1)
+        line += text.count("\n", counted, index)
+        counted = index
+        value, index = _decode(decoder, text, index)
         if not isinstance(value, dict):
-            raise ImportFailed([Problem(line, "", "each engagement must be a JSON object")])
-        yield Row(line, value)
+            raise ImportFailed([Problem(line, "", "each item must be a JSON object")])
+        items.append(Row(line, value))
+
+
+def _json_batch(text: str) -> Batch:
+    """A list of engagements, or an object with `people` and `engagements` lists (the export).
+
+    The json module keeps no positions, so the lists are walked here item by item."""
+    decoder = json.JSONDecoder()
+    expected = "expected a JSON list of engagements, or an object with people and engagements"
+    index = _skip_space(text, 0)
+    batch = Batch()
+    if text.startswith("[", index):
+        batch.rows, index = _json_list(decoder, text, index)
+    elif text.startswith("{", index):
+        index += 1
+        first = True
+        while True:
+            index = _skip_space(text, index)
+            if text.startswith("}", index):
+                index += 1
+                break
+            if not first:
+                if not text.startswith(",", index):
+                    line = _line_at(text, index)
+                    raise ImportFailed([Problem(line, "", "invalid JSON: expected ',' or '}'")])
+                index = _skip_space(text, index + 1)
+            first = False
+            line = _line_at(text, index)
+            key, index = _decode(decoder, text, index)
+            index = _skip_space(text, index)
+            if not isinstance(key, str) or not text.startswith(":", index):
+                raise ImportFailed([Problem(line, "", "invalid JSON: expected a key and ':'")])
+            index = _skip_space(text, index + 1)
+            if key not in ("engagements", "people"):
+                raise ImportFailed([Problem(line, key, "unknown key; known: engagements, people")])
+            if not text.startswith("[", index):
+                raise ImportFailed([Problem(line, key, "expected a list")])
+            items, index = _json_list(decoder, text, index)
+            if key == "engagements":
+                batch.rows = items
+            else:
+                batch.people = items
+    else:
+        raise ImportFailed([Problem(_line_at(text, index), "", expected)])
+    if text[index:].strip():
+        line = _line_at(text, _skip_space(text, index))
+        raise ImportFailed([Problem(line, "", "unexpected text after the JSON")])
+    for row in batch.rows:
+        # People may also travel with a record, as in a CSV row.
+        people = row.values.get("people")
+        if people is not None:
+            if not isinstance(people, list) or not all(isinstance(p, dict) for p in people):
+                raise ImportFailed([Problem(row.line, "people", "expected a list of objects")])
+            batch.people += [Row(row.line, p) for p in people]
+            row.values = {k: v for k, v in row.values.items() if k != "people"}
+    return batch
 
 
 def _split(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(";") if item.strip()]
 
 
-def _csv_rows(text: str) -> Iterator[Row]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+# A quoted cell opens at the start of a line or after a comma; inside it, "" is a quote.
+_CELL_OPENS_QUOTE = re.compile(r'(?:^|(?<=,))"', re.MULTILINE)
+_QUOTED_CELL_REST = re.compile(r'(?:[^"]++|"")*+"')
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The line where a quoted cell opens and never closes (the csv module reads on to the end)."""
+    index = 0
+    while (opening := _CELL_OPENS_QUOTE.search(text, index)) is not None:
+        rest = _QUOTED_CELL_REST.match(text, opening.end())
+        if rest is None:
+            return _line_at(text, opening.start())
+        index = rest.end()
+    return None
+
+
+def _csv_list(cell: str, line: int, name: str) -> list[Any] | None:
+    """A cell holding a JSON list (as the export writes participants, sources and people)."""
+    if not cell.startswith("["):
+        return None
+    try:
+        value = json.loads(cell)
+    except (json.JSONDecodeError, RecursionError):
+        message = "the cell starts with '[' but is not a JSON list"
+        raise ImportFailed([Problem(line, name, message)]) from None
+    if not isinstance(value, list):
+        raise ImportFailed([Problem(line, name, "expected a JSON list")])
+    return value
+
+
+def _csv_batch(text: str) -> Batch:
+    opened = _unclosed_quote_line(text)
+    if opened is not None:
+        raise ImportFailed([Problem(opened, "", "a quoted cell opens here and is never closed")])
+    reader = csv.reader(io.StringIO(text))
+    header = [unguard_cell(name).strip() for name in next(reader, [])]
     unknown = [name for name in header if name not in CSV_COLUMNS]
     missing = [name for name in REQUIRED if name not in header]
     if unknown or missing:
@@ -120,26 +241,52 @@ def _csv_rows(text: str) -> Iterator[Row]:
         ]
         problems += [Problem(1, name, "required column is missing") for name in missing]
         raise ImportFailed(problems)
-    for row in reader:
-        values: dict[str, Any] = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        if None in row:
-            raise ImportFailed([Problem(reader.line_num, "", "more cells than columns")])
-        for name in ("countries", "organisations", "topics"):
-            values[name] = _split(values.get(name, ""))
-        participants = []
-        for item in _split(values.get("participants", "")):
-            match = PARTICIPANT_IN_CSV.match(item)
-            assert match is not None
-            entry = {"person": match["name"]}
-            if match["role"]:
-                entry["role"] = match["role"]
-            participants.append(entry)
+    batch = Batch()
+    previous_end = reader.line_num
+    for cells in reader:
+        # A row may span lines (a readout with line breaks): name the line it starts on.
+        line, previous_end = previous_end + 1, reader.line_num
+        if not cells:
+            continue
+        if len(cells) > len(header):
+            raise ImportFailed([Problem(line, "", "more cells than columns")])
+        values: dict[str, Any] = {
+            name: unguard_cell(cell) for name, cell in zip(header, cells, strict=False)
+        }
+        # A readout keeps its layout; other cells lose the spaces around them.
+        values.update({k: v.strip() for k, v in values.items() if k != "readout"})
+        for name in ("countries", "organisations", "topics", "readers"):
+            if name in values:
+                listed = _csv_list(values[name], line, name)
+                values[name] = _split(values[name]) if listed is None else listed
+        participants = _csv_list(values.get("participants", ""), line, "participants")
+        if participants is None:
+            participants = []
+            for item in _split(values.get("participants", "")):
+                match = PARTICIPANT_IN_CSV.match(item)
+                assert match is not None
+                entry = {"person": match["name"]}
+                if match["role"]:
+                    entry["role"] = match["role"]
+                participants.append(entry)
         values["participants"] = participants
-        values["sources"] = [
-            {"citation": item, "url": item if item.startswith(("http://", "https://")) else ""}
-            for item in _split(values.get("sources", ""))
-        ]
-        yield Row(reader.line_num, values)
+        sources = _csv_list(values.get("sources", ""), line, "sources")
+        if sources is None:
+            sources = [
+                {"citation": item, "url": item if item.startswith(("http://", "https://")) else ""}
+                for item in _split(values.get("sources", ""))
+            ]
+        values["sources"] = sources
+        cell = values.pop("people", "")
+        people = _csv_list(cell, line, "people")
+        if people is None and cell:
+            raise ImportFailed([Problem(line, "people", "expected a JSON list of people")])
+        for entry in people or []:
+            if not isinstance(entry, dict):
+                raise ImportFailed([Problem(line, "people", "each person must be a JSON object")])
+            batch.people.append(Row(line, entry))
+        batch.rows.append(Row(line, values))
+    return batch
 
 
 class _Resolver:
@@ -151,6 +298,7 @@ class _Resolver:
         self.organisations = {o.acronym.casefold(): o for o in Organisation.objects.all()}
         self.organisations.update({o.name.casefold(): o for o in Organisation.objects.all()})
         self.people = {p.name.casefold(): p for p in Person.objects.select_related("country")}
+        self.offices = {o.title.casefold(): o for o in Office.objects.all()}
 
     @staticmethod
     def _suggest(value: str, names: list[str]) -> str:
@@ -188,6 +336,34 @@ class _Resolver:
             )
         return found
 
+    def office(self, value: str) -> Office:
+        found = self.offices.get(value.strip().casefold())
+        if found is None:
+            names = [o.title for o in self.offices.values()]
+            raise LookupError(f"unknown office {value!r}{self._suggest(value, names)}")
+        return found
+
+    def readers(self, names: list[Any]) -> list[Any]:
+        wanted = {str(n).strip() for n in names}
+        # Only plausible usernames reach the database (PostgreSQL refuses a NUL in a query).
+        plausible = [n for n in wanted if n and "\x00" not in n and len(n) <= 150]
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=plausible)}
+        unknown = sorted(wanted - set(users))
+        if unknown:
+            raise LookupError(f"unknown user {', '.join(repr(n) for n in unknown)}")
+        return [users[n] for n in sorted(wanted)]
+
+
+def _parse_day(value: Any, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"{name}: expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ValueError(f"{name}: {value!r} is not a valid date ({error})") from None
+
 
 def _parse_when(value: Any) -> tuple[dt.datetime | None, bool]:
     """A datetime with an offset, or a date alone (the record gives no hour)."""
@@ -196,6 +372,12 @@ def _parse_when(value: Any) -> tuple[dt.datetime | None, bool]:
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO 8601 date or date-time, got {value!r}")
     text = value.strip()
+    if re.fullmatch(r"[-+]?\d{4,}-\d{2}-\d{2}[-+Z].*", text):
+        # Python would read 2020-01-01+01:00 as one o'clock; a date alone has no offset.
+        raise ValueError(
+            f"{text!r}: a date alone takes no UTC offset "
+            "(write the date alone, or a date-time such as 2020-01-01T12:00+01:00)"
+        )
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
             return date_only_start(dt.date.fromisoformat(text)), False
@@ -209,6 +391,10 @@ def _parse_when(value: Any) -> tuple[dt.datetime | None, bool]:
         raise ValueError(
             f"{text!r} has no UTC offset (write it as {text}+00:00 or with its offset)"
         )
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range (years 1 to 9999 in UTC)") from None
     return moment, True
 
 
@@ -237,6 +423,8 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
     for name in values:
         if name not in known:
             problem(name, f"unknown field; known: {', '.join(CSV_COLUMNS)}")
+        elif any("\x00" in item for item in _strings(values[name])):
+            problem(name, "contains a NUL character, which cannot be stored")
     for name in REQUIRED:
         if not text(name).strip():
             problem(name, "is required")
@@ -281,6 +469,9 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
             continue
         person = resolve("participants", "person", str(entry["person"]))
         role = str(entry.get("role") or Role.HEAD_OF_DELEGATION)
+        office = (
+            resolve("participants", "office", str(entry["office"])) if entry.get("office") else None
+        )
         country = (
             resolve("participants", "country", str(entry["country"]))
             if entry.get("country")
@@ -294,7 +485,11 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
         if person is not None:
             participants.append(
                 ParticipantInput(
-                    person=person, role=role, country=country, organisation=organisation
+                    person=person,
+                    role=role,
+                    office=office,
+                    country=country,
+                    organisation=organisation,
                 )
             )
     sources = []
@@ -304,15 +499,25 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
         if not isinstance(entry, dict):
             problem("sources", "each source is a citation or an object with a citation")
             continue
-        sources.append(
-            SourceInput(
-                citation=str(entry.get("citation") or entry.get("url") or ""),
-                url=str(entry.get("url") or ""),
-                note=str(entry.get("note") or ""),
-            )
+        source = SourceInput(
+            citation=str(entry.get("citation") or entry.get("url") or ""),
+            url=str(entry.get("url") or "").strip(),
+            note=str(entry.get("note") or ""),
         )
+        for part, limit in SOURCE_LIMITS.items():
+            if len(getattr(source, part)) > limit:
+                problem("sources", f"a source's {part} is longer than {limit} characters")
+        if source.url and not is_web_url(source.url):
+            problem("sources", f"{source.url[:60]!r} is not an http or https address")
+        sources.append(source)
+    readers: list[Any] = []
+    if values.get("readers") is not None:
+        try:
+            readers = resolver.readers(listed("readers"))
+        except LookupError as error:
+            problem("readers", str(error))
     ref = text("ref").strip() or None
-    if ref is not None and not re.fullmatch(r"[-a-zA-Z0-9_]{1,120}", ref):
+    if ref is not None and not REF.fullmatch(ref):
         problem("ref", "use letters, digits, hyphens and underscores (at most 120)")
     data = EngagementInput(
         title=text("title"),
@@ -332,6 +537,7 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
         participants=participants,
         sources=sources,
         ref=ref,
+        readers=readers,
     )
     if problems:
         # Report what else is wrong on the line too, except what follows from the parse errors.
@@ -343,23 +549,161 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
     return data, problems
 
 
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a parsed value (walked without recursion: the JSON may nest deeply)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _participations(data: EngagementInput) -> list[tuple[Any, ...]]:
+    """Participants as the services store them (office on the day, country unless speaking for
+    an organisation), so that an unchanged record compares equal to its own export."""
+    day = data.start.date() if data.start else None
+    rows = []
+    for p in data.participants:
+        office = p.office
+        if office is None and day is not None:
+            held = offices_held(p.person, day)
+            office = held[0] if held else None
+        country = p.country or (None if p.organisation else p.person.country)
+        rows.append(
+            (
+                p.person.pk,
+                p.role,
+                office.pk if office else None,
+                country.pk if country else None,
+                p.organisation.pk if p.organisation else None,
+            )
+        )
+    return rows
+
+
 def _comparable(data: EngagementInput) -> tuple[Any, ...]:
     return (
         data.title, data.kind, data.status, data.start, data.end, data.time_known,
         data.host_country, data.host_organisation, data.chair, sorted(c.pk for c in data.countries),
         sorted(o.pk for o in data.organisations), sorted(data.topics), data.readout,
-        data.confidentiality, [(p.person.pk, p.role) for p in data.participants],
-        [(s.citation, s.url, s.note) for s in data.sources],
+        data.confidentiality, _participations(data),
+        [(s.citation, s.url, s.note) for s in data.sources], sorted(u.pk for u in data.readers),
     )  # fmt: skip
 
 
-def import_rows(rows: list[Row], dry_run: bool = False, by: Any = None) -> ImportResult:
-    resolver = _Resolver()
+def _add_people(entries: list[Row], resolver: _Resolver) -> list[Problem]:
+    """Create the people a file brings that the directory does not know, with their offices and
+    terms; people already in the directory are matched by name and left as they are."""
     problems: list[Problem] = []
+    seen: set[str] = set()
+    for row in entries:
+        values = row.values
+
+        def problem(message: str, row: Row = row) -> None:
+            problems.append(Problem(row.line, "people", message))
+
+        given = values.get("name")
+        if not isinstance(given, str) or not given.strip():
+            problem("each person needs a name")
+            continue
+        name: str = given.strip()
+        if any("\x00" in item for item in _strings(values)):
+            problem(f"{name[:40]!r}: contains a NUL character, which cannot be stored")
+            continue
+        if name.casefold() in seen or name.casefold() in resolver.people:
+            seen.add(name.casefold())
+            continue
+        seen.add(name.casefold())
+        before = len(problems)
+        if len(name) > PERSON_NAME_LIMIT:
+            problem(f"{name[:40]!r}…: a name is at most {PERSON_NAME_LIMIT} characters")
+        zone = values.get("time_zone") or ""
+        if zone and (not isinstance(zone, str) or zone not in zoneinfo.available_timezones()):
+            problem(f"{name}: unknown time zone {zone!r}")
+
+        def lookup(kind: str, value: Any, name: str = name) -> Any:
+            if not value:
+                return None
+            try:
+                return getattr(resolver, kind)(str(value))
+            except LookupError as error:
+                problem(f"{name}: {error}")
+                return None
+
+        country = lookup("country", values.get("country"))
+        offices = values.get("offices") or []
+        if not isinstance(offices, list) or not all(isinstance(o, dict) for o in offices):
+            problem(f"{name}: offices must be a list of objects")
+            offices = []
+        terms: list[tuple[Office, dt.date, dt.date | None]] = []
+        for held in offices:
+            title = held.get("title")
+            if not isinstance(title, str) or not title.strip():
+                problem(f"{name}: each office needs a title")
+                continue
+            title = title.strip()
+            if len(title) > OFFICE_TITLE_LIMIT:
+                problem(f"{name}: an office title is at most {OFFICE_TITLE_LIMIT} characters")
+                continue
+            try:
+                start = _parse_day(held.get("start"), "start")
+                end = _parse_day(held.get("end"), "end")
+            except ValueError as error:
+                problem(f"{name}, {title}: {error}")
+                continue
+            if end is not None and (start is None or end <= start):
+                problem(f"{name}, {title}: a term ends after it starts")
+                continue
+            office = resolver.offices.get(title.casefold())
+            if office is None:
+                office_country = lookup("country", held.get("country"))
+                organisation = lookup("organisation", held.get("organisation"))
+                office = Office.objects.create(
+                    title=title, country=office_country, organisation=organisation
+                )
+                resolver.offices[title.casefold()] = office
+            if start is not None:
+                terms.append((office, start, end))
+        if len(problems) > before:
+            continue
+        person = Person.objects.create(
+            name=name, country=country, time_zone=zone if isinstance(zone, str) else ""
+        )
+        Term.objects.bulk_create(
+            {(o.pk, s): Term(person=person, office=o, start=s, end=e) for o, s, e in terms}.values()
+        )
+        resolver.people[name.casefold()] = person
+    return problems
+
+
+def import_rows(
+    rows: list[Row], dry_run: bool = False, by: Any = None, people: list[Row] | None = None
+) -> ImportResult:
+    """All or nothing: the people first, then every engagement, in one transaction."""
+    with transaction.atomic():
+        result = _import(rows, people or [], by)
+        if dry_run:
+            transaction.set_rollback(True)
+            result.engagements = []
+    return result
+
+
+def _import(rows: list[Row], people: list[Row], by: Any) -> ImportResult:
+    resolver = _Resolver()
+    problems = _add_people(people, resolver)
     prepared: list[tuple[Row, EngagementInput]] = []
     seen_refs: dict[str, int] = {}
+    refs = [r.values.get("ref") for r in rows]
     existing = {
-        e.ref: e for e in Engagement.objects.filter(ref__in=[r.values.get("ref") for r in rows])
+        e.ref: e
+        for e in Engagement.objects.filter(
+            ref__in=[r.strip() for r in refs if isinstance(r, str) and REF.fullmatch(r.strip())]
+        )
     }
     for row in rows:
         data, row_problems = _to_input(row, resolver)
@@ -377,38 +721,39 @@ def import_rows(rows: list[Row], dry_run: bool = False, by: Any = None) -> Impor
                 )
             seen_refs[data.ref] = row.line
         current = existing.get(data.ref) if data.ref else None
+        if current is not None and row.values.get("readers") is None:
+            # A file that does not name readers keeps those of the record it updates.
+            data.readers = list(current.readers.all())
         for name, messages in validate(data, current.status if current else None).items():
             problems += [Problem(row.line, name, m) for m in messages]
         prepared.append((row, data))
     if problems:
         raise ImportFailed(problems)
     result = ImportResult()
-    with transaction.atomic():
-        for _row, data in prepared:
-            current = existing.get(data.ref) if data.ref else None
-            if current is None:
-                result.created += 1
-                if not dry_run:
-                    result.engagements.append(create_engagement(data, by))
-            elif _comparable(input_from(current)) == _comparable(data):
-                result.unchanged += 1
-            else:
-                result.updated += 1
-                if not dry_run:
-                    result.engagements.append(update_engagement(current, data, by))
+    for _row, data in prepared:
+        current = existing.get(data.ref) if data.ref else None
+        if current is None:
+            result.created += 1
+            result.engagements.append(create_engagement(data, by))
+        elif _comparable(input_from(current)) == _comparable(data):
+            result.unchanged += 1
+        else:
+            result.updated += 1
+            result.engagements.append(update_engagement(current, data, by))
     return result
 
 
-def read_rows(text: str, fmt: str) -> list[Row]:
+def read_batch(text: str, fmt: str) -> Batch:
     if fmt == "json":
-        return list(_json_rows(text))
+        return _json_batch(text)
     if fmt == "csv":
-        return list(_csv_rows(text))
+        return _csv_batch(text)
     raise ImportFailed([Problem(1, "", f"unknown format {fmt!r}; use csv or json")])
 
 
 def import_text(text: str, fmt: str, dry_run: bool = False, by: Any = None) -> ImportResult:
-    return import_rows(read_rows(text, fmt), dry_run=dry_run, by=by)
+    batch = read_batch(text, fmt)
+    return import_rows(batch.rows, dry_run=dry_run, by=by, people=batch.people)
 
 
 def import_file(

@@ -6,22 +6,50 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from summitry.engagements.models import Confidentiality, Engagement
+from summitry.engagements.models import Confidentiality, Engagement, Topic
+
+
+def _access(user: Any, named_reader: Q) -> Q | None:
+    """The explicit access rule: the public sees public records; staff see restricted ones;
+    confidential ones are for administrators, their author and the readers named on them.
+    None means everything; `named_reader` says how the user is found among the readers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(confidentiality=Confidentiality.PUBLIC)
+    if getattr(user, "is_administrator", False):
+        return None
+    allowed = Q(confidentiality__in=[Confidentiality.PUBLIC, Confidentiality.RESTRICTED])
+    return allowed | Q(created_by=user) | named_reader
 
 
 def visible_to(user: Any) -> QuerySet[Engagement]:
-    """The explicit access rule: the public sees public records; staff see restricted ones;
-    confidential ones are for administrators, their author and the readers named on them."""
     engagements = Engagement.objects.all()
-    if user is None or not user.is_authenticated or not user.is_active:
-        return engagements.filter(confidentiality=Confidentiality.PUBLIC)
-    if getattr(user, "is_administrator", False):
-        return engagements
-    allowed = Q(confidentiality__in=[Confidentiality.PUBLIC, Confidentiality.RESTRICTED])
-    allowed |= Q(created_by=user) | Q(
-        pk__in=Engagement.readers.through.objects.filter(user=user).values("engagement")
+    allowed = _access(
+        user,
+        Q(pk__in=Engagement.readers.through.objects.filter(user=user).values("engagement"))
+        if getattr(user, "pk", None) is not None
+        else Q(pk__in=[]),
     )
-    return engagements.filter(allowed)
+    return engagements if allowed is None else engagements.filter(allowed)
+
+
+def revisions_visible_to(user: Any, engagement: Engagement) -> QuerySet[Any]:
+    """The revisions of a record shown to the viewer: each as the viewer may see the record as it
+    was in that revision (its confidentiality, author and readers then). A record made public
+    does not show its earlier confidential readout."""
+    history: QuerySet[Any] = engagement.history.all()
+    readers = Engagement.history.model._meta.get_field("historicalengagement_readers")
+    allowed = _access(
+        user,
+        Q(history_id__in=readers.related_model.objects.filter(user=user).values("history"))
+        if getattr(user, "pk", None) is not None
+        else Q(pk__in=[]),
+    )
+    return history if allowed is None else history.filter(allowed)
+
+
+def topics_visible_to(user: Any) -> QuerySet[Topic]:
+    """Topics used on at least one record the viewer may see."""
+    return Topic.objects.filter(engagements__in=visible_to(user)).distinct()
 
 
 def can_edit(user: Any, engagement: Engagement) -> bool:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,8 +23,16 @@ from summitry.engagements.forms import (
     ParticipantFormSet,
     participants_from,
 )
-from summitry.engagements.models import Engagement, Status, Topic
-from summitry.engagements.queries import can_edit, filtered, visible_to, with_related
+from summitry.engagements.links import is_web_url
+from summitry.engagements.models import Engagement, Status
+from summitry.engagements.queries import (
+    can_edit,
+    filtered,
+    revisions_visible_to,
+    topics_visible_to,
+    visible_to,
+    with_related,
+)
 from summitry.engagements.services import EngagementInvalid, create_engagement, update_engagement
 
 
@@ -55,9 +62,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             .values_list("region", flat=True)
             .distinct()
             .order_by("region"),
-            "topics": Topic.objects.annotate(n=Count("engagements"))
-            .filter(n__gt=0)
-            .values_list("name", flat=True),
+            "topics": topics_visible_to(request.user).values_list("name", flat=True),
             "can_create": getattr(request.user, "is_editor", False),
         },
     )
@@ -124,7 +129,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "engagement": engagement,
             "local_times": local_times,
             "can_edit": can_edit(request.user, engagement),
-            "revisions": engagement.history.count(),
+            "revisions": revisions_visible_to(request.user, engagement).count(),
+            # Only web addresses become links, whatever an older import may have stored.
+            "sources": [(s, is_web_url(s.url)) for s in engagement.sources.all()],
         },
     )
 
@@ -132,11 +139,13 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def engagement_history(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _visible_or_404(request, pk)
     records = list(
-        engagement.history.select_related("history_user").order_by("-history_date", "-history_id")
+        revisions_visible_to(request.user, engagement)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
     )
     revisions = []
-    for record in records:
-        previous = record.prev_record
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        # Compared with the previous revision shown, never with one withheld from the viewer.
         changes = []
         if previous is not None:
             delta = record.diff_against(previous)
@@ -144,7 +153,13 @@ def engagement_history(request: HttpRequest, pk: int) -> HttpResponse:
                 changes.append((change.field, _shown(change.old), _shown(change.new)))
         revisions.append((record, changes))
     return render(
-        request, "engagements/history.html", {"engagement": engagement, "revisions": revisions}
+        request,
+        "engagements/history.html",
+        {
+            "engagement": engagement,
+            "revisions": revisions,
+            "withheld": engagement.history.count() - len(records),
+        },
     )
 
 
@@ -197,7 +212,6 @@ def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
                     messages.success(request, "The engagement was added to the register.")
                 else:
                     data.ref = engagement.ref
-                    data.readers = list(engagement.readers.all())
                     engagement = update_engagement(engagement, data, by=request.user)  # type: ignore[arg-type]
                     messages.success(request, "Your changes were saved.")
                 return redirect(engagement)
