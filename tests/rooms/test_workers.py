@@ -86,7 +86,7 @@ class Worker:
 
     def start(self) -> None:
         command = [sys.executable, "-m", "uvicorn", "summitry.asgi:application"]
-        command += ["--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "on"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "auto"]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [*command, "--log-level", "warning"], env=self.env, stdout=log, stderr=log
