@@ -6,14 +6,14 @@ export SUMMITRY_DATA_DIR ?= $(CURDIR)/var
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8000
 
-.PHONY: run test setup system python-env node-env lint typecheck pytest pytest-postgres demo clean
+.PHONY: run test setup system python-env node-env lint typecheck pytest pytest-postgres pytest-scale demo clean
 
 run: setup
 	$(PY) -m summitry.cli migrate
 	$(PY) -m summitry.cli demo
 	$(PY) -m summitry.cli serve --port $(PORT)
 
-test: setup lint typecheck pytest pytest-postgres
+test: setup lint typecheck pytest pytest-postgres pytest-scale
 
 setup: system python-env node-env
 
@@ -48,6 +48,10 @@ pytest: setup
 # (those that touch the database: Janus and the browser have had their run).
 pytest-postgres: setup
 	scripts/with-postgres.sh $(PY) -m pytest -m "integration and not e2e and not janus" -p no:cacheprovider
+
+# Two uvicorn workers sharing that PostgreSQL server and a throw-away Redis.
+pytest-scale: setup
+	scripts/with-postgres.sh scripts/with-redis.sh $(PY) -m pytest -m scale -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   chromium            # browser tests and benchmarks (Playwright drives it)
   postgresql          # the test command's second database
+  redis-server        # channel layer and cache of several workers (the test command's)
   janus               # WebRTC media server for live rooms
   libpango-1.0-0      # WeasyPrint's text layout for PDF reviews
   libpangoft2-1.0-0
@@ -39,7 +40,7 @@ apt-get update -q
 # shellcheck disable=SC2086
 $command
 # The Debian packages start system services we do not use: Summitry runs its own instances.
-for service in janus postgresql; do
+for service in janus postgresql redis-server; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
     systemctl stop "$service" || true
   fi

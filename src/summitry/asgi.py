@@ -15,6 +15,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from servestatic import ServeStaticASGI  # noqa: E402
 
+from summitry.rooms.consumers import lifespan  # noqa: E402
 from summitry.rooms.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -42,5 +43,6 @@ application = ProtocolTypeRouter(
     {
         "http": http_application,
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        "lifespan": lifespan,
     }
 )

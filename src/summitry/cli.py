@@ -81,7 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             port=args.port,
             workers=args.workers,
             log_level=os.environ.get("SUMMITRY_UVICORN_LOG_LEVEL", "warning"),
-            lifespan="off",
+            lifespan="on",  # each worker starts the rooms' sweep
         )
     finally:
         # Janus runs in its own process group: stop it, or it outlives the server.

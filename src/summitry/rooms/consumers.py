@@ -48,6 +48,17 @@ def enforce_interval() -> float:
     return float(getattr(settings, "SUMMITRY_ROOMS_ENFORCE_INTERVAL", 3.0))
 
 
+def sweep_interval() -> float:
+    """Seconds between a worker's sweeps: floors whose time is up, people gone with a worker."""
+    return float(getattr(settings, "SUMMITRY_ROOMS_SWEEP_INTERVAL", 2.0))
+
+
+def unseen_limit() -> float:
+    """Seconds without a sign of a socket before the sweep records 'left': the grace period,
+    plus two sweeps (an open socket's ``seen_at`` is renewed once per sweep)."""
+    return rejoin_grace() + 2 * sweep_interval()
+
+
 @dataclass
 class Snapshot:
     version: int
@@ -172,6 +183,56 @@ def _start_enforcer(room_id: int) -> None:
     _enforcers[room_id] = asyncio.get_running_loop().create_task(loop())
 
 
+# -- the sweep: what is due, whichever worker set the timer or held the socket ---------------
+
+_sweeper: asyncio.Task[None] | None = None
+
+
+def _held_here() -> list[int]:
+    """The invitations this worker holds an open socket of."""
+    return sorted(
+        {c.invitation.pk for _, _, members in _relays.values() for c in members if c.invitation}
+    )
+
+
+def sweep(held: list[int]) -> None:
+    """Renew this worker's sockets, then apply what fell due elsewhere (idempotent)."""
+    services.renew_presence(held)
+    services.expire_due_floors()
+    services.left_when_unseen(unseen_limit())
+
+
+def start_sweeper() -> None:
+    """One sweep loop per worker, for as long as it runs (started at startup or first socket)."""
+    global _sweeper
+    if _sweeper is not None and not _sweeper.done():
+        return
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(sweep_interval())
+            try:
+                await database_sync_to_async(sweep, thread_sensitive=False)(_held_here())
+            except Exception:
+                logger.exception("the rooms sweep failed")
+
+    _sweeper = asyncio.get_running_loop().create_task(loop())
+
+
+async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """ASGI lifespan: a worker sweeps from its start, not only once a page connects to it."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            start_sweeper()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            if _sweeper is not None:
+                _sweeper.cancel()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
 def _resolve(token: str) -> tuple[Invitation, int]:
     """The invitation behind the token, now in the lobby and connected; the room's version."""
     invitation = services.resolve_token(token)
@@ -282,6 +343,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await _subscribe(self)
         _local[self.room_id] = _local.get(self.room_id, 0) + 1
         _start_enforcer(self.room_id)
+        start_sweeper()
         await self.push(await snapshot(self.room_id, version))
 
     async def refuse(self, message: str) -> None:

@@ -82,6 +82,9 @@ class Invitation(models.Model):
     #: Open WebSocket connections (across workers); presence with a grace period.
     connections = models.PositiveIntegerField(default=0)
     online = models.BooleanField(default=False)
+    #: When a worker last knew a socket of this person open (opened, still open, closed): a
+    #: socket on a worker that died stops being renewed, and any worker's sweep sees it.
+    seen_at = models.DateTimeField(null=True, blank=True)
     waiting_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:

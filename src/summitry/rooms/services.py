@@ -25,7 +25,8 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from summitry.directory.models import Person
@@ -613,6 +614,8 @@ def connect(invitation: Invitation) -> Invitation:
         inv = _fresh(invitation)
         inv.connections = F("connections") + 1
         fields = ["connections"]
+        inv.seen_at = timezone.now()
+        fields.append("seen_at")
         joined = not inv.online
         if joined:
             inv.online = True
@@ -627,10 +630,9 @@ def connect(invitation: Invitation) -> Invitation:
 
 def disconnect(invitation: Invitation) -> None:
     """A WebSocket closed; :func:`left_if_gone` decides, after the grace period."""
-    with transaction.atomic():
-        Invitation.objects.filter(pk=invitation.pk, connections__gt=0).update(
-            connections=F("connections") - 1
-        )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        connections=Greatest(F("connections") - 1, 0), seen_at=timezone.now()
+    )
 
 
 def left_if_gone(invitation: Invitation, since: dt.datetime) -> bool:
@@ -938,6 +940,66 @@ def expire_floor_if_due(room: Room | int, now: dt.datetime | None = None) -> boo
                 if fresh.floor_control and current.invitation.role not in FLOOR_EXEMPT:
                     fresh.invitations.filter(pk=current.invitation_id).update(muted=True)
         _changed(fresh, _enforce_later(fresh.pk), scope="floor")
+    return True
+
+
+# -- what outlives a worker: every worker's sweep applies what is due ----------------------
+# A worker's in-memory floor timer and grace period die with it; the database holds the floor's
+# end and when each socket was last known open, so whichever worker sweeps next applies them.
+
+
+def renew_presence(invitation_ids: Iterable[int], now: dt.datetime | None = None) -> None:
+    """The sweeping worker still holds sockets of these people."""
+    ids = list(invitation_ids)
+    if ids:
+        Invitation.objects.filter(pk__in=ids).update(seen_at=now or timezone.now())
+
+
+def expire_due_floors(now: dt.datetime | None = None) -> list[int]:
+    """Expire every open room's floor whose time is up; the ids of the rooms expired."""
+    now = now or timezone.now()
+    speaking = SpeakerRequest.objects.filter(
+        state=SpeakerRequest.State.SPEAKING,
+        room__status=Room.Status.OPEN,
+        limit_seconds__gt=0,
+        started_at__isnull=False,
+        expired_at__isnull=True,
+    )
+    due = sorted(
+        {
+            request.room_id
+            for request in speaking.only("room_id", "started_at", "limit_seconds")
+            if request.started_at
+            and request.started_at + dt.timedelta(seconds=request.limit_seconds) <= now
+        }
+    )
+    return [room_id for room_id in due if expire_floor_if_due(room_id, now)]
+
+
+def left_when_unseen(unseen_for: float, now: dt.datetime | None = None) -> list[int]:
+    """Record 'left' for whoever no worker has known connected for ``unseen_for`` seconds
+    (their socket was on a worker that died, with its connection count and grace timer)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=unseen_for)
+    unseen = Invitation.objects.filter(
+        Q(seen_at__lt=cutoff) | Q(seen_at__isnull=True),
+        online=True,
+        room__status=Room.Status.OPEN,
+    ).values_list("pk", flat=True)
+    return [pk for pk in unseen if _left_unseen(pk, cutoff)]
+
+
+def _left_unseen(pk: int, cutoff: dt.datetime) -> bool:
+    with transaction.atomic():
+        inv = _fresh(pk)
+        if not inv.online or (inv.seen_at is not None and inv.seen_at >= cutoff):
+            return False
+        since = inv.seen_at or cutoff
+        inv.online = False
+        inv.connections = 0  # the sockets counted are gone with their worker
+        inv.save(update_fields=["online", "connections"])
+        _event(inv.room, RoomEvent.Kind.LEFT, subject=inv, at=since)
+        _end_turn(inv, since)
+        _changed(inv.room)
     return True
 
 
