@@ -331,6 +331,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         try:
             await database_sync_to_async(command)(invitation, content)
         except LinkClosed as closed:  # the link expired (or was revoked) since the page opened
+            # Cut off now rather than at the next sweep (Janus token, journal, the others).
+            await database_sync_to_async(services.cut_off_expired)(self.room_id)
             await self.refuse(closed.message)
         except RoomRefusal as refusal:
             await self.send_json({"type": "error", "message": refusal.message})
