@@ -130,7 +130,7 @@ def test_pages_rejoin_by_themselves_after_a_janus_restart_and_the_floor_is_kept(
         supervisor.start()
         try:
             process.kill()  # a crash: Janus forgets every room, token and session
-            assert supervisor.wait_for_restart(0, timeout=15), process.log_tail()
+            assert supervisor.wait_for_restart(0, timeout=30), process.log_tail()
             for page in (a_page, b_page):
                 wait_for(
                     partial(lambda page: counters(page)["media"] > before[page], page),

@@ -109,7 +109,7 @@ def test_rooms_come_back_after_a_janus_restart(
     supervisor.start()
     try:
         process.kill()  # a crash: rooms and tokens are gone from Janus's memory
-        assert supervisor.wait_for_restart(0, timeout=20)
+        assert supervisor.wait_for_restart(0, timeout=30)
         assert endpoint.videoroom().exists(vid)
         stored = {t.token for t in endpoint.admin().list_tokens()}
         assert a.janus_token in stored
