@@ -277,3 +277,18 @@ def test_expired_link_action_is_refused_and_its_page_closed(
     asyncio.run(scenario())
     assert not SpeakerRequest.objects.filter(invitation=a_inv).exists()
     assert RoomEvent.objects.filter(room=room, subject=a_inv, kind="link_expired").exists()
+
+
+@pytest.mark.usefixtures("rooms_on_janus")
+def test_a_new_link_for_an_expired_one_opens_the_room_again() -> None:
+    room, invs = open_room()
+    admitted(room, "a", invitations=invs)
+    a = invs["a"][0]
+    expire(a)
+    assert [inv.pk for inv in services.cut_off_expired(room.pk)] == [a.pk]
+    _, token = services.reissue_link(a)
+    back = services.resolve_token(token)
+    assert back.pk == a.pk and back.expires_at > timezone.now()
+    services.arrive(back)
+    assert fresh(a).state == "waiting"  # through the lobby again
+    services.end_room(invs["chair"][0])

@@ -531,9 +531,11 @@ def reissue_link(invitation: Invitation, by: User | None = None) -> tuple[Invita
         token = new_token()
         inv.token_hash = hash_token(token)
         inv.revoked_at = None
+        # A new link for an expired one must open the room: as long as a new invitation's.
+        inv.expires_at = max(inv.expires_at, _default_expiry(inv.room.engagement))
         if inv.state in (Invitation.State.ADMITTED, Invitation.State.WAITING):
             inv.state = Invitation.State.INVITED
-        inv.save(update_fields=["token_hash", "revoked_at", "state"])
+        inv.save(update_fields=["token_hash", "revoked_at", "expires_at", "state"])
         _event(inv.room, RoomEvent.Kind.REISSUED, subject=inv, by=getattr(by, "username", None))
         _changed(inv.room, cut_off)
     return inv, token
