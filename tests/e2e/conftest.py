@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.fixtures import Settings
 
 from summitry.rooms.janus import JanusEndpoint
@@ -33,6 +33,10 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# A deadline for what a page must come to show, not a pause: a loaded machine may take longer
+# than Playwright's default 5 s to draw a change that comes through Janus and WebSockets.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module", autouse=True)

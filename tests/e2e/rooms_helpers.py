@@ -23,6 +23,10 @@ Stats = dict[str, dict[str, Any]]
 ServeRooms = Callable[[JanusEndpoint], AbstractContextManager[str]]
 # 20 ms Opus frames: 50 audio packets a second while forwarded; a few may be in flight.
 QUIET = 5
+#: Video frames (about 30 a second) that carry what was in flight, and a window long enough
+#: to hear audio in.
+FLUSH_FRAMES = 15
+WINDOW_FRAMES = 30
 NAMES = (("chair", "Amina Diallo"), ("a", "Bertrand Roux"), ("b", "Chen Wei"))
 
 
@@ -80,12 +84,63 @@ def received(page: Page, key: str, field: str = "packetsReceived") -> float:
 
 
 def growth(page: Page, key: str, seconds: float, field: str = "packetsReceived") -> float:
+    """Growth over a while: only for a condition polled until a deadline (``wait_for``)."""
     before = received(page, key, field)
     time.sleep(seconds)
     return received(page, key, field) - before
 
 
+def more_of(
+    page: Page, key: str, count: float, field: str = "packetsReceived", timeout: float = 30.0
+) -> None:
+    """Wait until ``count`` more of ``field`` arrive on row ``key``: media keeps coming."""
+    start = received(page, key, field)
+    wait_for(
+        lambda: received(page, key, field) >= start + count,
+        timeout,
+        lambda: f"{count} more {field} of {key} after {start}: {page_diagnosis(page)}",
+    )
+
+
+def growth_while(
+    page: Page, key: str, field: str, clock: str, ticks: float, timeout: float = 30.0
+) -> float:
+    """How much ``field`` of row ``key`` grew while its ``clock`` counter grew by ``ticks``.
+
+    A window measured in the media itself (frames decoded, packets of the mix), not in
+    seconds: a slow machine only makes it last longer.
+    """
+    before = stats(page).get(key) or {}
+    deadline = time.monotonic() + timeout
+    while True:
+        now = stats(page).get(key) or {}
+        if now.get(clock, 0) - before.get(clock, 0) >= ticks:
+            return float(now.get(field, 0) - before.get(field, 0))
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{clock} of {key} stopped growing: {before} then {now}")
+        time.sleep(0.05)
+
+
+def audio_while_video(page: Page, sender: Invitation, frames: int = WINDOW_FRAMES) -> int:
+    """Audio packets from ``sender`` while ``frames`` more of its video frames were decoded."""
+    return int(growth_while(page, str(sender.pk), "packetsReceived", "framesDecoded", frames))
+
+
+def held_back(page: Page, sender: Invitation, timeout: float = 30.0) -> None:
+    """Wait until Janus holds ``sender``'s audio back from ``page`` while its video flows (a
+    mute landing), then check it stays so over a whole window."""
+    audio_while_video(page, sender, FLUSH_FRAMES)  # what was on the way arrives
+    deadline = time.monotonic() + timeout
+    while (heard := audio_while_video(page, sender)) > QUIET:
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{sender}'s audio still reaches the page ({heard} packets a window)"
+            )
+    assert audio_while_video(page, sender) <= QUIET, f"{sender}'s audio came back"
+
+
 def packets_over(page: Page, sender: Invitation, seconds: float) -> int:
+    """Audio packets over a while: only for a condition polled until a deadline."""
     return int(growth(page, str(sender.pk), seconds))
 
 

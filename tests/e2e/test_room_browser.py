@@ -7,7 +7,6 @@ page's test hook ``window.summitryRoom.stats()``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -16,10 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.rooms_helpers import (
-    QUIET,
     describe,
+    held_back,
     join,
     media_from,
+    more_of,
     named_room,
     packets_over,
     wait_for,
@@ -62,7 +62,7 @@ def test_admitted_participants_exchange_media_and_the_floor_mutes_the_others(
                 30,
                 partial(describe, page, f"media from {sender}"),
             )
-    assert packets_over(a_page, b, 1.0) <= QUIET, "B is muted while the floor is free"
+    held_back(a_page, b)  # B is muted while the floor is free
 
     # The chair lets B be heard.
     chair_page.get_by_role("button", name="Unmute Chen Wei").click()
@@ -82,9 +82,8 @@ def test_admitted_participants_exchange_media_and_the_floor_mutes_the_others(
         expect(page.locator("#floor-holder")).to_have_text("Bertrand Roux has the floor")
         expect(page.locator("#speakers li").first).to_contain_text("speaking")
     expect(b_page.get_by_text("The chair has muted you")).to_be_visible()
-    time.sleep(1.5)  # the moderate request lands within the server's enforce interval
-    assert packets_over(a_page, b, 2.0) <= QUIET, "B's audio still reaches A"
-    assert packets_over(b_page, a, 2.0) > 50, "A's audio must reach B"
+    held_back(a_page, b)  # the moderate request lands within the server's enforce interval
+    more_of(b_page, str(a.pk), 50)  # A's audio reaches B
     assert media_from(a_page, b, frames=30), "B's video keeps flowing"
 
     a_page.screenshot(path=str(artifacts / "room-speaker-participant.png"))
@@ -107,7 +106,7 @@ def test_countdown_shows_everywhere_and_the_chair_is_alerted_when_time_runs_out(
         expect(timer).to_be_visible()
         expect(timer).to_contain_text("Speaking time left")
     alert = chair_page.locator("#time-alert")
-    expect(alert).to_be_visible(timeout=8000)
+    expect(alert).to_be_visible()
     expect(alert).to_contain_text("Time is up for Bertrand Roux")
     expect(chair_page.get_by_role("alert").filter(has_text="Time is up")).to_be_visible()
     expect(a_page.get_by_role("timer")).to_contain_text("Speaking time is up")

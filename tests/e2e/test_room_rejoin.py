@@ -19,11 +19,12 @@ from summitry.rooms import services
 from summitry.rooms.janus_process import JanusProcess, JanusSupervisor
 from summitry.rooms.models import Invitation, RoomEvent
 from tests.e2e.rooms_helpers import (
-    QUIET,
     ServeRooms,
     describe,
+    held_back,
     join,
     media_from,
+    more_of,
     named_room,
     packets_over,
     stats,
@@ -87,8 +88,8 @@ def test_page_rejoins_by_itself_after_a_network_drop(
     # what matters is that it is connected again, hears A, and B stays muted.
     b_page.context.set_offline(True)
     b_page.evaluate("window.summitryRoom.dropSocket()")
-    expect(b_page.locator("#connection-status")).to_contain_text("lost", timeout=10000)
-    time.sleep(3)
+    expect(b_page.locator("#connection-status")).to_contain_text("lost")
+    time.sleep(3)  # the length of the drop (a scenario, not a wait for something)
     b_page.context.set_offline(False)
     wait_for(
         lambda: counters(b_page)["sockets"] > before["sockets"],
@@ -103,12 +104,8 @@ def test_page_rejoins_by_itself_after_a_network_drop(
     assert floor_of(b_page)["since"] == floor["since"]
     expect(b_page.locator("#floor-holder")).to_have_text("Bertrand Roux has the floor")
     wait_for(lambda: packets_over(b_page, a, 0.5) > 10, 15, partial(describe, b_page, "A again"))
-    wait_for(
-        lambda: packets_over(a_page, b, 0.5) == 0 and media_from(a_page, b, packets=-1),
-        15,
-        partial(describe, a_page, "B's video again, without its audio"),
-    )
-    assert packets_over(a_page, b, 1.5) <= QUIET, "B is still muted after rejoining"
+    wait_for(partial(media_from, a_page, b, packets=-1), 15, partial(describe, a_page, "B's video"))
+    held_back(a_page, b)  # B is still muted after rejoining
     b_page.screenshot(path=str(artifacts / "room-rejoined-after-network-drop.png"))
 
 
@@ -133,7 +130,7 @@ def test_pages_rejoin_by_themselves_after_a_janus_restart_and_the_floor_is_kept(
         supervisor.start()
         try:
             process.kill()  # a crash: Janus forgets every room, token and session
-            assert supervisor.wait_for_restart(0, timeout=15), process.log_tail()
+            assert supervisor.wait_for_restart(0, timeout=30), process.log_tail()
             for page in (a_page, b_page):
                 wait_for(
                     partial(lambda page: counters(page)["media"] > before[page], page),
@@ -157,9 +154,9 @@ def test_pages_rejoin_by_themselves_after_a_janus_restart_and_the_floor_is_kept(
                 assert floor_of(page)["speaker"] == a.pk
                 assert floor_of(page)["since"] == floor["since"]
             assert Invitation.objects.get(pk=b.pk).muted
-            time.sleep(1.5)  # the page's "published" and the enforcer's sweep re-apply mutes
-            assert packets_over(a_page, b, 2.0) <= QUIET, "B's audio reaches A after the restart"
-            assert packets_over(b_page, a, 1.0) > 25
+            # The page's "published" and the enforcer's sweep re-apply mutes.
+            held_back(a_page, b)
+            more_of(b_page, str(a.pk), 25)
             assert process.config.name in {
                 e.data.get("instance") for e in RoomEvent.objects.filter(kind="janus_restored")
             }

@@ -177,7 +177,7 @@ async def join_as_attendee(
 
 
 async def wait_for_packets(
-    subscriber: Subscriber, kind: str, more_than: int, timeout: float = 5.0
+    subscriber: Subscriber, kind: str, more_than: int, timeout: float = 20.0
 ) -> int:
     """Wait until more than ``more_than`` packets of ``kind`` arrived; return the count."""
     deadline = time.monotonic() + timeout
@@ -186,3 +186,40 @@ async def wait_for_packets(
         if count > more_than or time.monotonic() > deadline:
             return count
         await asyncio.sleep(0.1)
+
+
+async def while_video_flows(
+    subscriber: Subscriber, video_packets: int, timeout: float = 20.0
+) -> dict[str, int]:
+    """Packets of each kind that arrived while ``video_packets`` more video packets did.
+
+    A window measured in the stream's own packets, not in seconds: on a slow machine it only
+    lasts longer. Packets come in order over one transport, so once it ends whatever was sent
+    before it began has arrived.
+    """
+    before = await subscriber.packets()
+    deadline = time.monotonic() + timeout
+    while True:
+        now = await subscriber.packets()
+        if now["video"] - before["video"] >= video_packets:
+            return {kind: now[kind] - before[kind] for kind in now}
+        if time.monotonic() > deadline:
+            raise AssertionError(f"video stopped flowing: {before} then {now}")
+        await asyncio.sleep(0.05)
+
+
+async def audio_held_back(subscriber: Subscriber, quiet: int, timeout: float = 20.0) -> None:
+    """Wait until the audio is held back while video flows (a mute landing), then check that it
+    stays so over a whole window; fails if that does not happen within ``timeout``."""
+    deadline = time.monotonic() + timeout
+    await while_video_flows(subscriber, FLUSH)  # what was on the way arrives
+    while (await while_video_flows(subscriber, WINDOW))["audio"] > quiet:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"audio still forwarded after {timeout} s")
+    assert (await while_video_flows(subscriber, WINDOW))["audio"] <= quiet, "audio came back"
+
+
+#: Video packets that carry whatever was in flight, and a window long enough to hear audio
+#: (about half a second and a second at the test tracks' rates; 50 audio packets a second).
+FLUSH = 15
+WINDOW = 30

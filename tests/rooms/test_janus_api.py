@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.janus]
 UNAUTHORIZED = "Unauthorized request (wrong or missing secret/token)"
 
 
-def eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+def eventually(check: Callable[[], bool], timeout: float = 15.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -195,7 +195,7 @@ def test_ban_removes_from_the_list_and_kicks(
 
             assert videoroom.disallow(room, options.secret, [delegate_token]) == [chair_token]
             videoroom.kick(room, options.secret, participant)
-            event = handle.wait_event(lambda e: e.data.get("leaving") == "ok", timeout=5)
+            event = handle.wait_event(lambda e: e.data.get("leaving") == "ok", timeout=15)
             assert event.data["reason"] == "kicked"
             assert videoroom.list_participants(room) == []
 

@@ -22,7 +22,13 @@ from summitry.rooms.janus_process import JanusProcess
 from summitry.rooms.models import Invitation
 from tests.e2e.asgi_server import free_port, serve_asgi
 from tests.rooms.helpers import make_config
-from tests.rooms.media import join_as_attendee, publish, subscribe, wait_for_packets
+from tests.rooms.media import (
+    audio_held_back,
+    join_as_attendee,
+    publish,
+    subscribe,
+    wait_for_packets,
+)
 from tests.rooms.rooms_factories import admitted, open_room
 
 QUIET = 3  # packets that may still be in flight when a mute lands
@@ -92,21 +98,18 @@ def test_a_muted_participant_who_publishes_unannounced_is_not_heard(
         listener = await subscribe(endpoint, b.janus_token, vid, speaker.id, private_id)
         try:
             assert await wait_for_packets(listener, "video", 10) > 10
-            await asyncio.sleep(0.5)
-            before = await listener.packets()
-            await asyncio.sleep(1.5)
-            after = await listener.packets()
-            assert after["audio"] - before["audio"] <= QUIET, (before, after)
-            assert after["video"] - before["video"] > 5, "video keeps flowing"
+            # Janus's event reaches Summitry, which moderates A: held back, and stays so.
+            await audio_held_back(listener, QUIET)
             # The floor to A: heard.
             await asyncio.to_thread(services.give_floor, chair, a)
-            resumed = await wait_for_packets(listener, "audio", after["audio"] + 25)
-            assert resumed > after["audio"] + 25
+            muted_at = (await listener.packets())["audio"]
+            resumed = await wait_for_packets(listener, "audio", muted_at + 25)
+            assert resumed > muted_at + 25
         finally:
             await listener.close()
             await asyncio.to_thread(attendee.destroy)
             await speaker.close()
 
     with serve_asgi(port=port):
-        asyncio.run(asyncio.wait_for(scenario(), 40))
+        asyncio.run(asyncio.wait_for(scenario(), 120))
     services.end_room(chair)

@@ -52,8 +52,9 @@ def test_supervisor_restarts_a_killed_janus(janus_installed: None, tmp_path: Pat
         restored.append(restarted.pid)
         restored_event.set()
 
+    # A check answered within 2 s is healthy: a loaded machine must not look like a hang.
     supervisor = JanusSupervisor(
-        process, interval=0.2, unhealthy_after=3, check_timeout=0.5, on_restart=restore
+        process, interval=0.2, unhealthy_after=3, check_timeout=2.0, on_restart=restore
     )
     with supervisor:
         process.admin().add_token(token, [VIDEOROOM])
@@ -61,7 +62,7 @@ def test_supervisor_restarts_a_killed_janus(janus_installed: None, tmp_path: Pat
         first_pid = process.pid
 
         process.kill()  # as a crash would
-        assert supervisor.wait_for_restart(0, timeout=15), process.log_tail()
+        assert supervisor.wait_for_restart(0, timeout=30), process.log_tail()
         assert restored == [process.pid]
         assert process.pid != first_pid
         session = JanusSession.create(process.api_url, token=token)
@@ -72,7 +73,7 @@ def test_supervisor_restarts_a_killed_janus(janus_installed: None, tmp_path: Pat
         hung_pid = process.pid
         assert hung_pid is not None
         os.kill(hung_pid, signal.SIGSTOP)
-        assert supervisor.wait_for_restart(1, timeout=20), process.log_tail()
+        assert supervisor.wait_for_restart(1, timeout=40), process.log_tail()
         assert process.pid != hung_pid
         assert server_info(process.api_url)["server-name"] == "summitry-supervised"
     assert not process.is_running()

@@ -78,9 +78,10 @@ def test_rooms_go_to_the_emptier_live_instance(
             )
             load = query_load(busy)
             assert load.rooms >= 1 and load.participants >= 1 and load.sessions >= 1
-            assert choose_instance([dead, busy, quiet], timeout=1).name == "second"
-            assert choose_instance([busy, dead], timeout=1).name == "main"
+            # (A dead instance refuses the connection at once; live ones get time to answer.)
+            assert choose_instance([dead, busy, quiet], timeout=10).name == "second"
+            assert choose_instance([busy, dead], timeout=10).name == "main"
             with pytest.raises(NoJanusAvailable):
-                choose_instance([dead], timeout=1)
+                choose_instance([dead], timeout=10)
     finally:
         busy.videoroom().destroy_room(room, options.secret)

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from summitry.rooms import services
 from summitry.rooms.models import Invitation
-from summitry.rooms.services import RoomRefusal
+from summitry.rooms.services import LinkClosed, RoomRefusal
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ class Snapshot:
     private: dict[int, str]
     press: str
     floor_ends_at: dt.datetime | None
+    #: Invitations whose link stopped working (expired): their pages are closed with this.
+    closed: dict[int, str]
 
 
 _snapshots: dict[int, Snapshot] = {}
@@ -89,7 +91,9 @@ def _build(room_id: int) -> Snapshot:
         for pk, own in parts.private.items()
     }
     press = '"you":' + _dumps(services.PRESS_YOU) + ',"janus":' + _dumps(parts.press_janus)
-    return Snapshot(parts.version, parts.ended, head, private, press, parts.floor_ends_at)
+    return Snapshot(
+        parts.version, parts.ended, head, private, press, parts.floor_ends_at, parts.closed
+    )
 
 
 async def snapshot(room_id: int, at_least: int = 0) -> Snapshot:
@@ -196,8 +200,10 @@ def _held_here() -> list[int]:
 
 
 def sweep(held: list[int]) -> None:
-    """Renew this worker's sockets, then apply what fell due elsewhere (idempotent)."""
+    """Renew this worker's sockets, then apply what fell due anywhere (idempotent): expired
+    links, floors whose time is up, people no worker has seen."""
     services.renew_presence(held)
+    services.cut_off_all_expired()
     services.expire_due_floors()
     services.left_when_unseen(unseen_limit())
 
@@ -388,6 +394,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         invitation = self.invitation
         try:
             await database_sync_to_async(command)(invitation, content)
+        except LinkClosed as closed:  # the link expired (or was revoked) since the page opened
+            # Cut off now rather than at the next sweep (Janus token, journal, the others).
+            await database_sync_to_async(services.cut_off_expired)(self.room_id)
+            await self.refuse(closed.message)
         except RoomRefusal as refusal:
             await self.send_json({"type": "error", "message": refusal.message})
 
@@ -454,7 +464,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.version = snap.version
         own = snap.private.get(self.invitation.pk)
         if own is None:
-            await self.refuse("This link was revoked by the organisers.")
+            await self.refuse(
+                snap.closed.get(self.invitation.pk, "This link was revoked by the organisers.")
+            )
             return
         self.known = max(self.known, snap.version)
         await self.send(text_data=snap.head + own + "}")

@@ -5,8 +5,11 @@ Thin on purpose: every write and rule lives in :mod:`summitry.rooms.services`.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from summitry.directory.models import Person
 from summitry.engagements.models import Engagement
@@ -52,6 +55,30 @@ class Room(models.Model):
         return f"Room of {self.engagement}"
 
 
+def link_works(now: dt.datetime) -> Q:
+    """The person's link still opens the room: not revoked, not expired, room open, not banned."""
+    return Q(revoked_at__isnull=True, expires_at__gt=now, room__status=Room.Status.OPEN) & ~Q(
+        state=Invitation.State.BANNED
+    )
+
+
+def may_be_in_room(now: dt.datetime) -> Q:
+    """The one rule for "may be in this room now": admitted, and the link still works.
+
+    Janus tokens are issued, restored after a restart, and kept by the floor's enforcement only
+    for those it holds; the sweep cuts off those it no longer holds.
+    """
+    return link_works(now) & Q(state=Invitation.State.ADMITTED)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def link_works(self, now: dt.datetime) -> InvitationQuerySet:
+        return self.filter(link_works(now))
+
+    def may_be_in_room(self, now: dt.datetime) -> InvitationQuerySet:
+        return self.filter(may_be_in_room(now))
+
+
 class Invitation(models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", "Chair"
@@ -86,6 +113,8 @@ class Invitation(models.Model):
     #: socket on a worker that died stops being renewed, and any worker's sweep sees it.
     seen_at = models.DateTimeField(null=True, blank=True)
     waiting_since = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -131,6 +160,7 @@ class RoomEvent(models.Model):
         OPENED = "opened", "Room opened"
         INVITED = "invited", "Invited"
         REVOKED = "revoked", "Link revoked"
+        LINK_EXPIRED = "link_expired", "Link expired"
         REISSUED = "reissued", "New link issued"
         ARRIVED = "arrived", "Waiting in the lobby"
         JOINED = "joined", "Joined"

@@ -74,6 +74,10 @@ class RoomRefusal(Exception):
         self.message = message
 
 
+class LinkClosed(RoomRefusal):
+    """The person's own link no longer opens the room: their page is closed, not just told."""
+
+
 @dataclass(frozen=True)
 class Invitee:
     person: Person
@@ -405,8 +409,9 @@ def _create_invitation(room: Room, invitee: Invitee, order: int, by: User | None
 
 
 def _admitted_tokens(room: Room) -> list[str]:
+    """Janus tokens of those who may be in the room now (and the press view's)."""
     tokens = list(
-        room.invitations.filter(state=Invitation.State.ADMITTED)
+        room.invitations.may_be_in_room(timezone.now())
         .exclude(janus_token="")
         .values_list("janus_token", flat=True)
     )
@@ -503,6 +508,8 @@ def revoke(invitation: Invitation, by: User | None = None) -> Invitation:
             _event(inv.room, RoomEvent.Kind.REVOKED, subject=inv, by=getattr(by, "username", None))
             _end_turn(inv, timezone.now())
             _changed(inv.room, _cut_off_later(inv))
+            inv.janus_token = ""
+            inv.save(update_fields=["janus_token"])
     return inv
 
 
@@ -525,9 +532,11 @@ def reissue_link(invitation: Invitation, by: User | None = None) -> tuple[Invita
         token = new_token()
         inv.token_hash = hash_token(token)
         inv.revoked_at = None
+        # A new link for an expired one must open the room: as long as a new invitation's.
+        inv.expires_at = max(inv.expires_at, _default_expiry(inv.room.engagement))
         if inv.state in (Invitation.State.ADMITTED, Invitation.State.WAITING):
             inv.state = Invitation.State.INVITED
-        inv.save(update_fields=["token_hash", "revoked_at", "state"])
+        inv.save(update_fields=["token_hash", "revoked_at", "expires_at", "state"])
         _event(inv.room, RoomEvent.Kind.REISSUED, subject=inv, by=getattr(by, "username", None))
         _changed(inv.room, cut_off)
     return inv, token
@@ -546,14 +555,7 @@ def resolve_token(token: str) -> Invitation:
         raise RoomRefusal(
             "This link is not valid. Use the personal link you were sent, or ask the organisers."
         )
-    if invitation.revoked_at is not None:
-        raise RoomRefusal("This link was revoked by the organisers.")
-    if invitation.room.status == Room.Status.ENDED:
-        raise RoomRefusal("This meeting has ended.")
-    if invitation.expires_at <= timezone.now():
-        raise RoomRefusal("This link has expired.")
-    if invitation.state == Invitation.State.BANNED:
-        raise RoomRefusal("The chair has banned you from this meeting; you cannot rejoin.")
+    _check_open(invitation)
     return invitation
 
 
@@ -582,13 +584,31 @@ def _fresh(invitation: Invitation | int) -> Invitation:
     )
 
 
-def _check_open(inv: Invitation) -> None:
-    if inv.room.status == Room.Status.ENDED:
-        raise RoomRefusal("This meeting has ended.")
+def link_refusal(inv: Invitation, now: dt.datetime | None = None) -> str | None:
+    """Why the person's link no longer opens the room (``None``: it does).
+
+    The decision is the database's (:func:`summitry.rooms.models.link_works`, the same rule
+    the tokens and the sweep use); the fields only say which part of it failed.
+    """
+    now = now or timezone.now()
+    if Invitation.objects.link_works(now).filter(pk=inv.pk).exists():
+        return None
     if inv.revoked_at is not None:
-        raise RoomRefusal("This link was revoked by the organisers.")
+        return "This link was revoked by the organisers."
+    if inv.room.status == Room.Status.ENDED:
+        return "This meeting has ended."
     if inv.state == Invitation.State.BANNED:
-        raise RoomRefusal("The chair has banned you from this meeting.")
+        return "The chair has banned you from this meeting; you cannot rejoin."
+    if inv.expires_at <= now:
+        return "This link has expired. Ask the organisers for a new one."
+    return "This link no longer opens the meeting."
+
+
+def _check_open(inv: Invitation) -> None:
+    """Every action of a link's holder: refused, and the page closed, once the link is dead."""
+    reason = link_refusal(inv)
+    if reason is not None:
+        raise LinkClosed(reason)
 
 
 def arrive(invitation: Invitation) -> Invitation:
@@ -702,11 +722,21 @@ def _admit(inv: Invitation, by: Invitation | None) -> None:
     )
     inv.save(update_fields=["state", "janus_token", "muted"])
     _event(room, RoomEvent.Kind.ADMITTED, actor=by, subject=inv)
-    token = inv.janus_token
-    transaction.on_commit(lambda: _grant(room, token))
+    pk = inv.pk
+    transaction.on_commit(lambda: _grant(room, pk))
 
 
-def _grant(room: Room, token: str) -> None:
+def _grant(room: Room, invitation_pk: int) -> None:
+    """Give Janus the person's token, if they may (still) be in the room once committed."""
+    token = (
+        Invitation.objects.may_be_in_room(timezone.now())
+        .filter(pk=invitation_pk)
+        .exclude(janus_token="")
+        .values_list("janus_token", flat=True)
+        .first()
+    )
+    if token is None:
+        return
     try:
         endpoint = instances.endpoint_named(room.janus_instance)
     except LookupError as exc:
@@ -734,6 +764,9 @@ def admit(chair: Invitation, invitation: Invitation | int) -> Invitation:
             return inv
         if inv.state != Invitation.State.WAITING:
             raise RoomRefusal(f"{inv.person} is not waiting in the lobby.")
+        reason = link_refusal(inv)
+        if reason is not None:
+            raise RoomRefusal(f"{inv.person} cannot be admitted: {reason}")
         _admit(inv, head)
         _changed(head.room)
     return inv
@@ -745,7 +778,8 @@ def admit_all(chair: Invitation) -> list[Invitation]:
         waiting = list(
             head.room.invitations.select_for_update()
             .select_related("room__engagement", "person")
-            .filter(state=Invitation.State.WAITING, revoked_at__isnull=True)
+            .link_works(timezone.now())
+            .filter(state=Invitation.State.WAITING)
             .order_by("order", "id")
         )
         for inv in waiting:
@@ -761,7 +795,8 @@ def admit_in_order(chair: Invitation) -> Invitation:
         inv = (
             head.room.invitations.select_for_update()
             .select_related("room__engagement", "person")
-            .filter(state=Invitation.State.WAITING, revoked_at__isnull=True)
+            .link_works(timezone.now())
+            .filter(state=Invitation.State.WAITING)
             .order_by("order", "id")
             .first()
         )
@@ -903,7 +938,7 @@ def _next_waiting(room: Room) -> SpeakerRequest | None:
         SpeakerRequest.objects.filter(
             room=room,
             state=SpeakerRequest.State.WAITING,
-            invitation__state=Invitation.State.ADMITTED,
+            invitation__in=Invitation.objects.may_be_in_room(timezone.now()),
         )
         .select_related("invitation")
         .order_by("position", "id")
@@ -1100,6 +1135,69 @@ def _cut_off_later(inv: Invitation) -> Callable[[], None]:
     return cut_off
 
 
+def cut_off_all_expired(now: dt.datetime | None = None) -> list[Invitation]:
+    """The worker-wide sweep: every open room with an expired link, open pages or not."""
+    now = now or timezone.now()
+    rooms = (
+        Invitation.objects.filter(
+            room__status=Room.Status.OPEN, revoked_at__isnull=True, expires_at__lte=now
+        )
+        .filter(
+            Q(state__in=[Invitation.State.WAITING, Invitation.State.ADMITTED]) | ~Q(janus_token="")
+        )
+        .values_list("room_id", flat=True)
+        .distinct()
+    )
+    return [inv for room_id in list(rooms) for inv in cut_off_expired(room_id, now)]
+
+
+def cut_off_expired(room_id: int, now: dt.datetime | None = None) -> list[Invitation]:
+    """Cut off the people of an open room whose link has expired (the sweep; idempotent).
+
+    Each is journalled, leaves the lobby or the room (a new link sends them through the lobby
+    again), loses their Janus token and is kicked; the broadcast closes their pages.
+    """
+    now = now or timezone.now()
+    due = Invitation.objects.filter(
+        room_id=room_id,
+        room__status=Room.Status.OPEN,
+        revoked_at__isnull=True,  # revoking cut them off already
+        expires_at__lte=now,
+    ).filter(
+        Q(state__in=[Invitation.State.WAITING, Invitation.State.ADMITTED]) | ~Q(janus_token="")
+    )
+    if not due.exists():  # the usual case, without a lock
+        return []
+    with transaction.atomic():
+        # One sweep at a time per room, whichever worker runs it.
+        room = Room.objects.select_for_update().select_related("engagement").get(pk=room_id)
+        found = list(due.select_for_update().select_related("room__engagement", "person"))
+        if not found:
+            return []
+        cut_offs = []
+        for inv in found:
+            cut_offs.append(_cut_off_later(inv))
+            _end_turn(inv, now)
+            if inv.state in (Invitation.State.WAITING, Invitation.State.ADMITTED):
+                inv.state = Invitation.State.INVITED
+            inv.janus_token = ""
+            inv.save(update_fields=["state", "janus_token"])
+            _event(
+                room,
+                RoomEvent.Kind.LINK_EXPIRED,
+                subject=inv,
+                at=now,
+                expired_at=_iso(inv.expires_at),
+            )
+
+        def cut_off_all() -> None:
+            for cut_off in cut_offs:
+                cut_off()
+
+        _changed(room, cut_off_all)
+    return found
+
+
 def end_room(chair: Invitation) -> Room:
     """The chair ends the meeting: Janus rooms go, the engagement becomes held."""
     with transaction.atomic():
@@ -1223,17 +1321,18 @@ def enforce_floor(room_id: int, *, walk: bool = True) -> None:
     """Make Janus forward exactly the audio Summitry allows, whatever the pages do.
 
     Muted publishers' audio m-lines are moderated, the others' released; an
-    unknown publisher (not one of the admitted ids) in the room is kicked. With
+    unknown publisher (not one who may be in the room now) is kicked. With
     ``walk=False`` (a floor change) the publishers found by the last walk are used
-    and only the lines whose decision changed are sent.
+    and only the lines whose decision changed are sent. A walk (the periodic sweep, Janus's
+    events) first cuts off the links that expired (:func:`cut_off_expired`).
     """
+    if walk:
+        cut_off_expired(room_id)
     room = Room.objects.filter(pk=room_id, status=Room.Status.OPEN).first()
     if room is None:
         return
     muted = dict(
-        room.invitations.filter(state=Invitation.State.ADMITTED).values_list(
-            "janus_publisher_id", "muted"
-        )
+        room.invitations.may_be_in_room(timezone.now()).values_list("janus_publisher_id", "muted")
     )
     try:
         endpoint = instances.endpoint_named(room.janus_instance)
@@ -1311,11 +1410,9 @@ def _enforce_channels(room: Room, endpoint: JanusEndpoint) -> None:
     if not room.interpretation_rooms:
         return
     interpreters = dict(
-        room.invitations.filter(
-            role=Invitation.Role.INTERPRETER,
-            state=Invitation.State.ADMITTED,
-            revoked_at__isnull=True,
-        ).values_list("language_to", "janus_publisher_id")
+        room.invitations.may_be_in_room(timezone.now())
+        .filter(role=Invitation.Role.INTERPRETER)
+        .values_list("language_to", "janus_publisher_id")
     )
     bridge = endpoint.audiobridge()
     for language, bridge_id in room.interpretation_rooms.items():
@@ -1376,6 +1473,9 @@ class StateParts:
     private: dict[int, dict[str, Any]]
     floor_ends_at: dt.datetime | None
     press_janus: dict[str, Any] | None
+    #: Invitations whose link no longer opens the room (expired), with the reason their page
+    #: is closed; they have no private part.
+    closed: dict[int, str] = field(default_factory=dict)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -1444,13 +1544,16 @@ def floor_message(room_id: int, version: int) -> str:
 
 
 def state_parts(room_id: int) -> StateParts:
-    """Everything the clients of a room need, in three queries."""
+    """Everything the clients of a room need, in five queries."""
     room = Room.objects.select_related("engagement").get(pk=room_id)
+    now = timezone.now()
     invitations = list(
         room.invitations.filter(revoked_at__isnull=True)
         .select_related("person__country")
         .order_by("order", "id")
     )
+    working = set(room.invitations.link_works(now).values_list("pk", flat=True))
+    present = set(room.invitations.may_be_in_room(now).values_list("pk", flat=True))
     requests = list(
         room.speaker_requests.filter(
             state__in=[SpeakerRequest.State.WAITING, SpeakerRequest.State.SPEAKING]
@@ -1506,8 +1609,7 @@ def state_parts(room_id: int) -> StateParts:
             interpreters = {
                 inv.language_to: inv.pk
                 for inv in invitations
-                if inv.role == Invitation.Role.INTERPRETER
-                and inv.state == Invitation.State.ADMITTED
+                if inv.role == Invitation.Role.INTERPRETER and inv.pk in present
             }
             janus_base = {
                 "api_url": endpoint.browser_api_url,
@@ -1521,9 +1623,14 @@ def state_parts(room_id: int) -> StateParts:
                 },
             }
     private: dict[int, dict[str, Any]] = {}
+    closed: dict[int, str] = {}
     for inv in invitations:
+        if not ended and inv.pk not in working and inv.state != Invitation.State.BANNED:
+            inv.room = room
+            closed[inv.pk] = link_refusal(inv, now) or "This link no longer opens the meeting."
+            continue
         janus = None
-        if janus_base is not None and inv.state == Invitation.State.ADMITTED and inv.janus_token:
+        if janus_base is not None and inv.pk in present and inv.janus_token:
             janus = {
                 **janus_base,
                 "token": inv.janus_token,
@@ -1551,7 +1658,7 @@ def state_parts(room_id: int) -> StateParts:
         if janus_base is not None
         else None
     )
-    return StateParts(room.version, ended, public, private, ends_at, press_janus)
+    return StateParts(room.version, ended, public, private, ends_at, press_janus, closed)
 
 
 PRESS_YOU = {"id": None, "name": "Press", "role": "press", "state": "watching", "is_chair": False}
