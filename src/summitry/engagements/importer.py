@@ -8,8 +8,6 @@ separated by semicolons, and a participant is written `Name (role)`.
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import difflib
 import io
 import json
 import re
@@ -20,15 +18,14 @@ from typing import Any
 
 from django.db import transaction
 
-from summitry.directory.countries import resolve_country_code
-from summitry.directory.models import Country, Organisation, Person
+from summitry.engagements.lookups import Resolver as _Resolver
+from summitry.engagements.lookups import parse_when as _parse_when
 from summitry.engagements.models import Engagement, Role
 from summitry.engagements.services import (
     EngagementInput,
     ParticipantInput,
     SourceInput,
     create_engagement,
-    date_only_start,
     input_from,
     update_engagement,
     validate,
@@ -140,76 +137,6 @@ def _csv_rows(text: str) -> Iterator[Row]:
             for item in _split(values.get("sources", ""))
         ]
         yield Row(reader.line_num, values)
-
-
-class _Resolver:
-    """Turns names and codes into directory rows, suggesting the closest names when unknown."""
-
-    def __init__(self) -> None:
-        self.countries = {c.code: c for c in Country.objects.all()}
-        self.country_names = {c.name.casefold(): c for c in self.countries.values()}
-        self.organisations = {o.acronym.casefold(): o for o in Organisation.objects.all()}
-        self.organisations.update({o.name.casefold(): o for o in Organisation.objects.all()})
-        self.people = {p.name.casefold(): p for p in Person.objects.select_related("country")}
-
-    @staticmethod
-    def _suggest(value: str, names: list[str]) -> str:
-        close = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
-        if not close:
-            lowered = {n.casefold(): n for n in names}
-            close = [
-                lowered[n] for n in difflib.get_close_matches(value.casefold(), list(lowered), n=3)
-            ]
-        return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-
-    def country(self, value: str) -> Country:
-        code = resolve_country_code(value)
-        found = self.countries.get(code or "") or self.country_names.get(value.strip().casefold())
-        if found is None:
-            names = [c.name for c in self.countries.values()]
-            raise LookupError(f"unknown country {value!r}{self._suggest(value, names)}")
-        return found
-
-    def organisation(self, value: str) -> Organisation:
-        found = self.organisations.get(value.strip().casefold())
-        if found is None:
-            names = sorted({o.acronym for o in self.organisations.values()})
-            names += sorted({o.name for o in self.organisations.values()})
-            raise LookupError(f"unknown organisation {value!r}{self._suggest(value, names)}")
-        return found
-
-    def person(self, value: str) -> Person:
-        found = self.people.get(value.strip().casefold())
-        if found is None:
-            names = [p.name for p in self.people.values()]
-            raise LookupError(
-                f"unknown person {value!r}{self._suggest(value, names)} "
-                "(add new people to the directory first)"
-            )
-        return found
-
-
-def _parse_when(value: Any) -> tuple[dt.datetime | None, bool]:
-    """A datetime with an offset, or a date alone (the record gives no hour)."""
-    if value in (None, ""):
-        return None, True
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 8601 date or date-time, got {value!r}")
-    text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return date_only_start(dt.date.fromisoformat(text)), False
-        except ValueError as error:
-            raise ValueError(f"{text!r} is not a valid date ({error})") from None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 date or date-time") from None
-    if moment.tzinfo is None:
-        raise ValueError(
-            f"{text!r} has no UTC offset (write it as {text}+00:00 or with its offset)"
-        )
-    return moment, True
 
 
 def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, list[Problem]]:
