@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 from summitry.directory.countries import resolve_country_code
 from summitry.directory.models import Country, Organisation, Person
-from summitry.engagements.services import date_only_start
+from summitry.engagements.services import date_only_start, text_problem
 
 if TYPE_CHECKING:
     from summitry.accounts.models import User
@@ -69,10 +69,12 @@ class Resolver:
 
     def reader(self, username: str) -> User:
         """An active account named as a reader; no suggestions, which would list accounts."""
+        if text_problem(username, 150):
+            raise LookupError("a username has at most 150 characters and no NUL")
         found = get_user_model().objects.filter(username=username.strip(), is_active=True).first()
         if found is None:
             raise LookupError(f"no active account is named {username!r}")
-        return found  # type: ignore[return-value]
+        return found
 
 
 def parse_when(value: Any) -> tuple[dt.datetime | None, bool]:
