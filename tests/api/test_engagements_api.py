@@ -221,3 +221,26 @@ def test_input_that_does_not_fit_the_document_names_the_field(client: Client, ed
     refused = post(client, record(kind="carrier_pigeon", sources=[{"url": "https://x.org"}]))
     assert refused.status_code == 422
     assert fields_named(refused) == {"kind", "sources.0.citation"}
+
+
+def test_a_record_made_without_ref_gets_one_from_the_services_and_keeps_it(
+    client: Client, editor: User
+) -> None:
+    client.force_login(editor)
+    created = post(client, record()).json()
+    stored = Engagement.objects.get(pk=created["id"])
+    assert stored.ref == created["ref"] == f"summitry-{stored.pk}"
+    assert stored.history.get().ref == stored.ref
+    assert post(client, record(ref=stored.ref)).status_code == 400
+    assert put(client, stored.pk, record(title="Renamed")).status_code == 200
+    stored.refresh_from_db()
+    assert stored.ref == created["ref"] and stored.title == "Renamed"
+
+
+def test_a_generated_ref_steps_around_one_chosen_by_hand(db: None) -> None:
+    chosen = factories.engagement(ref="placeholder")
+    chosen.ref = f"summitry-{chosen.pk + 1}"
+    chosen.save()
+    after = factories.engagement()
+    assert after.pk == chosen.pk + 1
+    assert after.ref == f"summitry-{after.pk}-2"

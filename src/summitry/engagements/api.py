@@ -122,7 +122,7 @@ class EngagementIn(Schema):
     ref: str | None = Field(
         None,
         description="Stable reference (letters, digits, hyphens, underscores); "
-        "omitted on PUT keeps the current one",
+        "omitted keeps the current one on PUT and gives summitry-<id> on POST",
     )
     title: str
     kind: Kind
@@ -230,7 +230,7 @@ def _to_input(payload: EngagementIn, current: Engagement | None) -> EngagementIn
     else:
         readers = [resolve("readers", "reader", name) for name in payload.readers]
     data = EngagementInput(
-        ref=payload.ref if payload.ref is not None or current is None else current.ref,
+        ref=payload.ref,
         title=payload.title,
         kind=payload.kind,
         status=payload.status,

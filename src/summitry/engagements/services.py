@@ -139,6 +139,7 @@ class EngagementInput:
     confidentiality: str = Confidentiality.PUBLIC
     participants: Sequence[ParticipantInput] = ()
     sources: Sequence[SourceInput] = ()
+    # None keeps the current ref; a new record without one gets summitry-<id>.
     ref: str | None = None
     readers: Sequence[Any] = field(default_factory=list)
 
@@ -234,6 +235,8 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
     if not data.time_known:
         data.start = date_only_start(data.start.date()) if data.start else None
         data.end = date_only_start(data.end.date()) if data.end else None
+    if data.ref is None:
+        data.ref = engagement.ref
     for name in (
         "title", "kind", "status", "start", "end", "time_known", "host_country",
         "host_organisation", "chair", "readout", "confidentiality", "ref",
@@ -247,6 +250,8 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
     engagement.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
         _save_with_ref(engagement)
+        if engagement.ref is None:
+            _assign_ref(engagement)
         engagement.countries.set(data.countries)
         engagement.organisations.set(data.organisations)
         engagement.topics.set(
@@ -300,6 +305,22 @@ def _save_with_ref(engagement: Engagement) -> None:
         if _ref_taken(engagement):
             raise taken from None
         raise
+
+
+def _assign_ref(engagement: Engagement) -> None:
+    """Every record gets a ref, so that an export re-imports onto the same records."""
+    base = ref = f"summitry-{engagement.pk}"
+    suffix = 1
+    while True:
+        try:
+            with transaction.atomic():
+                Engagement.objects.filter(pk=engagement.pk).update(ref=ref)
+        except IntegrityError:
+            suffix += 1
+            ref = f"{base}-{suffix}"
+            continue
+        engagement.ref = ref
+        return
 
 
 def _record_history(engagement: Engagement, history_type: str) -> None:
