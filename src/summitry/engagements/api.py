@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, P, PathEx, QueryEx, Router, Schema, Status
@@ -263,10 +264,12 @@ def _require_editor(request: HttpRequest) -> None:
         raise HttpError(403, "Only editors and administrators can change the register.")
 
 
+def _related(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    return with_related(engagements).prefetch_related("readers", "participations__organisation")
+
+
 def _fresh(engagement: Engagement, request: HttpRequest) -> dict[str, Any]:
-    return _out(
-        get_object_or_404(with_related(Engagement.objects.all()), pk=engagement.pk), request
-    )
+    return _out(get_object_or_404(_related(Engagement.objects.all()), pk=engagement.pk), request)
 
 
 @router.get(
@@ -295,7 +298,7 @@ def list_engagements(
         topic=topic,
         q=q,
     )
-    return [_out(e, request) for e in with_related(engagements)[offset : offset + limit]]
+    return [_out(e, request) for e in _related(engagements)[offset : offset + limit]]
 
 
 @router.get(
@@ -306,7 +309,7 @@ def list_engagements(
 def get_engagement(
     request: HttpRequest, engagement_id: PathEx[int, P(ge=1, le=LARGEST_ID)]
 ) -> dict[str, Any]:
-    engagement = get_object_or_404(with_related(visible_to(request.user)), pk=engagement_id)
+    engagement = get_object_or_404(_related(visible_to(request.user)), pk=engagement_id)
     return _out(engagement, request)
 
 
