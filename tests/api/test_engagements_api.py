@@ -244,3 +244,20 @@ def test_a_generated_ref_steps_around_one_chosen_by_hand(db: None) -> None:
     after = factories.engagement()
     assert after.pk == chosen.pk + 1
     assert after.ref == f"summitry-{after.pk}-2"
+
+
+def test_an_import_update_keeps_the_named_readers(editor: User, confidential: Engagement) -> None:
+    document = [
+        {
+            "ref": "quiet-talks",
+            "title": "Quiet talks, second round",
+            "kind": "telephone_call",
+            "status": "held",
+            "start": "2020-03-26T12:00:00+00:00",
+            "confidentiality": "confidential",
+        }
+    ]
+    assert import_text(json.dumps(document), "json").updated == 1
+    confidential.refresh_from_db()
+    assert confidential.title == "Quiet talks, second round"
+    assert list(confidential.readers.all()) == [editor]

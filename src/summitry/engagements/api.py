@@ -226,10 +226,9 @@ def _to_input(payload: EngagementIn, current: Engagement | None) -> EngagementIn
                     organisation=resolve("participants", "organisation", entry.organisation),
                 )
             )
-    if payload.readers is None:
-        readers = list(current.readers.all()) if current is not None else []
-    else:
-        readers = [resolve("readers", "reader", name) for name in payload.readers]
+    readers = None
+    if payload.readers is not None:
+        readers = [r for name in payload.readers if (r := resolve("readers", "reader", name))]
     data = EngagementInput(
         ref=payload.ref,
         title=payload.title,
@@ -250,7 +249,7 @@ def _to_input(payload: EngagementIn, current: Engagement | None) -> EngagementIn
         confidentiality=payload.confidentiality,
         participants=participants,
         sources=[SourceInput(s.citation, s.url, s.note) for s in payload.sources],
-        readers=[r for r in readers if r is not None],
+        readers=readers,
     )
     if errors:
         # Name what else is wrong too, except what follows from the names not found.

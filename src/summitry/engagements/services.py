@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -141,7 +141,9 @@ class EngagementInput:
     sources: Sequence[SourceInput] = ()
     # None keeps the current ref; a new record without one gets summitry-<id>.
     ref: str | None = None
-    readers: Sequence[Any] = field(default_factory=list)
+    # None keeps the current readers (none for a new record), so that no writer that does not
+    # know them (an import, an API client) wipes them.
+    readers: Sequence[Any] | None = None
 
 
 def date_only_start(day: dt.date) -> dt.datetime:
@@ -261,7 +263,8 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
                 if name.strip()
             ]
         )
-        engagement.readers.set(data.readers)
+        if data.readers is not None:
+            engagement.readers.set(data.readers)
         day = data.start.date() if data.start else None
         engagement.participations.all().delete()
         for order, participant in enumerate(data.participants):
