@@ -186,6 +186,7 @@ def test_huge_engagement_id_is_refused_by_name(client: Client, editor: User) -> 
         ({"start": "0001-01-01T00:00:00+01:00"}, "start"),
         ({"start": "9999-12-31T23:30:00-01:00"}, "start"),
         ({"end": "0001-01-01"}, "end"),
+        ({"start": "2020-01-01", "end": "2019-12-31T23:00:00-14:00"}, "end"),
         ({"title": "x" * 301}, "title"),
         ({"title": "Nul\x00here"}, "title"),
         ({"readout": "Nul\x00here"}, "readout"),

@@ -186,8 +186,13 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
     if "start" not in errors and "end" not in errors:
         if data.end is not None and data.start is None:
             err("end", "An end needs a start.")
-        elif data.start is not None and data.end is not None and data.end < data.start:
-            err("end", "The end is before the start.")
+        elif data.start is not None and data.end is not None:
+            # Compare what will be stored: a record without hours keeps each date at noon.
+            start, end = data.start, data.end
+            if not data.time_known:
+                start, end = date_only_start(start.date()), date_only_start(end.date())
+            if end < start:
+                err("end", "The end is before the start.")
     if data.status in (Status.HELD, Status.SCHEDULED) and data.start is None:
         err("start", f"A {data.status} engagement needs a start date.")
     if (
