@@ -1,21 +1,69 @@
-"""The JSON API for reading and writing the register; its OpenAPI document is /api/openapi.json."""
+"""The register's JSON API: its own router, assembled with the others in the project's api.py.
+
+The API maps its typed input straight to the services' input; the services validate, own the ref
+and write in one transaction. Every refusal is a `Refusal` that names each field.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, PathEx, QueryEx, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from summitry.engagements.exporter import as_record
-from summitry.engagements.importer import ImportFailed, Row, import_rows
-from summitry.engagements.models import Engagement
+from summitry.engagements.lookups import Resolver, parse_when
+from summitry.engagements.models import Confidentiality, Engagement, Kind, Role
+from summitry.engagements.models import Status as EngagementStatus
 from summitry.engagements.queries import can_edit, filtered, visible_to, with_related
+from summitry.engagements.services import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    EngagementInput,
+    EngagementInvalid,
+    ParticipantInput,
+    SourceInput,
+    create_engagement,
+    update_engagement,
+    validate,
+)
 
 router = Router(tags=["engagements"])
+
+# A name or code of the directory; longer than any name there, short enough to look up cheaply.
+NAME_LENGTH = 200
+# PostgreSQL refuses NUL in a query; no filter needs one.
+NO_NUL = r"^[^\x00]*$"
+LARGEST_ID = 2**63 - 1
+
+
+class Problem(Schema):
+    field: str = Field(description="The field, dotted into lists and objects; empty for the whole")
+    message: str
+
+
+class Refusal(Schema):
+    detail: str
+    problems: list[Problem] = []
+
+
+def refusal(problems: list[dict[str, str]], status: int) -> HttpResponse:
+    detail = "; ".join(f"{p['field'] or 'request'}: {p['message']}" for p in problems)
+    return JsonResponse({"detail": detail, "problems": problems}, status=status)
+
+
+def invalid_input(request: HttpRequest, exc: EngagementInvalid) -> HttpResponse:
+    """The one answer to input the services refuse: 400, each field with its problems."""
+    problems = [
+        {"field": name, "message": message}
+        for name, messages in exc.errors.items()
+        for message in messages
+    ]
+    return refusal(problems, status=400)
 
 
 class ParticipantOut(Schema):
@@ -23,6 +71,7 @@ class ParticipantOut(Schema):
     role: str
     office: str | None
     country: str | None
+    organisation: str | None
 
 
 class SourceOut(Schema):
@@ -49,68 +98,193 @@ class EngagementOut(Schema):
     readout: str
     sources: list[SourceOut]
     confidentiality: str
+    readers: list[str] | None = Field(
+        description="Usernames of the named readers; shown to signed-in staff, null to the public"
+    )
     url: str
 
 
 class ParticipantIn(Schema):
-    person: str
-    role: str = "head_of_delegation"
-    country: str | None = None
+    person: str = Field(max_length=NAME_LENGTH, description="A name in the directory")
+    role: Role = Role.HEAD_OF_DELEGATION
+    country: str | None = Field(None, max_length=NAME_LENGTH, description="Code or name")
+    organisation: str | None = Field(
+        None, max_length=NAME_LENGTH, description="Acronym or name, when speaking for one"
+    )
 
 
 class SourceIn(Schema):
     citation: str
-    url: str = ""
+    url: str = Field("", description="An http:// or https:// address, or empty")
     note: str = ""
 
 
 class EngagementIn(Schema):
-    ref: str | None = None
+    ref: str | None = Field(
+        None,
+        description="Stable reference (letters, digits, hyphens, underscores); "
+        "omitted keeps the current one on PUT and gives summitry-<id> on POST",
+    )
     title: str
-    kind: str
-    status: str = "proposed"
+    kind: Kind
+    status: EngagementStatus = EngagementStatus.PROPOSED
     start: str | None = Field(None, description="ISO 8601 with a UTC offset, or a date")
     end: str | None = None
-    host_country: str | None = None
-    host_organisation: str | None = None
-    chair: str | None = None
+    host_country: str | None = Field(None, max_length=NAME_LENGTH, description="Code or name")
+    host_organisation: str | None = Field(None, max_length=NAME_LENGTH)
+    chair: str | None = Field(None, max_length=NAME_LENGTH)
     participants: list[ParticipantIn] = []
-    countries: list[str] = []
-    organisations: list[str] = []
+    countries: list[str] = Field([], description="Codes or names")
+    organisations: list[str] = Field([], description="Acronyms or names")
     topics: list[str] = []
     readout: str = ""
     sources: list[SourceIn] = []
-    confidentiality: str = "public"
+    confidentiality: Confidentiality = Confidentiality.PUBLIC
+    readers: list[str] | None = Field(
+        None,
+        description="Usernames of those who may read a confidential record. Omitted or null "
+        "keeps the current readers on PUT (none on POST); [] removes them all.",
+    )
 
 
-class Problem(Schema):
-    field: str
-    message: str
+def _when(engagement: Engagement, moment: dt.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if not engagement.time_known:
+        return moment.date().isoformat()
+    return moment.astimezone(dt.UTC).isoformat()
 
 
-class Refusal(Schema):
-    detail: str
-    problems: list[Problem] = []
+def _out(engagement: Engagement, request: HttpRequest) -> dict[str, Any]:
+    staff = request.user.is_authenticated
+    return {
+        "id": engagement.pk,
+        "ref": engagement.ref or f"summitry-{engagement.pk}",
+        "title": engagement.title,
+        "kind": engagement.kind,
+        "status": engagement.status,
+        "start": _when(engagement, engagement.start),
+        "end": _when(engagement, engagement.end),
+        "host_country": engagement.host_country.code if engagement.host_country else None,
+        "host_organisation": (
+            engagement.host_organisation.acronym if engagement.host_organisation else None
+        ),
+        "chair": engagement.chair.name if engagement.chair else None,
+        "participants": [
+            {
+                "person": p.person.name,
+                "role": p.role,
+                "office": p.office.title if p.office else None,
+                "country": p.country.code if p.country else None,
+                "organisation": p.organisation.acronym if p.organisation else None,
+            }
+            for p in engagement.participations.all()
+        ],
+        "countries": [c.code for c in engagement.countries.all()],
+        "organisations": [o.acronym for o in engagement.organisations.all()],
+        "topics": [t.name for t in engagement.topics.all()],
+        "readout": engagement.readout,
+        "sources": [
+            {"citation": s.citation, "url": s.url, "note": s.note} for s in engagement.sources.all()
+        ],
+        "confidentiality": engagement.confidentiality,
+        "readers": sorted(u.username for u in engagement.readers.all()) if staff else None,
+        "url": engagement.get_absolute_url(),
+    }
 
 
-def _out(engagement: Engagement) -> dict[str, Any]:
-    record = as_record(engagement)
-    record.update(id=engagement.pk, url=engagement.get_absolute_url())
-    return record
+def _to_input(payload: EngagementIn, current: Engagement | None) -> EngagementInput:
+    """The services' input, each name resolved; every unknown name and invalid value refused."""
+    resolver = Resolver()
+    errors: dict[str, list[str]] = {}
+
+    def resolve(name: str, kind: str, value: str | None) -> Any:
+        if not value:
+            return None
+        try:
+            return getattr(resolver, kind)(value)
+        except LookupError as error:
+            errors.setdefault(name, []).append(str(error))
+            return None
+
+    moments: dict[str, tuple[dt.datetime | None, bool]] = {}
+    for name in ("start", "end"):
+        try:
+            moments[name] = parse_when(getattr(payload, name))
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
+            moments[name] = (None, True)
+    participants = []
+    for entry in payload.participants:
+        person = resolve("participants", "person", entry.person)
+        if person is not None:
+            participants.append(
+                ParticipantInput(
+                    person=person,
+                    role=entry.role,
+                    country=resolve("participants", "country", entry.country),
+                    organisation=resolve("participants", "organisation", entry.organisation),
+                )
+            )
+    readers = None
+    if payload.readers is not None:
+        readers = [r for name in payload.readers if (r := resolve("readers", "reader", name))]
+    data = EngagementInput(
+        ref=payload.ref,
+        title=payload.title,
+        kind=payload.kind,
+        status=payload.status,
+        start=moments["start"][0],
+        end=moments["end"][0],
+        time_known=moments["start"][1],
+        host_country=resolve("host_country", "country", payload.host_country),
+        host_organisation=resolve("host_organisation", "organisation", payload.host_organisation),
+        chair=resolve("chair", "person", payload.chair),
+        countries=[c for v in payload.countries if (c := resolve("countries", "country", v))],
+        organisations=[
+            o for v in payload.organisations if (o := resolve("organisations", "organisation", v))
+        ],
+        topics=payload.topics,
+        readout=payload.readout,
+        confidentiality=payload.confidentiality,
+        participants=participants,
+        sources=[SourceInput(s.citation, s.url, s.note) for s in payload.sources],
+        readers=readers,
+    )
+    if errors:
+        # Name what else is wrong too, except what follows from the names not found.
+        others = validate(data, current.status if current is not None else None)
+        raise EngagementInvalid(errors | {k: v for k, v in others.items() if k not in errors})
+    return data
 
 
-@router.get("/engagements", response=list[EngagementOut])
+def _require_editor(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_editor", False):
+        raise HttpError(403, "Only editors and administrators can change the register.")
+
+
+def _related(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    return with_related(engagements).prefetch_related("readers", "participations__organisation")
+
+
+def _fresh(engagement: Engagement, request: HttpRequest) -> dict[str, Any]:
+    return _out(get_object_or_404(_related(Engagement.objects.all()), pk=engagement.pk), request)
+
+
+@router.get(
+    "/engagements", response={200: list[EngagementOut], 422: Refusal}, summary="List engagements"
+)
 def list_engagements(
     request: HttpRequest,
-    year: int | None = None,
-    kind: str | None = None,
-    status: str | None = None,
-    counterpart: str | None = None,
-    region: str | None = None,
-    topic: str | None = None,
-    q: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    year: QueryEx[int | None, P(ge=EARLIEST_YEAR, le=LATEST_YEAR)] = None,
+    kind: QueryEx[str | None, P(max_length=NAME_LENGTH, pattern=NO_NUL)] = None,
+    status: QueryEx[str | None, P(max_length=NAME_LENGTH, pattern=NO_NUL)] = None,
+    counterpart: QueryEx[str | None, P(max_length=NAME_LENGTH, pattern=NO_NUL)] = None,
+    region: QueryEx[str | None, P(max_length=NAME_LENGTH, pattern=NO_NUL)] = None,
+    topic: QueryEx[str | None, P(max_length=NAME_LENGTH, pattern=NO_NUL)] = None,
+    q: QueryEx[str | None, P(max_length=NAME_LENGTH, pattern=NO_NUL)] = None,
+    limit: QueryEx[int, P(ge=1, le=1000)] = 100,
+    offset: QueryEx[int, P(ge=0, le=1_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """Engagements the caller may see (the public sees public ones), newest first."""
     engagements = filtered(
@@ -123,69 +297,54 @@ def list_engagements(
         topic=topic,
         q=q,
     )
-    limit = max(1, min(limit, 1000))
-    return [_out(e) for e in with_related(engagements)[offset : offset + limit]]
+    return [_out(e, request) for e in _related(engagements)[offset : offset + limit]]
 
 
-@router.get("/engagements/{engagement_id}", response={200: EngagementOut, 404: Refusal})
-def get_engagement(request: HttpRequest, engagement_id: int) -> dict[str, Any]:
-    return _out(get_object_or_404(with_related(visible_to(request.user)), pk=engagement_id))
-
-
-def _write(request: HttpRequest, payload: EngagementIn, current: Engagement | None) -> Engagement:
-    if not getattr(request.user, "is_editor", False):
-        raise HttpError(403, "Only editors and administrators can change the register.")
-    values = payload.dict()
-    if current is not None:
-        values["ref"] = current.ref or values.get("ref") or f"summitry-{current.pk}"
-        if current.ref is None:
-            current.ref = values["ref"]
-            Engagement.objects.filter(pk=current.pk).update(ref=current.ref)
-    try:
-        result = import_rows([Row(1, values)], by=request.user)
-    except ImportFailed as failure:
-        raise RefusedInput(failure) from None
-    if result.engagements:
-        return result.engagements[0]
-    assert current is not None
-    return current
-
-
-class RefusedInput(Exception):
-    def __init__(self, failure: ImportFailed) -> None:
-        self.failure = failure
+@router.get(
+    "/engagements/{engagement_id}",
+    response={200: EngagementOut, 404: Refusal, 422: Refusal},
+    summary="Read an engagement",
+)
+def get_engagement(
+    request: HttpRequest, engagement_id: PathEx[int, P(ge=1, le=LARGEST_ID)]
+) -> dict[str, Any]:
+    engagement = get_object_or_404(_related(visible_to(request.user)), pk=engagement_id)
+    return _out(engagement, request)
 
 
 @router.post(
-    "/engagements", response={201: EngagementOut, 400: Refusal, 403: Refusal}, auth=django_auth
+    "/engagements",
+    response={201: EngagementOut, 400: Refusal, 401: Refusal, 403: Refusal, 422: Refusal},
+    auth=django_auth,
+    summary="Add an engagement",
 )
 def create(request: HttpRequest, payload: EngagementIn) -> Status[dict[str, Any]]:
-    if payload.ref and Engagement.objects.filter(ref=payload.ref).exists():
-        raise HttpError(
-            400, f"An engagement with ref {payload.ref!r} exists; use PUT to change it."
-        )
-    engagement = _write(request, payload, None)
-    return Status(
-        201, _out(get_object_or_404(with_related(Engagement.objects.all()), pk=engagement.pk))
-    )
+    """Editors only. A ref already in use is refused with the same words whoever holds it."""
+    _require_editor(request)
+    engagement = create_engagement(_to_input(payload, None), by=request.user)  # type: ignore[arg-type]
+    return Status(201, _fresh(engagement, request))
 
 
 @router.put(
     "/engagements/{engagement_id}",
-    response={200: EngagementOut, 400: Refusal, 403: Refusal, 404: Refusal},
+    response={
+        200: EngagementOut,
+        400: Refusal,
+        401: Refusal,
+        403: Refusal,
+        404: Refusal,
+        422: Refusal,
+    },
     auth=django_auth,
+    summary="Replace an engagement",
 )
-def replace(request: HttpRequest, engagement_id: int, payload: EngagementIn) -> dict[str, Any]:
+def replace(
+    request: HttpRequest, payload: EngagementIn, engagement_id: PathEx[int, P(ge=1, le=LARGEST_ID)]
+) -> dict[str, Any]:
+    """Editors only. Replaces every field given and every list; `ref` and `readers` omitted are
+    kept, so that a client that does not know them cannot wipe them."""
     engagement = get_object_or_404(visible_to(request.user), pk=engagement_id)
     if not can_edit(request.user, engagement):
         raise HttpError(403, "Only editors and administrators can change the register.")
-    _write(request, payload, engagement)
-    return _out(get_object_or_404(with_related(Engagement.objects.all()), pk=engagement.pk))
-
-
-def refused_input_handler(request: HttpRequest, exc: Any) -> HttpResponse:
-    from summitry.api import api
-
-    problems = [{"field": p.field, "message": p.message} for p in exc.failure.problems]
-    detail = "; ".join(f"{p.field or 'record'}: {p.message}" for p in exc.failure.problems)
-    return api.create_response(request, {"detail": detail, "problems": problems}, status=400)
+    update_engagement(engagement, _to_input(payload, engagement), by=request.user)  # type: ignore[arg-type]
+    return _fresh(engagement, request)

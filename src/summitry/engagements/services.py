@@ -6,11 +6,14 @@ Views, the API, the importer, the demo loader and the tests all call these funct
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from summitry.directory.models import Country, Office, Organisation, Person
@@ -40,6 +43,58 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # Clock skew between a browser and the server must not make "held now" look like the future.
 HELD_FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 DATE_ONLY_HOUR = 12
+# Wide enough for any real record, far enough from datetime's limits that no offset or time zone
+# conversion overflows; the review and the API's year filters use the same bounds.
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2999
+REF_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
+REF_TAKEN = "This ref is already in use; choose another."
+# Only these schemes are stored, so that no stored link can run script when followed.
+WEB_URL = URLValidator(schemes=["http", "https"])
+
+
+def _max_length(model: type[Any], name: str) -> int:
+    length = model._meta.get_field(name).max_length
+    assert length is not None
+    return int(length)
+
+
+def text_problem(value: str, max_length: int | None = None) -> str | None:
+    """What keeps a text from being stored as it is: a NUL character, or its length."""
+    if "\x00" in value:
+        return "contains a NUL character, which cannot be stored."
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return "is not valid Unicode text."
+    if max_length is not None and len(value) > max_length:
+        return f"is longer than {max_length} characters."
+    return None
+
+
+def url_problem(value: str) -> str | None:
+    """Why a link cannot be stored, or None: only http and https, so no link runs script."""
+    if not value:
+        return None
+    problem = text_problem(value, _max_length(Source, "url"))
+    if problem:
+        return problem
+    try:
+        WEB_URL(value)
+    except ValidationError:
+        return "must be an http:// or https:// address."
+    return None
+
+
+def moment_problem(value: dt.datetime) -> str | None:
+    if timezone.is_naive(value):
+        return "The time needs a time zone or a UTC offset."
+    try:
+        year = value.astimezone(dt.UTC).year
+    except OverflowError:
+        year = value.year
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        return f"The year must lie between {EARLIEST_YEAR} and {LATEST_YEAR}."
+    return None
 
 
 class EngagementInvalid(ValueError):
@@ -84,8 +139,11 @@ class EngagementInput:
     confidentiality: str = Confidentiality.PUBLIC
     participants: Sequence[ParticipantInput] = ()
     sources: Sequence[SourceInput] = ()
+    # None keeps the current ref; a new record without one gets summitry-<id>.
     ref: str | None = None
-    readers: Sequence[Any] = field(default_factory=list)
+    # None keeps the current readers (none for a new record), so that no writer that does not
+    # know them (an import, an API client) wipes them.
+    readers: Sequence[Any] | None = None
 
 
 def date_only_start(day: dt.date) -> dt.datetime:
@@ -101,8 +159,15 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
 
     if not data.title.strip():
         err("title", "A title is required.")
-    elif len(data.title) > 300:
-        err("title", "The title is longer than 300 characters.")
+    elif problem := text_problem(data.title, _max_length(Engagement, "title")):
+        err("title", f"The title {problem}")
+    if problem := text_problem(data.readout):
+        err("readout", f"The readout {problem}")
+    if data.ref is not None:
+        if problem := text_problem(data.ref, _max_length(Engagement, "ref")):
+            err("ref", f"The ref {problem}")
+        elif not REF_PATTERN.fullmatch(data.ref):
+            err("ref", "Use letters, digits, hyphens and underscores.")
     if data.kind not in Kind.values:
         err("kind", f"Unknown kind {data.kind!r}; expected one of {', '.join(Kind.values)}.")
     if data.status not in Status.values:
@@ -116,13 +181,18 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
             f"expected one of {', '.join(Confidentiality.values)}.",
         )
     for name, value in (("start", data.start), ("end", data.end)):
-        if value is not None and timezone.is_naive(value):
-            err(name, "The time needs a time zone or a UTC offset.")
+        if value is not None and (problem := moment_problem(value)):
+            err(name, problem)
     if "start" not in errors and "end" not in errors:
         if data.end is not None and data.start is None:
             err("end", "An end needs a start.")
-        elif data.start is not None and data.end is not None and data.end < data.start:
-            err("end", "The end is before the start.")
+        elif data.start is not None and data.end is not None:
+            # Compare what will be stored: a record without hours keeps each date at noon.
+            start, end = data.start, data.end
+            if not data.time_known:
+                start, end = date_only_start(start.date()), date_only_start(end.date())
+            if end < start:
+                err("end", "The end is before the start.")
     if data.status in (Status.HELD, Status.SCHEDULED) and data.start is None:
         err("start", f"A {data.status} engagement needs a start date.")
     if (
@@ -148,11 +218,16 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
             err("participants", f"{participant.person} is listed twice.")
         seen.add(participant.person.pk)
     for topic in data.topics:
-        if len(topic) > 80:
-            err("topics", f"Topic {topic[:20]!r}… is longer than 80 characters.")
-    for source in data.sources:
+        if problem := text_problem(topic, _max_length(Topic, "name")):
+            err("topics", f"Topic {topic[:20]!r} {problem}")
+    for number, source in enumerate(data.sources, start=1):
         if not source.citation.strip():
-            err("sources", "Each source needs a citation.")
+            err("sources", f"Source {number}: each source needs a citation.")
+        for part, text in (("citation", source.citation), ("note", source.note)):
+            if problem := text_problem(text, _max_length(Source, part)):
+                err("sources", f"Source {number}: the {part} {problem}")
+        if problem := url_problem(source.url):
+            err("sources", f"Source {number}: the url {problem}")
     return errors
 
 
@@ -167,6 +242,8 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
     if not data.time_known:
         data.start = date_only_start(data.start.date()) if data.start else None
         data.end = date_only_start(data.end.date()) if data.end else None
+    if data.ref is None:
+        data.ref = engagement.ref
     for name in (
         "title", "kind", "status", "start", "end", "time_known", "host_country",
         "host_organisation", "chair", "readout", "confidentiality", "ref",
@@ -179,7 +256,9 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
     # One history record per write: related rows first, then the save that snapshots them.
     engagement.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
-        engagement.save()
+        _save_with_ref(engagement)
+        if engagement.ref is None:
+            _assign_ref(engagement)
         engagement.countries.set(data.countries)
         engagement.organisations.set(data.organisations)
         engagement.topics.set(
@@ -189,7 +268,8 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
                 if name.strip()
             ]
         )
-        engagement.readers.set(data.readers)
+        if data.readers is not None:
+            engagement.readers.set(data.readers)
         day = data.start.date() if data.start else None
         engagement.participations.all().delete()
         for order, participant in enumerate(data.participants):
@@ -213,6 +293,42 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
         del engagement.skip_history_when_saving  # type: ignore[attr-defined]
     engagement._history_user = by  # type: ignore[attr-defined]
     _record_history(engagement, "+" if created else "~")
+
+
+def _ref_taken(engagement: Engagement) -> bool:
+    others = Engagement.objects.exclude(pk=engagement.pk) if engagement.pk else Engagement.objects
+    return engagement.ref is not None and others.filter(ref=engagement.ref).exists()
+
+
+def _save_with_ref(engagement: Engagement) -> None:
+    # The same words whoever holds the ref, so that a refusal tells nothing of a hidden record.
+    taken = EngagementInvalid({"ref": [REF_TAKEN]})
+    if _ref_taken(engagement):
+        raise taken
+    try:
+        with transaction.atomic():
+            engagement.save()
+    except IntegrityError:
+        # Another write took the ref between the check and the save.
+        if _ref_taken(engagement):
+            raise taken from None
+        raise
+
+
+def _assign_ref(engagement: Engagement) -> None:
+    """Every record gets a ref, so that an export re-imports onto the same records."""
+    base = ref = f"summitry-{engagement.pk}"
+    suffix = 1
+    while True:
+        try:
+            with transaction.atomic():
+                Engagement.objects.filter(pk=engagement.pk).update(ref=ref)
+        except IntegrityError:
+            suffix += 1
+            ref = f"{base}-{suffix}"
+            continue
+        engagement.ref = ref
+        return
 
 
 def _record_history(engagement: Engagement, history_type: str) -> None:

@@ -1,0 +1,24 @@
+"""The review's JSON API: its own router, assembled with the others in the project's api.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import P, PathEx, Router
+
+from summitry.engagements.api import Refusal
+from summitry.engagements.queries import visible_to
+from summitry.engagements.services import EARLIEST_YEAR, LATEST_YEAR
+from summitry.review import render
+from summitry.review.queries import yearly_review
+
+router = Router(tags=["review"])
+
+
+@router.get("/review/{year}", response={200: dict[str, Any], 422: Refusal}, summary="Yearly review")
+def review(
+    request: HttpRequest, year: PathEx[int, P(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
+) -> dict[str, Any]:
+    """The yearly review over what the caller may see; `by_kind` counts each kind."""
+    return render.review_data(yearly_review(year, visible_to(request.user)))
