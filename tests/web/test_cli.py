@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.rooms.test_serve import janus_pids
 
 pytestmark = pytest.mark.integration
 
@@ -57,7 +60,11 @@ def test_export_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_the_default_secret_key(tmp_path: Path) -> None:
-    result = summitry("serve", "--port", "1", env=environment(tmp_path))
+    try:
+        result = summitry("serve", "--port", "1", env=environment(tmp_path))
+    finally:  # a server that did not refuse started its Janus: stop it
+        for pid in janus_pids(tmp_path):
+            os.kill(pid, signal.SIGKILL)
     assert result.returncode == 2
     assert "refusing the public development secret key" in result.stderr
     assert "SUMMITRY_SECRET_KEY" in result.stderr and "summitry secret-key" in result.stderr
