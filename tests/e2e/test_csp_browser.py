@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -74,6 +75,15 @@ def test_main_pages_run_under_the_policy_without_a_violation(
     expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
     assert page.locator(".opblock").count() > 3
     assert not page.evaluate("window.__violations")
+
+    # An administrator's first sign-in: the TOTP enrolment page with its QR code (a data: image).
+    factories.user(User.Role.ADMINISTRATOR, username="chief", password="chief-of-staff-pw-1")
+    admin_page, admin_reported = watched(open_page)
+    sign_in(admin_page, server, "chief", "chief-of-staff-pw-1")
+    admin_page.goto(f"{server}/admin/")
+    expect(admin_page).to_have_url(re.compile(r"/accounts/2fa/totp/activate"))
+    expect(admin_page.locator("img").first).to_be_visible()
+    visit(admin_page, admin_reported, admin_page.url)
 
     # A live room: the page's scripts start and reach Janus (connect-src names it).
     chair, chair_reported = watched(open_page)
