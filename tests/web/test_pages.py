@@ -174,15 +174,19 @@ def test_server_error_page_is_styled_and_needs_no_request_context() -> None:
 
 @pytest.fixture
 def site_log() -> Iterator[io.StringIO]:
-    """What the configured log handler writes, as an operator reads it."""
-    handler = next((h for h in logging.getLogger().handlers if h.filters), None)
-    assert isinstance(handler, logging.StreamHandler)
+    """What the configured console handler writes, as an operator reads it."""
+    root = logging.getLogger()
+    configured = next(h for h in root.handlers if type(h) is logging.StreamHandler)
     written = io.StringIO()
-    previous = handler.setStream(written)
+    # Same filters and format, into a buffer: the configured one writes to the process's stderr.
+    copy = logging.StreamHandler(written)
+    copy.filters = list(configured.filters)
+    copy.setFormatter(configured.formatter)
+    root.addHandler(copy)
     try:
         yield written
     finally:
-        handler.setStream(previous)
+        root.removeHandler(copy)
 
 
 @pytest.mark.django_db
