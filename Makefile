@@ -9,6 +9,7 @@ PORT ?= 8000
 .PHONY: run test setup system python-env node-env lint typecheck pytest pytest-postgres pytest-scale demo clean
 
 run: setup
+	$(PY) -m summitry.cli secret-key
 	$(PY) -m summitry.cli migrate
 	$(PY) -m summitry.cli demo
 	$(PY) -m summitry.cli serve --port $(PORT)

@@ -55,22 +55,57 @@ def _start_local_janus() -> JanusSupervisor | None:
     return supervisor
 
 
+def _site_url(host: str, port: int) -> str:
+    wildcard = host in ("0.0.0.0", "::", "")  # noqa: S104 - recognising, not binding
+    name = "127.0.0.1" if wildcard else host
+    return f"http://{f'[{name}]' if ':' in name else name}:{port}"
+
+
+def cmd_secret_key(args: argparse.Namespace) -> int:
+    """Create the data folder's secret key once (mode 0600); settings read it from then on."""
+    import secrets
+
+    from django.conf import settings
+
+    path = Path(settings.SECRET_KEY_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        print(f"Keeping the secret key in {path}")
+        return 0
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(50) + "\n")
+    print(f"Wrote a new secret key to {path}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     from django.conf import settings
     from django.core.management import call_command
 
+    from summitry.rooms.instances import local_ports_for_site
+
+    if settings.SECRET_KEY == settings.INSECURE_DEFAULT_KEY and not settings.DEBUG:
+        print(
+            "summitry serve: refusing the public development secret key. Set "
+            "SUMMITRY_SECRET_KEY, or run `summitry secret-key` once to keep a generated key in "
+            f"{settings.SECRET_KEY_FILE}; SUMMITRY_DEBUG=1 allows the default for development.",
+            file=sys.stderr,
+        )
+        return 2
     cmd_migrate(args)
     call_command("collectstatic", interactive=False, verbosity=0)
     url = f"http://{args.host}:{args.port}/"
     print(f"Summitry is serving on {url}  (data in {settings.DATA_DIR})", flush=True)
     print("Sign in with an account listed by `summitry demo` (e.g. editor / editor-demo-2020).")
     # The local Janus tells this server the moment someone publishes (floor moderation).
-    wildcard = args.host in ("0.0.0.0", "::", "")  # noqa: S104 - recognising, not binding
-    events_host = "127.0.0.1" if wildcard else args.host
     os.environ.setdefault(
-        "SUMMITRY_JANUS_EVENTS_URL", f"http://{events_host}:{args.port}/rooms/janus-events/"
+        "SUMMITRY_JANUS_EVENTS_URL", f"{_site_url(args.host, args.port)}/rooms/janus-events/"
     )
+    # Another instance on another port gets other Janus ports (workers read these too).
+    os.environ.update(local_ports_for_site(args.port, os.environ))
     supervisor = _start_local_janus()
     # uvicorn hands SIGTERM back once it has shut down: leave through the finally below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -170,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve, django=True)
 
+    sub.add_parser(
+        "secret-key", help="create the data folder's secret key once (kept across runs)"
+    ).set_defaults(func=cmd_secret_key, django=True)
+
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(
         func=cmd_migrate, django=True
     )
@@ -211,9 +250,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         os.environ.setdefault("SUMMITRY_STATIC_FINDERS", "0")  # serve collects them first
+        # Absolute links (feeds, exports) name the address served, unless one is configured.
+        os.environ.setdefault("SUMMITRY_SITE_URL", _site_url(args.host, args.port))
     if args.django:
         _setup_django()
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (`summitry export ... | head`): stop quietly, as `cat` would. Later
+        # flushes at exit go nowhere instead of failing again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     return result
 
 

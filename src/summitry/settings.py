@@ -31,11 +31,26 @@ NODE_MODULES_DIR = Path(
 ).resolve()
 
 DEBUG = env_bool("SUMMITRY_DEBUG", False)
-# A development default keeps `make run` to one command; production refuses it (see checks).
+# The key comes from the environment, else from the data folder's `secret_key` file (made once by
+# `summitry secret-key`, as `make run` does); the public default is for tests and SUMMITRY_DEBUG=1
+# only: `summitry serve` refuses it otherwise.
 INSECURE_DEFAULT_KEY = "summitry-insecure-development-key-change-me"
-SECRET_KEY = os.environ.get("SUMMITRY_SECRET_KEY", INSECURE_DEFAULT_KEY)
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+
+
+def _secret_key() -> str:
+    if os.environ.get("SUMMITRY_SECRET_KEY"):
+        return os.environ["SUMMITRY_SECRET_KEY"]
+    try:
+        return SECRET_KEY_FILE.read_text(encoding="utf-8").strip() or INSECURE_DEFAULT_KEY
+    except FileNotFoundError:
+        return INSECURE_DEFAULT_KEY
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("SUMMITRY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("SUMMITRY_CSRF_TRUSTED_ORIGINS", "")
+# `summitry serve --port P` sets SUMMITRY_SITE_URL to its own address unless it is set already.
 SITE_URL = os.environ.get("SUMMITRY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -48,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "simple_history",
+    # Only for its Swagger UI files and template: the API docs load nothing from a CDN.
+    "ninja",
     # Before allauth, so that its pages use Summitry's layout.
     "summitry.web",
     "allauth",
@@ -62,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "summitry.web.csp.ContentSecurityPolicyMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,6 +244,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style, no eval, nothing from another origin; live-room pages also connect to
+# their Janus instances (added per page by summitry.web.csp). data: images: the TOTP QR code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if env_bool("SUMMITRY_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Sign-in limits count per client address: behind N proxies, the one the proxy facing the client
@@ -237,7 +270,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, 404...) is the client's doing: one line, no traceback.
+    "filters": {"client_errors_in_one_line": {"()": "summitry.web.logs.ClientErrorsInOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SUMMITRY_LOG_LEVEL", "WARNING")},
 }
 

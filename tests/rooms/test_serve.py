@@ -41,6 +41,7 @@ def test_serve_starts_janus_with_events_and_stops_it_on_sigterm(
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "SUMMITRY_JANUS_HTTP_PORT": str(janus_http),
         "SUMMITRY_JANUS_ADMIN_PORT": str(janus_admin),
+        "SUMMITRY_SECRET_KEY": "a-key-for-this-test-only-" * 3,  # serve refuses the default
     }
     env.pop("SUMMITRY_JANUS_INSTANCES", None)
     env.pop("SUMMITRY_JANUS_EVENTS_URL", None)

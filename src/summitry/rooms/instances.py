@@ -15,6 +15,9 @@ import hashlib
 import hmac
 import json
 import os
+import socket
+import urllib.parse
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -52,13 +55,56 @@ def configured_instances() -> list[dict[str, Any]] | None:
 
 def local_config() -> JanusInstanceConfig:
     """The local instance Summitry runs when no instances are configured."""
+    websocket = os.environ.get("SUMMITRY_JANUS_WEBSOCKET_PORT")
     return local_instance(
         LOCAL_NAME,
         settings.DATA_DIR,
         http_port=int(os.environ.get("SUMMITRY_JANUS_HTTP_PORT", DEFAULT_HTTP_PORT)),
         admin_port=int(os.environ.get("SUMMITRY_JANUS_ADMIN_PORT", DEFAULT_ADMIN_PORT)),
+        websocket_port=int(websocket) if websocket else None,
         events_password=events_password(),
     )
+
+
+#: The local Janus's ports sit this far above the site's (8000: 18088 and 17088): two
+#: instances served on different ports get different Janus ports without any setting.
+PORT_OFFSETS = {
+    "SUMMITRY_JANUS_HTTP_PORT": DEFAULT_HTTP_PORT - 8000,
+    "SUMMITRY_JANUS_ADMIN_PORT": DEFAULT_ADMIN_PORT - 8000,
+}
+
+
+def local_ports_for_site(site_port: int, env: Mapping[str, str]) -> dict[str, str]:
+    """The local Janus's port variables not set in ``env``, derived from the site's port.
+
+    Past the top of the port range a free port is taken instead.
+    """
+    derived = {}
+    for name, offset in PORT_OFFSETS.items():
+        if env.get(name):
+            continue
+        port = site_port + offset
+        if not 0 < port < 65536:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+        derived[name] = str(port)
+    return derived
+
+
+def browser_origins() -> list[str]:
+    """The origins a live-room page may connect to: every instance's browser URL(s)."""
+    urls = [endpoint.browser_api_url for endpoint in endpoints()]
+    if configured_instances() is None:
+        websocket = local_config().websocket_url()
+        if websocket is not None:
+            urls.append(websocket)
+    origins = []
+    for url in urls:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme and parts.netloc:  # a relative URL is the site's own origin
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return list(dict.fromkeys(origins))
 
 
 def events_password() -> str:
