@@ -492,7 +492,8 @@ def _comparable(data: EngagementInput) -> tuple[Any, ...]:
         data.host_country, data.host_organisation, data.chair, sorted(c.pk for c in data.countries),
         sorted(o.pk for o in data.organisations), sorted(data.topics), data.readout,
         data.confidentiality, _participations(data),
-        [(s.citation, s.url, s.note) for s in data.sources], sorted(u.pk for u in data.readers or ()),
+        [(s.citation, s.url, s.note) for s in data.sources],
+        sorted(u.pk for u in data.readers or ()),
     )  # fmt: skip
 
 
