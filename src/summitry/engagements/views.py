@@ -33,7 +33,13 @@ from summitry.engagements.queries import (
     visible_to,
     with_related,
 )
-from summitry.engagements.services import EngagementInvalid, create_engagement, update_engagement
+from summitry.engagements.services import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    EngagementInvalid,
+    create_engagement,
+    update_engagement,
+)
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Engagement:
@@ -74,8 +80,10 @@ def engagement_calendar(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
         first = dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise Http404("No such month.") from None
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise Http404(f"The calendar covers the years {EARLIEST_YEAR} to {LATEST_YEAR}.")
     zone = timezone.get_current_timezone()
     after = dt.datetime.combine(first - dt.timedelta(days=7), dt.time(), zone)
     before = dt.datetime.combine(first + dt.timedelta(days=45), dt.time(), zone)
