@@ -75,6 +75,33 @@ async def closed_with(ws: WebsocketCommunicator, timeout: float = DEADLINE) -> t
     return await asyncio.wait_for(wait(), timeout)
 
 
+def applied(state: Json, message: Json) -> Json:
+    """The page's state after one message, as room.js applies it (full states and deltas)."""
+    kind, version = message["type"], message.get("version", 0)
+    if kind not in ("state", "floor", "presence") or version <= state["version"]:
+        return state
+    if kind == "state":
+        return message
+    base = version - 1 if kind == "floor" else message["base"]
+    assert state["version"] >= base, f"the server sent a delta the page cannot apply: {message}"
+    state = {**state, "version": version}
+    if kind == "floor":
+        muted = set(message["muted"])
+        state.update(floor=message["floor"], speakers=message["speakers"])
+        for key in ("participants", "lobby"):
+            state[key] = [{**p, "muted": p["id"] in muted} for p in state[key]]
+        if state["you"].get("id") is not None:
+            state["you"] = {**state["you"], "muted": state["you"]["id"] in muted}
+    else:
+        online, offline = set(message["online"]), set(message["offline"])
+        for key in ("participants", "lobby"):
+            state[key] = [
+                {**p, "online": p["id"] in online or (p["online"] and p["id"] not in offline)}
+                for p in state[key]
+            ]
+    return state
+
+
 class View:
     """What a page holds, applying messages as room.js does (and keeping what came)."""
 
@@ -84,32 +111,7 @@ class View:
 
     def apply(self, message: Json) -> None:
         self.received.append(message)
-        kind, version = message["type"], message.get("version", 0)
-        if kind not in ("state", "floor", "presence") or version <= self.state["version"]:
-            return
-        if kind == "state":
-            self.state = message
-            return
-        base = version - 1 if kind == "floor" else message["base"]
-        assert self.state["version"] >= base, (
-            f"the server sent a delta the page cannot apply: {message}"
-        )
-        state = {**self.state, "version": version}
-        if kind == "floor":
-            muted = set(message["muted"])
-            state.update(floor=message["floor"], speakers=message["speakers"])
-            for key in ("participants", "lobby"):
-                state[key] = [{**p, "muted": p["id"] in muted} for p in state[key]]
-            if state["you"].get("id") is not None:
-                state["you"] = {**state["you"], "muted": state["you"]["id"] in muted}
-        else:
-            online, offline = set(message["online"]), set(message["offline"])
-            for key in ("participants", "lobby"):
-                state[key] = [
-                    {**p, "online": p["id"] in online or (p["online"] and p["id"] not in offline)}
-                    for p in state[key]
-                ]
-        self.state = state
+        self.state = applied(self.state, message)
 
     async def until(self, match: Callable[[Json], bool], timeout: float = DEADLINE) -> Json:
         """Apply messages until the page's state matches; the state then."""

@@ -35,6 +35,7 @@ from summitry.rooms.models import Invitation, RoomEvent
 from tests import factories
 from tests.rooms.helpers import free_ports
 from tests.rooms.rooms_factories import open_room
+from tests.rooms.sockets import applied
 from tests.rooms.worker_settings import SUMMITRY_ROOMS_REJOIN_GRACE as GRACE
 
 pytestmark = [
@@ -171,31 +172,9 @@ class Page:
         await self.socket.send(json.dumps(message))
 
     def apply(self, message: Json) -> None:
-        kind, version = message["type"], message.get("version", 0)
-        if kind == "error":
+        if message["type"] == "error":
             raise AssertionError(f"the room refused: {message['message']}")
-        if kind not in ("state", "floor", "presence") or version <= self.state["version"]:
-            return
-        if kind == "state":
-            self.state = message
-            return
-        base = version - 1 if kind == "floor" else message["base"]
-        assert self.state["version"] >= base, f"a delta the page cannot apply: {message}"
-        state = {**self.state, "version": version}
-        if kind == "floor":
-            muted = set(message["muted"])
-            state.update(floor=message["floor"], speakers=message["speakers"])
-            for key in ("participants", "lobby"):
-                state[key] = [{**p, "muted": p["id"] in muted} for p in state[key]]
-            if state["you"].get("id") is not None:
-                state["you"] = {**state["you"], "muted": state["you"]["id"] in muted}
-        else:
-            online, offline = set(message["online"]), set(message["offline"])
-            state["participants"] = [
-                {**p, "online": p["id"] in online or (p["online"] and p["id"] not in offline)}
-                for p in state["participants"]
-            ]
-        self.state = state
+        self.state = applied(self.state, message)
 
     async def until(self, match: Callable[[Json], bool], timeout: float = 20.0) -> Json:
         async def wait() -> Json:

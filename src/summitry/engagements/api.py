@@ -16,6 +16,7 @@ from ninja import Field, P, PathEx, QueryEx, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from summitry.engagements.exporter import as_record
 from summitry.engagements.lookups import Resolver, parse_when
 from summitry.engagements.models import Confidentiality, Engagement, Kind, Role
 from summitry.engagements.models import Status as EngagementStatus
@@ -147,50 +148,12 @@ class EngagementIn(Schema):
     )
 
 
-def _when(engagement: Engagement, moment: dt.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if not engagement.time_known:
-        return moment.date().isoformat()
-    return moment.astimezone(dt.UTC).isoformat()
-
-
 def _out(engagement: Engagement, request: HttpRequest) -> dict[str, Any]:
-    staff = request.user.is_authenticated
-    return {
-        "id": engagement.pk,
-        "ref": engagement.ref or f"summitry-{engagement.pk}",
-        "title": engagement.title,
-        "kind": engagement.kind,
-        "status": engagement.status,
-        "start": _when(engagement, engagement.start),
-        "end": _when(engagement, engagement.end),
-        "host_country": engagement.host_country.code if engagement.host_country else None,
-        "host_organisation": (
-            engagement.host_organisation.acronym if engagement.host_organisation else None
-        ),
-        "chair": engagement.chair.name if engagement.chair else None,
-        "participants": [
-            {
-                "person": p.person.name,
-                "role": p.role,
-                "office": p.office.title if p.office else None,
-                "country": p.country.code if p.country else None,
-                "organisation": p.organisation.acronym if p.organisation else None,
-            }
-            for p in engagement.participations.all()
-        ],
-        "countries": [c.code for c in engagement.countries.all()],
-        "organisations": [o.acronym for o in engagement.organisations.all()],
-        "topics": [t.name for t in engagement.topics.all()],
-        "readout": engagement.readout,
-        "sources": [
-            {"citation": s.citation, "url": s.url, "note": s.note} for s in engagement.sources.all()
-        ],
-        "confidentiality": engagement.confidentiality,
-        "readers": sorted(u.username for u in engagement.readers.all()) if staff else None,
-        "url": engagement.get_absolute_url(),
-    }
+    # The export's record, so that what the API reads back is what an import takes.
+    record = as_record(engagement)
+    if not request.user.is_authenticated:
+        record["readers"] = None  # who may read is for staff to know
+    return {"id": engagement.pk, **record, "url": engagement.get_absolute_url()}
 
 
 def _to_input(payload: EngagementIn, current: Engagement | None) -> EngagementInput:
