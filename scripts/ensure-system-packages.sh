@@ -10,6 +10,8 @@ packages=(
   libpango-1.0-0      # WeasyPrint's text layout for PDF reviews
   libpangoft2-1.0-0
   fonts-dejavu-core
+  fonts-noto-cjk      # the PDF review in Chinese
+  fonts-noto-core     # the PDF review in Arabic (Noto Naskh Arabic)
   nodejs              # npm installs the front-end libraries from the lock file
   npm
 )

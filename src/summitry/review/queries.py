@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 
 from summitry.directory.models import Country, Organisation, Person
 from summitry.engagements.models import ONLINE_KINDS, Engagement, Kind, Role, Status
+from summitry.review import sentence as review_sentence
 
 VIDEO_LINK_KINDS = (
     Kind.VIDEO_MEETING,
@@ -80,40 +81,14 @@ def local_date(engagement: Engagement, zone: dt.tzinfo) -> dt.date:
     return engagement.start.astimezone(zone).date()
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def _percent(share: float) -> str:
-    return f"{share:.0f}" if share.is_integer() else f"{share:.1f}"
-
-
 def _sentence(
     year: int,
     principal: str | None,
     by_kind: dict[str, int],
     totals: tuple[int, float, int, int],
 ) -> str:
-    total, share, countries, organisations = totals
-    who = principal or "the principal"
-    calls = by_kind[Kind.TELEPHONE_CALL]
-    video = sum(by_kind[k] for k in VIDEO_LINK_KINDS)
-    messages = by_kind[Kind.WRITTEN_MESSAGE]
-    parts = [
-        f"In {year}, {who} had {_plural(calls, 'telephone call')} with leaders of foreign "
-        f"countries and international organizations, and attended "
-        f"{_plural(video, 'diplomatic event')} via video link"
-    ]
-    if messages:
-        parts.append(f", and sent {_plural(messages, 'written message')}")
-    text = "".join(parts) + "."
-    if total:
-        text += (
-            f" Of {_plural(total, 'engagement')} in all, {_percent(share)}% were held at a "
-            f"distance, with counterparts from {_plural(countries, 'country', 'countries')} "
-            f"and {_plural(organisations, 'international organization')}."
-        )
-    return text
+    # The English writer of review/sentence.py, the one that writes the other five languages too.
+    return review_sentence.english(review_sentence.figures(year, principal, by_kind, totals))
 
 
 def yearly_review(
