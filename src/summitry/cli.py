@@ -135,6 +135,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from django.utils import translation
+
     from summitry.review import render
     from summitry.review.queries import yearly_review
 
@@ -143,10 +145,14 @@ def cmd_review(args: argparse.Namespace) -> int:
         if not args.output or args.output == "-":
             print("summitry review: --format pdf needs -o FILE", file=sys.stderr)
             return 2
-        Path(args.output).write_bytes(render.review_pdf(review))
+        Path(args.output).write_bytes(render.review_pdf(review, args.language))
         print(f"Wrote {args.output}")
         return 0
-    text = render.review_json(review) if args.format == "json" else render.review_text(review)
+    with translation.override(args.language):
+        if args.format == "json":
+            text = render.review_json(review, args.language)
+        else:
+            text = render.review_text(review, args.language)
     out = _open_output(args.output)
     out.write(text + "\n")
     if out is not sys.stdout:
@@ -216,10 +222,15 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="load the demo data (running it twice changes nothing)"
     ).set_defaults(func=cmd_demo, django=True)
 
+    from summitry.review.sentence import LANGUAGES  # no Django needed: a wrong code fails at once
+
     review = sub.add_parser("review", help="the yearly review of engagements")
     review.add_argument("year", type=int)
     review.add_argument("--format", choices=["text", "json", "pdf"], default="text")
     review.add_argument("-o", "--output", help="file to write (standard output by default)")
+    review.add_argument(
+        "--language", choices=LANGUAGES, default="en", help="the language of the review"
+    )
     review.set_defaults(func=cmd_review, django=True)
 
     imp = sub.add_parser("import", help="import engagements from CSV or JSON, all or nothing")

@@ -314,8 +314,15 @@ def test_sentence_cases_cover_the_six_languages() -> None:
 
 @pytest.mark.parametrize(
     ("code", "language"),
-    [("en-gb", "en"), ("zh-hans", "zh-hans"), ("zh-cn", "zh-hans"), ("ar", "ar"), ("fr-ca", "fr"),
-     ("de", "en"), (None, "en")],
+    [
+        ("en-gb", "en"),
+        ("zh-hans", "zh-hans"),
+        ("zh-cn", "zh-hans"),
+        ("ar", "ar"),
+        ("fr-ca", "fr"),
+        ("de", "en"),
+        (None, "en"),
+    ],
 )
 def test_sentence_language_of_a_django_code(code: str | None, language: str) -> None:
     assert language_of(code) == language

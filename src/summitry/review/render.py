@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from summitry.engagements.models import Kind
+from summitry.review import sentence
 from summitry.review.queries import MONTHS, Review
 
 
-def review_data(review: Review) -> dict[str, Any]:
+def _language(language: str | None) -> str:
+    """The sentence's language: the one asked for, else the active one, else English."""
+    return sentence.language_of(language or translation.get_language())
+
+
+def in_language(review: Review, language: str | None = None) -> Review:
+    """The review with its sentence written in `language` (the active language by default)."""
+    written = sentence.write(sentence.figures_of(review), _language(language))
+    return dataclasses.replace(review, sentence=written)
+
+
+def review_data(review: Review, language: str | None = None) -> dict[str, Any]:
+    """The figures; `sentence` stays the English one, `sentences` holds all six languages."""
+    figures = sentence.figures_of(review)
     return {
         "year": review.year,
         "total": review.total,
@@ -36,40 +55,56 @@ def review_data(review: Review) -> dict[str, Any]:
         "principal": review.principal,
         "principal_by_kind": review.principal_by_kind,
         "sentence": review.sentence,
+        "language": _language(language),
+        "sentences": {code: sentence.write(figures, code) for code in sentence.LANGUAGES},
     }
 
 
-def review_json(review: Review) -> str:
-    return json.dumps(review_data(review), ensure_ascii=False, indent=2)
+def review_json(review: Review, language: str | None = None) -> str:
+    return json.dumps(review_data(review, language), ensure_ascii=False, indent=2)
 
 
-def review_text(review: Review) -> str:
-    width = max(len(label) for label in Kind.labels)
-    lines = [f"Yearly review {review.year}", "=" * 20, "", review.sentence, "", "By kind:"]
+def review_text(review: Review, language: str | None = None) -> str:
+    """The review as text, its sentence in `language` and its labels in the active language."""
+    sentence_text = in_language(review, language).sentence
+    total, share = _("Total"), _("Online share")
+    width = max(len(label) for label in [*map(str, Kind.labels), total, share])
+    none = "  " + _("(none)")
+    title = _("Yearly review %(year)s") % {"year": review.year}
+    lines = [title, "=" * 20, "", sentence_text, "", _("By kind:")]
     lines += [f"  {kind.label:<{width}}  {review.by_kind[kind.value]:>5}" for kind in Kind]
+    counterparts = _(
+        "leaders %(leaders)s, countries %(countries)s, organisations %(organisations)s"
+    ) % {
+        "leaders": review.counterpart_leaders,
+        "countries": review.counterpart_countries,
+        "organisations": review.counterpart_organisations,
+    }
     lines += [
-        f"  {'Total':<{width}}  {review.total:>5}",
-        f"  {'Online share':<{width}}  {review.online_share:>5}%",
+        f"  {total:<{width}}  {review.total:>5}",
+        f"  {share:<{width}}  {review.online_share:>5}%",
         "",
-        "Counterparts:",
-        f"  leaders {review.counterpart_leaders}, countries {review.counterpart_countries}, "
-        f"organisations {review.counterpart_organisations}",
+        _("Counterparts:"),
+        f"  {counterparts}",
         "",
-        "Per month:",
+        _("Per month:"),
         "  " + "  ".join(f"{m} {n}" for m, n in zip(MONTHS, review.per_month, strict=True)),
         "",
-        "Per region:",
+        _("Per region:"),
     ]
-    lines += [f"  {region}: {count}" for region, count in review.per_region.items()] or ["  (none)"]
-    lines += ["", "Top counterpart countries:"]
-    lines += [f"  {c.name} ({c.code}): {c.count}" for c in review.top_countries] or ["  (none)"]
-    lines += ["", "Top organisations:"]
-    lines += [f"  {o.name} ({o.code}): {o.count}" for o in review.top_organisations] or ["  (none)"]
+    lines += [f"  {region}: {count}" for region, count in review.per_region.items()] or [none]
+    lines += ["", _("Top counterpart countries:")]
+    lines += [f"  {c.name} ({c.code}): {c.count}" for c in review.top_countries] or [none]
+    lines += ["", _("Top organisations:")]
+    lines += [f"  {o.name} ({o.code}): {o.count}" for o in review.top_organisations] or [none]
     return "\n".join(lines)
 
 
-def review_context(review: Review) -> dict[str, Any]:
+def review_context(review: Review, language: str | None = None) -> dict[str, Any]:
+    """The page's (and the PDF's) context; `review.sentence` is in `language` (else the active)."""
     from summitry.review import charts
+
+    review = in_language(review, language)
 
     month_chart = charts.bar_chart_svg(
         MONTHS,
@@ -93,9 +128,35 @@ def review_context(review: Review) -> dict[str, Any]:
     }
 
 
-def review_pdf(review: Review) -> bytes:
+def _css_string(text: str) -> str:
+    # Quotes and backslashes escaped; "<" too, so that no text can close the style element.
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def page_footer_css(year: int) -> SafeString:
+    """The footer as a CSS `content` value: one translated sentence around the page counters."""
+    pattern = _("Summitry · Yearly review %(year)s · page %(page)s of %(pages)s") % {
+        "year": year,
+        "page": "%(page)s",
+        "pages": "%(pages)s",
+    }
+    parts = re.split(r"(%\(pages?\)s)", pattern)
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    values = [counters.get(part) or _css_string(part) for part in parts if part]
+    return mark_safe(" ".join(values))  # noqa: S308 - every text part escaped above
+
+
+def review_pdf(review: Review, language: str | None = None) -> bytes:
+    """The PDF in `language` (else the active one): its sentence, its labels, its direction."""
     import weasyprint
 
-    html = render_to_string("review/review_print.html", review_context(review))
+    code = _language(language)
+    with translation.override(code):
+        context = review_context(review, code)
+        context["language"] = code
+        context["direction"] = "rtl" if translation.get_language_bidi() else "ltr"
+        context["page_footer"] = page_footer_css(review.year)
+        html = render_to_string("review/review_print.html", context)
     pdf: bytes = weasyprint.HTML(string=html).write_pdf()
     return pdf

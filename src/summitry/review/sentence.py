@@ -101,7 +101,9 @@ def english(f: Figures) -> str:
     deeds = []
     if f.calls:
         calls = _counted(f.calls, en, {"one": "{n} telephone call", "other": "{n} telephone calls"})
-        deeds.append(f"had {calls} with leaders of foreign countries and international organizations")
+        deeds.append(
+            f"had {calls} with leaders of foreign countries and international organizations"
+        )
     if f.video_events:
         events = {"one": "{n} diplomatic event", "other": "{n} diplomatic events"}
         deeds.append(f"attended {_counted(f.video_events, en, events)} via video link")
@@ -167,7 +169,9 @@ def french(f: Figures) -> str:
         return text
     # "avoir eu lieu" agrees with the count: 1 activité a eu lieu, 5 activités ont eu lieu.
     held = {"one": "{n} activité a eu lieu", "other": "{n} activités ont eu lieu"}
-    text += f" Au total, {_counted(f.total, fr, held)}, dont {_percent(f.online_share, fr)} à distance"
+    text += (
+        f" Au total, {_counted(f.total, fr, held)}, dont {_percent(f.online_share, fr)} à distance"
+    )
     sides = []
     if f.countries:
         sides.append(f"de {_counted(f.countries, fr, {'other': '{n} pays'})}")
@@ -358,9 +362,7 @@ def arabic(f: Figures) -> str:
     if items:
         text = f"في عام {f.year}، شملت {whose} {'، و'.join(items)}."
     else:
-        text = (
-            f"في عام {f.year}، لم تشمل {whose} أي مكالمة هاتفية أو فعالية دبلوماسية عبر الفيديو."
-        )
+        text = f"في عام {f.year}، لم تشمل {whose} أي مكالمة هاتفية أو فعالية دبلوماسية عبر الفيديو."
     if not f.total:
         return text
     # Genitive after "من أصل": 11-99 keep the accusative tamyiz (120 نشاطًا), 100 does not.
