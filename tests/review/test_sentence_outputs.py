@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from pypdf import PdfReader
@@ -101,10 +102,19 @@ def test_review_page_shows_the_sentence_in_the_active_language(small_year: None)
     # The override stands for the language of the request until a middleware chooses it from
     # the header; with one, the header alone chooses French.
     with translation.override("fr"):
-        response = Client().get("/review/2020/", HTTP_ACCEPT_LANGUAGE="fr")
+        response = Client().get(reverse("review:year", args=[2020]), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<p class="sentence" id="sentence">{escape(SMALL_FR)}</p>' in html
+
+
+def test_review_pdf_of_the_site_is_in_the_active_language(small_year: None) -> None:
+    with translation.override("ar"):
+        response = Client().get(reverse("review:pdf", args=[2020]), HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 200
+    pdf = PdfReader(io.BytesIO(response.content))
+    assert _lang(pdf) == "ar"
+    assert Counter(_runs(SMALL_AR)) - Counter(_runs(pdf.pages[0].extract_text())) == Counter()
 
 
 def _pdf(tmp_path: Path, language: str) -> PdfReader:
