@@ -52,7 +52,7 @@ EXPECTED: dict[str, list[tuple[Figures, str]]] = {
         ),
         (
             HUNDREDS,
-            "In 2023, Li Keqiang attended 101 diplomatic events via video link, and sent 2 written "
+            "In 2023, Li Keqiang attended 101 diplomatic events via video link and sent 2 written "
             "messages. Of 250 engagements in all, 41.2% were held at a distance, with "
             "counterparts from 101 countries.",
         ),

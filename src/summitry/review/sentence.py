@@ -117,8 +117,10 @@ def english(f: Figures) -> str:
         )
     elif len(deeds) == 1:
         text = f"In {f.year}, {who} {deeds[0]}."
+    elif len(deeds) == 2 and " and " not in deeds[0]:
+        text = f"In {f.year}, {who} {deeds[0]} and {deeds[1]}."
     else:
-        # The calls' clause is long and has an "and" of its own: a comma before the last "and".
+        # Three clauses, or the calls' clause with an "and" of its own: a comma before "and".
         text = f"In {f.year}, {who} {', '.join(deeds[:-1])}, and {deeds[-1]}."
     if not f.total:
         return text
