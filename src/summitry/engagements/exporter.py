@@ -13,10 +13,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from summitry.directory.models import Office, Person
-from summitry.engagements.importer import CSV_COLUMNS, VERSION_PARTS
+from summitry.engagements.importer import CSV_COLUMNS
 from summitry.engagements.models import Engagement
 from summitry.engagements.queries import with_related
-from summitry.engagements.services import version_field
+from summitry.engagements.services import VERSION_PARTS, version_field
 from summitry.engagements.spreadsheet import guard_cell
 
 

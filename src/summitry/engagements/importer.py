@@ -31,6 +31,7 @@ from summitry.engagements.lookups import Resolver as _Resolver
 from summitry.engagements.lookups import parse_when as _parse_when
 from summitry.engagements.models import Engagement, Role
 from summitry.engagements.services import (
+    VERSION_PARTS,
     EngagementInput,
     ParticipantInput,
     SourceInput,
@@ -49,7 +50,6 @@ CSV_COLUMNS = (
     "original_language",
 )  # fmt: skip
 # Beside CSV_COLUMNS, a CSV file may have title@<language> and readout@<language> columns.
-VERSION_PARTS = ("title", "readout")
 VERSION_COLUMN = re.compile(r"^(?P<part>title|readout)@(?P<language>.+)$")
 REQUIRED = ("title", "kind")
 PARTICIPANT_IN_CSV = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<role>[a-z_]+)\))?$")
@@ -570,8 +570,8 @@ def _add_people(entries: list[Row], resolver: _Resolver) -> list[Problem]:
         if len(name) > PERSON_NAME_LIMIT:
             problem(f"{name[:40]!r}…: a name is at most {PERSON_NAME_LIMIT} characters")
         names = values.get("names") or {}
-        if problem := names_problem(names, PERSON_NAME_LIMIT):
-            problems.append(Problem(row.line, "people", f"{name}: {problem}"))
+        if wrong := names_problem(names, PERSON_NAME_LIMIT):
+            problem(f"{name}: {wrong}")
             names = {}
         zone = values.get("time_zone") or ""
         if zone and (not isinstance(zone, str) or zone not in zoneinfo.available_timezones()):

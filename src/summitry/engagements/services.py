@@ -163,6 +163,10 @@ class EngagementInput:
     versions: Sequence[TextInput] | None = None
 
 
+# The parts of a version: each is named part@language in errors, the import's columns and the API.
+VERSION_PARTS = ("title", "readout")
+
+
 def version_field(part: str, language: str) -> str:
     """How a field of a version is named in errors, the import's columns and the API: title@fr."""
     return f"{part}@{language}"

@@ -29,3 +29,8 @@ def text_for(engagement: Engagement, language: str | None = None) -> Text:
     versions = texts_of(engagement)
     match = best_match([v.language for v in versions], language)
     return next((v for v in versions if v.language == match), versions[0])
+
+
+def in_reader_language(text: Text, language: str | None = None) -> bool:
+    """Whether a reader of `language` (by default the active one) reads `text` in their own."""
+    return best_match([text.language], language) is not None
