@@ -279,9 +279,9 @@ def _csv_batch(text: str) -> Batch:
             # A file with version columns gives each row's versions in full: empty cells, none.
             versions = []
             for language, given in languages.items():
-                cells = {part: values.pop(f"{part}@{given}", "") for part in VERSION_PARTS}
-                if any(cells.values()):
-                    versions.append({"language": language, **cells})
+                parts = {part: values.pop(f"{part}@{given}", "") for part in VERSION_PARTS}
+                if any(parts.values()):
+                    versions.append({"language": language, **parts})
             values["versions"] = versions
         for name in ("countries", "organisations", "topics", "readers"):
             if name in values:
