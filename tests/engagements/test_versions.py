@@ -332,3 +332,22 @@ def test_form_refuses_a_version_without_title_on_its_row(client: Client, editor:
     assert not Engagement.objects.exists()
     form = response.context["texts"].versions.forms[1]
     assert form.errors["title"] == ["A title is required."]
+
+
+def test_pages_name_countries_organisations_and_people_in_the_readers_language(
+    client: Client,
+) -> None:
+    xi = factories.person("Xi Jinping", "CN")
+    xi.names = {"zh-hans": "习近平", "fr": "Xi Jinping"}
+    xi.save()
+    who = factories.organisation("WHO")
+    engagement = factories.engagement(
+        countries=("CN",), people=(xi,), organisations=[who], host_country=xi.country
+    )
+    with translation.override("zh-hans"):
+        detail = client.get(f"/engagements/{engagement.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        listing = client.get("/engagements/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = detail.content.decode()
+    assert "<dd>中国</dd>" in page and "<dd>世界卫生组织</dd>" in page
+    assert '<td>习近平 <span class="muted">(中国)</span></td>' in page
+    assert "中国" in listing.content.decode()
