@@ -86,7 +86,12 @@ def test_an_english_original_read_in_english_names_no_language(client: Client) -
     ("original", "versions", "field", "words"),
     [
         ("en", [TextInput("xx", "Title")], "versions", "Unknown language 'xx'"),
-        ("zh-hans", [TextInput("zh-hans", "标题")], "versions", "two originals"),
+        (
+            "zh-hans",
+            [TextInput("zh-hans", "标题")],
+            "versions",
+            "The original is in Chinese (Simplified)",
+        ),
         ("en", [TextInput("fr", "Un"), TextInput("FR", "Deux")], "versions", "Two versions"),
         ("en", [TextInput("fr", "  ", "Un compte rendu.")], "title@fr", "A title is required"),
         ("en", [TextInput("fr", "x" * 301)], "title@fr", "longer than 300"),
@@ -351,3 +356,13 @@ def test_pages_name_countries_organisations_and_people_in_the_readers_language(
     assert "<dd>中国</dd>" in page and "<dd>世界卫生组织</dd>" in page
     assert '<td>习近平 <span class="muted">(中国)</span></td>' in page
     assert "中国" in listing.content.decode()
+
+
+def test_moving_the_original_to_the_language_of_a_kept_version_is_refused() -> None:
+    engagement = bilingual()
+    data = input_from(engagement)
+    data.versions = None
+    data.original_language = "en"
+    with pytest.raises(EngagementInvalid) as refused:
+        update_engagement(engagement, data, by=None)
+    assert "two originals" in " ".join(refused.value.errors["versions"])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from summitry.directory.languages import DEFAULT_LANGUAGE, language_problem, normalise
 from summitry.directory.models import Country, Office, Organisation, Person
+from summitry.directory.names import language_name
 from summitry.directory.queries import offices_held
 from summitry.engagements.models import (
     Confidentiality,
@@ -189,10 +190,13 @@ def _validate_versions(data: EngagementInput, err: Any) -> None:
                     "The original is in %(language)s: a second version in its language would "
                     "make two originals."
                 )
-                % {"language": language},
+                % {"language": language_name(language)},
             )
         elif language in seen:
-            err("versions", _("Two versions in %(language)s.") % {"language": language})
+            err(
+                "versions",
+                _("Two versions in %(language)s.") % {"language": language_name(language)},
+            )
         seen.add(language)
         title = version_field("title", language)
         if not version.title.strip():
@@ -426,9 +430,12 @@ def create_engagement(data: EngagementInput, by: User | None) -> Engagement:
 def update_engagement(engagement: Engagement, data: EngagementInput, by: User | None) -> Engagement:
     # Lock the row so that two editors cannot interleave a status change.
     current = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    # What the writer leaves out is kept, and checked with the rest: no version may come to share
+    # the original's language.
     if data.original_language is None:
-        # Checked against the current original, so that no version duplicates it.
         data.original_language = current.original_language
+    if data.versions is None:
+        data.versions = [TextInput(t.language, t.title, t.readout) for t in current.texts.all()]
     errors = validate(data, previous_status=current.status)
     if errors:
         raise EngagementInvalid(errors)
