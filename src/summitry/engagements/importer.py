@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from summitry.directory.languages import language_problem, normalise
 from summitry.directory.models import Office, Person, Term
@@ -244,7 +245,12 @@ def _csv_batch(text: str) -> Batch:
     unknown = [name for name in header if name not in CSV_COLUMNS and not versioned[name]]
     missing = [name for name in REQUIRED if name not in header]
     problems = [
-        Problem(1, name, f"unknown column; known: {', '.join(CSV_COLUMNS)}, title@<language>")
+        Problem(
+            1,
+            name,
+            _("unknown column; known: %(columns)s, title@<language>, readout@<language>")
+            % {"columns": ", ".join(CSV_COLUMNS)},
+        )
         for name in unknown
     ]
     problems += [Problem(1, name, "required column is missing") for name in missing]
@@ -258,7 +264,7 @@ def _csv_batch(text: str) -> Batch:
             languages.setdefault(normalise(match["language"]), match["language"])
     if len(set(header)) < len(header):
         twice = sorted({name for name in header if header.count(name) > 1})
-        problems += [Problem(1, name, "the column is given twice") for name in twice]
+        problems += [Problem(1, name, _("the column is given twice")) for name in twice]
     if problems:
         raise ImportFailed(problems)
     batch = Batch()
@@ -456,7 +462,9 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
                 else {}
             )
             if not parts or not all(isinstance(v, str) for v in parts.values()):
-                problem("versions", "each version is an object with a language, title and readout")
+                problem(
+                    "versions", _("each version is an object with a language, title and readout")
+                )
                 continue
             versions.append(TextInput(parts["language"], parts["title"], parts["readout"]))
     ref = text("ref").strip() or None
