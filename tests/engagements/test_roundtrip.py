@@ -13,7 +13,7 @@ from summitry.engagements.demo import load_demo
 from summitry.engagements.exporter import export
 from summitry.engagements.importer import import_text
 from summitry.engagements.models import Engagement, Participation, Topic
-from summitry.engagements.services import input_from, update_engagement
+from summitry.engagements.services import TextInput, input_from, update_engagement
 from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -44,11 +44,14 @@ def snapshot() -> dict[str, Any]:
             "topics": sorted(t.name for t in e.topics.all()),
             "countries": sorted(c.code for c in e.countries.all()),
             "organisations": sorted(o.acronym for o in e.organisations.all()),
+            "original_language": e.original_language,
+            "versions": [(t.language, t.title, t.readout) for t in e.texts.all()],
         }  # fmt: skip
     people = {
         p.name: (
             p.country.code if p.country else None,
             p.time_zone,
+            p.names,
             sorted(
                 (
                     t.office.title,
@@ -86,8 +89,18 @@ def test_demo_export_reimports_into_reference_data_to_the_same_records(fmt: str)
     data.readers = list(User.objects.filter(username="analyst"))
     data.sources = [*data.sources]
     data.sources[0].url = "https://example.org/readout?a=1;b=2"
+    # Kept in Chinese first, with versions in English (a readout over lines) and in French.
+    data.original_language = "zh-hans"
+    data.versions = [
+        TextInput("en", data.title, "Line one;\nline two, with a comma."),
+        TextInput("fr", "Entretien avec le Directeur général de l'OMS"),
+    ]
+    data.title = "习近平会见世界卫生组织总干事谭德塞"
     update_engagement(tedros.engagement, data, by=None)
     before = snapshot()
+    assert before["engagements"][tedros.engagement.ref]["original_language"] == "zh-hans"
+    assert len(before["engagements"][tedros.engagement.ref]["versions"]) == 2
+    assert before["people"]["Xi Jinping"][2]["zh-hans"] == "习近平"
     assert len(before["engagements"]) == 49
     assert before["engagements"][tedros.engagement.ref]["readers"] == ["analyst"]
 

@@ -43,6 +43,8 @@ class Organisation(models.Model):
     members = models.ManyToManyField(Country, blank=True, related_name="memberships")
     member_organisations = models.ManyToManyField("self", blank=True, symmetrical=False)
     notes = models.TextField(blank=True)
+    # Official names by language code ("fr", "zh-hans"); null where it has none in a language.
+    names = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["acronym"]
@@ -58,6 +60,8 @@ class Person(models.Model):
     )
     # Overrides the capital's zone when the person is known to work elsewhere.
     time_zone = models.CharField(max_length=64, blank=True)
+    # The name as commonly written in other languages, by language code ("zh-hans": "习近平").
+    names = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -9,8 +9,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from summitry.directory.countries import all_countries
+from summitry.directory.languages import language_problem, normalise
 from summitry.directory.models import Country, Office, Organisation, Person, Term
 
 
@@ -72,10 +74,61 @@ def sync_organisations(entries: Iterable[Mapping[str, Any]]) -> int:
     return len(by_acronym)
 
 
+def packaged_organisation_names() -> dict[str, dict[str, str | None]]:
+    source = importlib.resources.files("summitry.directory").joinpath(
+        "data/organisation_names.json"
+    )
+    data: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def names_problem(names: Any, max_length: int = 200) -> str | None:
+    """Why a mapping of language code to name cannot be stored (None: the name is unknown)."""
+    if not isinstance(names, dict):
+        return _("names must be an object of language code to name")
+    for code, name in names.items():
+        if not isinstance(code, str) or language_problem(code):
+            return _("unknown language %(code)r in names") % {"code": str(code)[:20]}
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            return _("the name in %(code)r must be text or null") % {"code": code}
+        if name is not None and "\x00" in name:
+            return _("the name in %(code)r contains a NUL character") % {"code": code}
+        if name is not None and len(name) > max_length:
+            return _("the name in %(code)r is longer than %(limit)d characters") % {
+                "code": code,
+                "limit": max_length,
+            }
+    return None
+
+
+def clean_names(names: Mapping[str, str | None]) -> dict[str, str | None]:
+    return {normalise(code): name.strip() if name else None for code, name in names.items()}
+
+
+def sync_organisation_names(names: Mapping[str, Mapping[str, str | None]]) -> int:
+    """Each organisation's official names by language; an acronym the directory lacks is refused."""
+    organisations = {o.acronym: o for o in Organisation.objects.all()}
+    unknown = sorted(set(names) - set(organisations))
+    if unknown:
+        raise DirectoryError(f"names given for unknown organisations {unknown}")
+    changed = []
+    for acronym, given in names.items():
+        if problem := names_problem(given):
+            raise DirectoryError(f"{acronym}: {problem}")
+        organisation = organisations[acronym]
+        cleaned = clean_names(given)
+        if organisation.names != cleaned:
+            organisation.names = cleaned
+            changed.append(organisation)
+    Organisation.objects.bulk_update(changed, ["names"])
+    return len(changed)
+
+
 @transaction.atomic
 def sync_reference_data() -> None:
     sync_countries()
     sync_organisations(packaged_organisations())
+    sync_organisation_names(packaged_organisation_names())
 
 
 def sync_reference_data_after_migrate(**kwargs: Any) -> None:
@@ -93,9 +146,15 @@ def sync_people(entries: Iterable[Mapping[str, Any]]) -> int:
     organisations = {o.acronym: o for o in Organisation.objects.all()}
     count = 0
     for entry in entries:
+        names = entry.get("names") or {}
+        if problem := names_problem(names):
+            raise DirectoryError(f"{entry['name']}: {problem}")
         person, _ = Person.objects.update_or_create(
             name=entry["name"],
-            defaults={"country": countries.get(entry.get("country") or "")},
+            defaults={
+                "country": countries.get(entry.get("country") or ""),
+                "names": clean_names(names),
+            },
         )
         for held in entry.get("offices", []):
             org_key = held.get("organisation")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from summitry.engagements.models import Engagement, Participation, Source, Topic
+from summitry.engagements.models import Engagement, EngagementText, Participation, Source, Topic
 
 
 class ParticipationInline(admin.TabularInline[Participation, Engagement]):
@@ -15,13 +15,18 @@ class SourceInline(admin.TabularInline[Source, Engagement]):
     extra = 0
 
 
+class TextInline(admin.StackedInline[EngagementText, Engagement]):
+    model = EngagementText
+    extra = 0
+
+
 @admin.register(Engagement)
 class EngagementAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("title", "kind", "status", "start", "confidentiality")
     list_filter = ("kind", "status", "confidentiality")
     search_fields = ("title", "readout", "ref")
     date_hierarchy = "start"
-    inlines = [ParticipationInline, SourceInline]
+    inlines = [ParticipationInline, SourceInline, TextInline]
     filter_horizontal = ("countries", "organisations", "topics", "readers")
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
 

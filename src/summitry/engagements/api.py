@@ -28,6 +28,7 @@ from summitry.engagements.services import (
     EngagementInvalid,
     ParticipantInput,
     SourceInput,
+    TextInput,
     create_engagement,
     update_engagement,
     validate,
@@ -81,6 +82,12 @@ class SourceOut(Schema):
     note: str
 
 
+class VersionOut(Schema):
+    language: str = Field(description="Language code, as Django writes it: fr, zh-hans, pt-br")
+    title: str
+    readout: str
+
+
 class EngagementOut(Schema):
     id: int
     ref: str
@@ -97,6 +104,10 @@ class EngagementOut(Schema):
     organisations: list[str]
     topics: list[str]
     readout: str
+    original_language: str = Field(description="The language of title and readout, the original")
+    versions: list[VersionOut] = Field(
+        description="The title and readout in other languages than the original's"
+    )
     sources: list[SourceOut]
     confidentiality: str
     readers: list[str] | None = Field(
@@ -120,6 +131,12 @@ class SourceIn(Schema):
     note: str = ""
 
 
+class VersionIn(Schema):
+    language: str = Field(max_length=20, description="Language code: fr, zh-hans, pt-br")
+    title: str
+    readout: str = ""
+
+
 class EngagementIn(Schema):
     ref: str | None = Field(
         None,
@@ -139,6 +156,17 @@ class EngagementIn(Schema):
     organisations: list[str] = Field([], description="Acronyms or names")
     topics: list[str] = []
     readout: str = ""
+    original_language: str | None = Field(
+        None,
+        max_length=20,
+        description="The language of title and readout; omitted keeps the current one on PUT "
+        "and is en on POST",
+    )
+    versions: list[VersionIn] | None = Field(
+        None,
+        description="The title and readout in other languages. Omitted or null keeps the "
+        "current versions on PUT (none on POST); [] removes them all.",
+    )
     sources: list[SourceIn] = []
     confidentiality: Confidentiality = Confidentiality.PUBLIC
     readers: list[str] | None = Field(
@@ -213,6 +241,11 @@ def _to_input(payload: EngagementIn, current: Engagement | None) -> EngagementIn
         participants=participants,
         sources=[SourceInput(s.citation, s.url, s.note) for s in payload.sources],
         readers=readers,
+        original_language=payload.original_language
+        or (current.original_language if current is not None else None),
+        versions=None
+        if payload.versions is None
+        else [TextInput(v.language, v.title, v.readout) for v in payload.versions],
     )
     if errors:
         # Name what else is wrong too, except what follows from the names not found.

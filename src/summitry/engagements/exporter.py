@@ -16,6 +16,7 @@ from summitry.directory.models import Office, Person
 from summitry.engagements.importer import CSV_COLUMNS
 from summitry.engagements.models import Engagement
 from summitry.engagements.queries import with_related
+from summitry.engagements.services import VERSION_PARTS, version_field
 from summitry.engagements.spreadsheet import guard_cell
 
 
@@ -55,6 +56,11 @@ def as_record(engagement: Engagement) -> dict[str, Any]:
         "organisations": [o.acronym for o in engagement.organisations.all()],
         "topics": [t.name for t in engagement.topics.all()],
         "readout": engagement.readout,
+        "original_language": engagement.original_language,
+        "versions": [
+            {"language": t.language, "title": t.title, "readout": t.readout}
+            for t in engagement.texts.all()
+        ],
         "sources": [
             {"citation": s.citation, "url": s.url, "note": s.note} for s in engagement.sources.all()
         ],
@@ -101,6 +107,7 @@ def _people(engagements: list[Engagement]) -> dict[int, dict[str, Any]]:
             "name": person.name,
             "country": person.country.code if person.country else None,
             "time_zone": person.time_zone,
+            "names": person.names,
             "offices": held,
         }
     return entries
@@ -130,10 +137,16 @@ def write_csv(out: TextIO, engagements: Iterable[Engagement]) -> int:
     items = list(engagements)
     people = _people(items)
     written: set[int] = set()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    # A title@<language> and a readout@<language> column for each language a version is in.
+    languages = sorted({t.language for e in items for t in e.texts.all()})
+    columns = [*CSV_COLUMNS, *(version_field(p, lang) for lang in languages for p in VERSION_PARTS)]
+    writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for engagement in items:
         record = as_record(engagement)
+        for version in record.pop("versions"):
+            for part in VERSION_PARTS:
+                record[version_field(part, version["language"])] = version[part]
         # Participants and sources are JSON lists: a citation, a note or a title may hold ';'.
         record["participants"] = _json_cell(record["participants"])
         record["sources"] = _json_cell(record["sources"])
@@ -145,7 +158,7 @@ def write_csv(out: TextIO, engagements: Iterable[Engagement]) -> int:
             plain = not any(";" in item or item.startswith("[") for item in record[name])
             record[name] = "; ".join(record[name]) if plain else _json_cell(record[name])
         writer.writerow(
-            {k: guard_cell("" if record[k] is None else str(record[k])) for k in CSV_COLUMNS}
+            {k: guard_cell("" if record.get(k) is None else str(record[k])) for k in columns}
         )
     return len(items)
 

@@ -9,11 +9,20 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from summitry.directory.languages import DEFAULT_LANGUAGE, UN_LANGUAGES, known_languages
 from summitry.directory.models import Country, Organisation, Person
+from summitry.directory.names import language_name
 from summitry.engagements.links import is_web_url
 from summitry.engagements.models import Confidentiality, Engagement, Kind, Role, Status
-from summitry.engagements.services import EngagementInput, ParticipantInput, SourceInput
+from summitry.engagements.services import (
+    VERSION_PARTS,
+    EngagementInput,
+    ParticipantInput,
+    SourceInput,
+    TextInput,
+)
 
 ZONE_CHOICES = sorted(zoneinfo.available_timezones())
 
@@ -190,3 +199,109 @@ class FilterForm(forms.Form):
     )
     region = forms.CharField(required=False)
     topic = forms.CharField(required=False)
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    """The six languages of the United Nations first, then every other, named for the reader."""
+    others = sorted(known_languages() - set(UN_LANGUAGES))
+    choices = [(code, language_name(code)) for code in UN_LANGUAGES]
+    choices += sorted(((code, language_name(code)) for code in others), key=lambda c: c[1])
+    return choices
+
+
+class OriginalLanguageForm(forms.Form):
+    original_language = forms.ChoiceField(
+        label=_("Language of the title and readout above"),
+        help_text=_("The language they were first written in: the original."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["original_language"].choices = _language_choices()  # type: ignore[attr-defined]
+
+
+class VersionForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    readout = forms.CharField(
+        label=_("Readout"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "—"), *_language_choices()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("title") or data.get("readout")) and not data.get("language"):
+            self.add_error("language", _("Choose the language of this version."))
+        return data
+
+
+VersionFormSet = forms.formset_factory(VersionForm, extra=1, max_num=50)
+
+
+class VersionsSection:
+    """The original's language and the versions in other languages: its own forms, apart from
+    the engagement form, so that it can be read, shown and given the services' errors alone."""
+
+    def __init__(self, data: Any = None, engagement: Engagement | None = None) -> None:
+        # A post without the section (an older page, a script) keeps the versions as they are.
+        self.given = data is not None and "versions-TOTAL_FORMS" in data
+        if not self.given:
+            data = None
+        initial_language = engagement.original_language if engagement else DEFAULT_LANGUAGE
+        self.original = OriginalLanguageForm(
+            data, prefix="texts", initial={"original_language": initial_language}
+        )
+        initial = (
+            [
+                {"language": t.language, "title": t.title, "readout": t.readout}
+                for t in engagement.texts.all()
+            ]
+            if engagement
+            else []
+        )
+        self.versions = VersionFormSet(data, prefix="versions", initial=initial)
+
+    def is_valid(self) -> bool:
+        return not self.given or (self.original.is_valid() & self.versions.is_valid())
+
+    def apply(self, data: EngagementInput) -> None:
+        if not self.given:
+            return
+        data.original_language = self.original.cleaned_data["original_language"]
+        data.versions = [
+            TextInput(
+                f.cleaned_data["language"], f.cleaned_data["title"], f.cleaned_data["readout"]
+            )
+            for f in self.versions
+            if f.cleaned_data.get("language")
+        ]
+
+    def take_errors(self, errors: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Shows the services' errors on the versions where they belong; returns the others."""
+        if not self.given:
+            return errors
+        rest: dict[str, list[str]] = {}
+        for name, messages in errors.items():
+            part, _at, language = name.partition("@")
+            rows = [f for f in self.versions if f.cleaned_data.get("language") == language]
+            for message in messages:
+                if name == "original_language":
+                    self.original.add_error("original_language", message)
+                elif rows and part in VERSION_PARTS:
+                    rows[0].add_error(part, message)
+                elif name == "versions":
+                    self.original.add_error(None, message)
+                else:
+                    rest.setdefault(name, []).append(message)
+        return rest
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(
+            self.original.errors
+            or self.versions.non_form_errors()
+            or any(f.errors for f in self.versions)
+        )

@@ -2,7 +2,9 @@
 
 The JSON form is a list of objects, the same as `summitry export --format json` writes, so that an
 export can be imported elsewhere. The CSV form has one engagement a row; lists inside a cell are
-separated by semicolons, and a participant is written `Name (role)`.
+separated by semicolons, and a participant is written `Name (role)`. Versions of the title and
+readout in other languages are `versions` in JSON and `title@<language>`/`readout@<language>`
+columns in CSV; `original_language` names the language of `title` and `readout`.
 """
 
 from __future__ import annotations
@@ -19,17 +21,22 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from summitry.directory.languages import language_problem, normalise
 from summitry.directory.models import Office, Person, Term
 from summitry.directory.queries import offices_held
+from summitry.directory.services import clean_names, names_problem
 from summitry.engagements.links import is_web_url
 from summitry.engagements.lookups import Resolver as _Resolver
 from summitry.engagements.lookups import parse_when as _parse_when
 from summitry.engagements.models import Engagement, Role
 from summitry.engagements.services import (
+    VERSION_PARTS,
     EngagementInput,
     ParticipantInput,
     SourceInput,
+    TextInput,
     create_engagement,
     input_from,
     update_engagement,
@@ -41,7 +48,10 @@ CSV_COLUMNS = (
     "ref", "title", "kind", "status", "start", "end", "host_country", "host_organisation",
     "chair", "participants", "countries", "organisations", "topics", "readout", "sources",
     "confidentiality", "readers", "people",
+    "original_language",
 )  # fmt: skip
+# Beside CSV_COLUMNS, a CSV file may have title@<language> and readout@<language> columns.
+VERSION_COLUMN = re.compile(r"^(?P<part>title|readout)@(?P<language>.+)$")
 REQUIRED = ("title", "kind")
 PARTICIPANT_IN_CSV = re.compile(r"^(?P<name>.+?)\s*(?:\((?P<role>[a-z_]+)\))?$")
 REF = re.compile(r"[-a-zA-Z0-9_]{1,120}")
@@ -231,13 +241,31 @@ def _csv_batch(text: str) -> Batch:
         raise ImportFailed([Problem(opened, "", "a quoted cell opens here and is never closed")])
     reader = csv.reader(io.StringIO(text))
     header = [unguard_cell(name).strip() for name in next(reader, [])]
-    unknown = [name for name in header if name not in CSV_COLUMNS]
+    versioned = {name: VERSION_COLUMN.match(name) for name in header}
+    unknown = [name for name in header if name not in CSV_COLUMNS and not versioned[name]]
     missing = [name for name in REQUIRED if name not in header]
-    if unknown or missing:
-        problems = [
-            Problem(1, name, f"unknown column; known: {', '.join(CSV_COLUMNS)}") for name in unknown
-        ]
-        problems += [Problem(1, name, "required column is missing") for name in missing]
+    problems = [
+        Problem(
+            1,
+            name,
+            _("unknown column; known: %(columns)s, title@<language>, readout@<language>")
+            % {"columns": ", ".join(CSV_COLUMNS)},
+        )
+        for name in unknown
+    ]
+    problems += [Problem(1, name, "required column is missing") for name in missing]
+    languages: dict[str, str] = {}
+    for name, match in versioned.items():
+        if match is None:
+            continue
+        if problem := language_problem(match["language"]):
+            problems.append(Problem(1, name, problem))
+        else:
+            languages.setdefault(normalise(match["language"]), match["language"])
+    if len(set(header)) < len(header):
+        twice = sorted({name for name in header if header.count(name) > 1})
+        problems += [Problem(1, name, _("the column is given twice")) for name in twice]
+    if problems:
         raise ImportFailed(problems)
     batch = Batch()
     previous_end = reader.line_num
@@ -252,7 +280,15 @@ def _csv_batch(text: str) -> Batch:
             name: unguard_cell(cell) for name, cell in zip(header, cells, strict=False)
         }
         # A readout keeps its layout; other cells lose the spaces around them.
-        values.update({k: v.strip() for k, v in values.items() if k != "readout"})
+        values.update({k: v.strip() for k, v in values.items() if not k.startswith("readout")})
+        if languages:
+            # A file with version columns gives each row's versions in full: empty cells, none.
+            versions = []
+            for language, given in languages.items():
+                parts = {part: values.pop(f"{part}@{given}", "") for part in VERSION_PARTS}
+                if any(parts.values()):
+                    versions.append({"language": language, **parts})
+            values["versions"] = versions
         for name in ("countries", "organisations", "topics", "readers"):
             if name in values:
                 listed = _csv_list(values[name], line, name)
@@ -319,7 +355,7 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
             return []
         return value
 
-    known = set(CSV_COLUMNS) | {"time_known", "id", "url"}
+    known = set(CSV_COLUMNS) | {"time_known", "id", "url", "versions"}
     for name in values:
         if name not in known:
             problem(name, f"unknown field; known: {', '.join(CSV_COLUMNS)}")
@@ -416,6 +452,21 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
             readers = resolver.readers(listed("readers"))
         except LookupError as error:
             problem("readers", str(error))
+    versions: list[TextInput] | None = None
+    if values.get("versions") is not None:
+        versions = []
+        for entry in listed("versions"):
+            parts = (
+                {k: entry.get(k) or "" for k in ("language", *VERSION_PARTS)}
+                if isinstance(entry, dict)
+                else {}
+            )
+            if not parts or not all(isinstance(v, str) for v in parts.values()):
+                problem(
+                    "versions", _("each version is an object with a language, title and readout")
+                )
+                continue
+            versions.append(TextInput(parts["language"], parts["title"], parts["readout"]))
     ref = text("ref").strip() or None
     if ref is not None and not REF.fullmatch(ref):
         problem("ref", "use letters, digits, hyphens and underscores (at most 120)")
@@ -438,6 +489,8 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
         sources=sources,
         ref=ref,
         readers=readers,
+        original_language=text("original_language").strip() or None,
+        versions=versions,
     )
     if problems:
         # Report what else is wrong on the line too, except what follows from the parse errors.
@@ -493,7 +546,8 @@ def _comparable(data: EngagementInput) -> tuple[Any, ...]:
         sorted(o.pk for o in data.organisations), sorted(data.topics), data.readout,
         data.confidentiality, _participations(data),
         [(s.citation, s.url, s.note) for s in data.sources],
-        sorted(u.pk for u in data.readers or ()),
+        sorted(u.pk for u in data.readers or ()), data.original_language,
+        sorted((normalise(v.language), v.title.strip(), v.readout) for v in data.versions or ()),
     )  # fmt: skip
 
 
@@ -523,6 +577,10 @@ def _add_people(entries: list[Row], resolver: _Resolver) -> list[Problem]:
         before = len(problems)
         if len(name) > PERSON_NAME_LIMIT:
             problem(f"{name[:40]!r}…: a name is at most {PERSON_NAME_LIMIT} characters")
+        names = values.get("names") or {}
+        if wrong := names_problem(names, PERSON_NAME_LIMIT):
+            problem(f"{name}: {wrong}")
+            names = {}
         zone = values.get("time_zone") or ""
         if zone and (not isinstance(zone, str) or zone not in zoneinfo.available_timezones()):
             problem(f"{name}: unknown time zone {zone!r}")
@@ -573,7 +631,10 @@ def _add_people(entries: list[Row], resolver: _Resolver) -> list[Problem]:
         if len(problems) > before:
             continue
         person = Person.objects.create(
-            name=name, country=country, time_zone=zone if isinstance(zone, str) else ""
+            name=name,
+            country=country,
+            time_zone=zone if isinstance(zone, str) else "",
+            names=clean_names(names),
         )
         Term.objects.bulk_create(
             {(o.pk, s): Term(person=person, office=o, start=s, end=e) for o, s, e in terms}.values()
@@ -625,6 +686,14 @@ def _import(rows: list[Row], people: list[Row], by: Any) -> ImportResult:
         if current is not None and row.values.get("readers") is None:
             # A file that does not name readers keeps those of the record it updates.
             data.readers = list(current.readers.all())
+        if current is not None:
+            # A file that does not say keeps the record's original language and versions.
+            if data.original_language is None:
+                data.original_language = current.original_language
+            if data.versions is None:
+                data.versions = [
+                    TextInput(t.language, t.title, t.readout) for t in current.texts.all()
+                ]
         for name, messages in validate(data, current.status if current else None).items():
             problems += [Problem(row.line, name, m) for m in messages]
         prepared.append((row, data))

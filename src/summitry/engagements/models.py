@@ -90,6 +90,8 @@ class Engagement(models.Model):
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="engagements")
     topics = models.ManyToManyField(Topic, blank=True, related_name="engagements")
     readout = models.TextField(blank=True)
+    # The title and readout above are the original; versions in other languages are its texts.
+    original_language = models.CharField(max_length=15, default="en")
     confidentiality = models.CharField(
         max_length=20, choices=Confidentiality.choices, default=Confidentiality.PUBLIC
     )
@@ -136,6 +138,25 @@ class Engagement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("engagements:detail", args=[self.pk])
+
+
+class EngagementText(models.Model):
+    """The title and readout in a language other than the original's (which the engagement holds),
+    as a ministry publishes a readout in its language and in English."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=15)
+    title = models.CharField(max_length=300)
+    readout = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "language"], name="one_text_a_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language}]"
 
 
 class Participation(models.Model):

@@ -64,7 +64,7 @@ def with_related(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     ).prefetch_related(
         "countries", "organisations", "topics", "sources",
         "participations__person__country", "participations__office",
-        "participations__country",
+        "participations__country", "texts",
     )  # fmt: skip
 
 

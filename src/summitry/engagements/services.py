@@ -15,12 +15,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from summitry.directory.languages import DEFAULT_LANGUAGE, language_problem, normalise
 from summitry.directory.models import Country, Office, Organisation, Person
+from summitry.directory.names import language_name
 from summitry.directory.queries import offices_held
 from summitry.engagements.models import (
     Confidentiality,
     Engagement,
+    EngagementText,
     Kind,
     Participation,
     Role,
@@ -122,6 +126,15 @@ class SourceInput:
 
 
 @dataclass
+class TextInput:
+    """The title and readout in a language other than the original's."""
+
+    language: str
+    title: str
+    readout: str = ""
+
+
+@dataclass
 class EngagementInput:
     title: str
     kind: str
@@ -144,6 +157,57 @@ class EngagementInput:
     # None keeps the current readers (none for a new record), so that no writer that does not
     # know them (an import, an API client) wipes them.
     readers: Sequence[Any] | None = None
+    # The language of `title` and `readout`, the original; None keeps the current one ("en" for
+    # a new record).
+    original_language: str | None = None
+    # The versions in other languages; None keeps the current ones, [] removes them.
+    versions: Sequence[TextInput] | None = None
+
+
+# The parts of a version: each is named part@language in errors, the import's columns and the API.
+VERSION_PARTS = ("title", "readout")
+
+
+def version_field(part: str, language: str) -> str:
+    """How a field of a version is named in errors, the import's columns and the API: title@fr."""
+    return f"{part}@{language}"
+
+
+def _validate_versions(data: EngagementInput, err: Any) -> None:
+    original = normalise(data.original_language or DEFAULT_LANGUAGE)
+    if data.original_language is not None and (problem := language_problem(original)):
+        err("original_language", problem)
+    seen: set[str] = set()
+    for version in data.versions or ():
+        language = normalise(version.language)
+        if problem := language_problem(language):
+            err("versions", problem)
+            continue
+        if language == original:
+            err(
+                "versions",
+                _(
+                    "The original is in %(language)s: a second version in its language would "
+                    "make two originals."
+                )
+                % {"language": language_name(language)},
+            )
+        elif language in seen:
+            err(
+                "versions",
+                _("Two versions in %(language)s.") % {"language": language_name(language)},
+            )
+        seen.add(language)
+        title = version_field("title", language)
+        if not version.title.strip():
+            err(title, _("A title is required."))
+        elif problem := text_problem(version.title, _max_length(EngagementText, "title")):
+            err(title, _("The title %(problem)s") % {"problem": problem})
+        if problem := text_problem(version.readout):
+            err(
+                version_field("readout", language),
+                _("The readout %(problem)s") % {"problem": problem},
+            )
 
 
 def date_only_start(day: dt.date) -> dt.datetime:
@@ -163,6 +227,7 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
         err("title", f"The title {problem}")
     if problem := text_problem(data.readout):
         err("readout", f"The readout {problem}")
+    _validate_versions(data, err)
     if data.ref is not None:
         if problem := text_problem(data.ref, _max_length(Engagement, "ref")):
             err("ref", f"The ref {problem}")
@@ -244,9 +309,12 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
         data.end = date_only_start(data.end.date()) if data.end else None
     if data.ref is None:
         data.ref = engagement.ref
+    if data.original_language is None:
+        data.original_language = engagement.original_language or DEFAULT_LANGUAGE
+    data.original_language = normalise(data.original_language)
     for name in (
         "title", "kind", "status", "start", "end", "time_known", "host_country",
-        "host_organisation", "chair", "readout", "confidentiality", "ref",
+        "host_organisation", "chair", "readout", "confidentiality", "ref", "original_language",
     ):  # fmt: skip
         setattr(engagement, name, getattr(data, name))
     engagement.title = engagement.title.strip()
@@ -289,6 +357,17 @@ def _write(engagement: Engagement, data: EngagementInput, by: User | None, creat
             Source(engagement=engagement, citation=s.citation.strip(), url=s.url, note=s.note)
             for s in data.sources
         )
+        if data.versions is not None:
+            engagement.texts.all().delete()
+            EngagementText.objects.bulk_create(
+                EngagementText(
+                    engagement=engagement,
+                    language=normalise(v.language),
+                    title=v.title.strip(),
+                    readout=v.readout,
+                )
+                for v in data.versions
+            )
     finally:
         del engagement.skip_history_when_saving  # type: ignore[attr-defined]
     engagement._history_user = by  # type: ignore[attr-defined]
@@ -351,6 +430,12 @@ def create_engagement(data: EngagementInput, by: User | None) -> Engagement:
 def update_engagement(engagement: Engagement, data: EngagementInput, by: User | None) -> Engagement:
     # Lock the row so that two editors cannot interleave a status change.
     current = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    # What the writer leaves out is kept, and checked with the rest: no version may come to share
+    # the original's language.
+    if data.original_language is None:
+        data.original_language = current.original_language
+    if data.versions is None:
+        data.versions = [TextInput(t.language, t.title, t.readout) for t in current.texts.all()]
     errors = validate(data, previous_status=current.status)
     if errors:
         raise EngagementInvalid(errors)
@@ -388,6 +473,8 @@ def input_from(engagement: Engagement) -> EngagementInput:
         sources=[SourceInput(s.citation, s.url, s.note) for s in engagement.sources.all()],
         ref=engagement.ref,
         readers=list(engagement.readers.all()),
+        original_language=engagement.original_language,
+        versions=[TextInput(t.language, t.title, t.readout) for t in engagement.texts.all()],
     )
 
 

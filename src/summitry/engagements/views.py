@@ -21,6 +21,7 @@ from summitry.engagements.forms import (
     EngagementForm,
     FilterForm,
     ParticipantFormSet,
+    VersionsSection,
     participants_from,
 )
 from summitry.engagements.links import is_web_url
@@ -40,6 +41,7 @@ from summitry.engagements.services import (
     create_engagement,
     update_engagement,
 )
+from summitry.engagements.texts import in_reader_language, text_for, texts_of
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Engagement:
@@ -116,6 +118,10 @@ def engagement_calendar(request: HttpRequest) -> HttpResponse:
 
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _visible_or_404(request, pk)
+    # The reader's version, else the original; ?language= opens another version.
+    versions = texts_of(engagement)
+    asked = request.GET.get("language", "")
+    text = next((v for v in versions if v.language == asked), None) or text_for(engagement)
     local_times = []
     for participation in engagement.participations.all():
         represented = participation.country
@@ -135,6 +141,10 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "engagements/detail.html",
         {
             "engagement": engagement,
+            "text": text,
+            "versions": versions,
+            "original": versions[0],
+            "in_reader_language": in_reader_language(text),
             "local_times": local_times,
             "can_edit": can_edit(request.user, engagement),
             "revisions": revisions_visible_to(request.user, engagement).count(),
@@ -212,8 +222,10 @@ def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
     if request.method == "POST":
         form = EngagementForm(request.POST)
         formset = ParticipantFormSet(request.POST, prefix="participants")
-        if form.is_valid() and formset.is_valid():
+        texts = VersionsSection(request.POST, engagement)
+        if form.is_valid() and formset.is_valid() and texts.is_valid():
             data = form.to_input(participants_from(formset))
+            texts.apply(data)
             try:
                 if engagement is None:
                     engagement = create_engagement(data, by=request.user)  # type: ignore[arg-type]
@@ -224,7 +236,7 @@ def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
                     messages.success(request, "Your changes were saved.")
                 return redirect(engagement)
             except EngagementInvalid as invalid:
-                for name, problems in invalid.errors.items():
+                for name, problems in texts.take_errors(invalid.errors).items():
                     target = name if name in form.fields else None
                     if name == "start":
                         target = "date"
@@ -232,6 +244,7 @@ def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
                         form.add_error(target, problem)
     else:
         zone = _viewer_zone(request)
+        texts = VersionsSection(None, engagement)
         if engagement is None:
             form = EngagementForm(initial={"time_zone": zone, "status": Status.PROPOSED})
             formset = ParticipantFormSet(prefix="participants")
@@ -246,7 +259,7 @@ def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
     return render(
         request,
         "engagements/form.html",
-        {"form": form, "formset": formset, "engagement": engagement},
+        {"form": form, "formset": formset, "engagement": engagement, "texts": texts},
     )
 
 
