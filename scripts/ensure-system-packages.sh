@@ -10,6 +10,7 @@ packages=(
   libpango-1.0-0      # WeasyPrint's text layout for PDF reviews
   libpangoft2-1.0-0
   fonts-dejavu-core
+  gettext             # msgfmt: compiles the translation catalogues, and checks them in the tests
   nodejs              # npm installs the front-end libraries from the lock file
   npm
 )
