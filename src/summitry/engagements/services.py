@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from summitry.directory.models import Country, Office, Organisation, Person
 from summitry.directory.queries import offices_held
@@ -87,13 +88,16 @@ def url_problem(value: str) -> str | None:
 
 def moment_problem(value: dt.datetime) -> str | None:
     if timezone.is_naive(value):
-        return "The time needs a time zone or a UTC offset."
+        return _("The time needs a time zone or a UTC offset.")
     try:
         year = value.astimezone(dt.UTC).year
     except OverflowError:
         year = value.year
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        return f"The year must lie between {EARLIEST_YEAR} and {LATEST_YEAR}."
+        return _("The year must lie between %(first)s and %(last)s.") % {
+            "first": EARLIEST_YEAR,
+            "last": LATEST_YEAR,
+        }
     return None
 
 
@@ -158,7 +162,7 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
         errors.setdefault(name, []).append(message)
 
     if not data.title.strip():
-        err("title", "A title is required.")
+        err("title", _("A title is required."))
     elif problem := text_problem(data.title, _max_length(Engagement, "title")):
         err("title", f"The title {problem}")
     if problem := text_problem(data.readout):
@@ -167,7 +171,7 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
         if problem := text_problem(data.ref, _max_length(Engagement, "ref")):
             err("ref", f"The ref {problem}")
         elif not REF_PATTERN.fullmatch(data.ref):
-            err("ref", "Use letters, digits, hyphens and underscores.")
+            err("ref", _("Use letters, digits, hyphens and underscores."))
     if data.kind not in Kind.values:
         err("kind", f"Unknown kind {data.kind!r}; expected one of {', '.join(Kind.values)}.")
     if data.status not in Status.values:
@@ -185,23 +189,28 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
             err(name, problem)
     if "start" not in errors and "end" not in errors:
         if data.end is not None and data.start is None:
-            err("end", "An end needs a start.")
+            err("end", _("An end needs a start."))
         elif data.start is not None and data.end is not None:
             # Compare what will be stored: a record without hours keeps each date at noon.
             start, end = data.start, data.end
             if not data.time_known:
                 start, end = date_only_start(start.date()), date_only_start(end.date())
             if end < start:
-                err("end", "The end is before the start.")
+                err("end", _("The end is before the start."))
     if data.status in (Status.HELD, Status.SCHEDULED) and data.start is None:
-        err("start", f"A {data.status} engagement needs a start date.")
+        err(
+            "start",
+            _("A held engagement needs a start date.")
+            if data.status == Status.HELD
+            else _("A scheduled engagement needs a start date."),
+        )
     if (
         data.status == Status.HELD
         and data.start is not None
         and "start" not in errors
         and data.start > timezone.now() + HELD_FUTURE_TOLERANCE
     ):
-        err("status", "An engagement that starts in the future cannot be marked held.")
+        err("status", _("An engagement that starts in the future cannot be marked held."))
     if previous_status is not None and data.status != previous_status:
         allowed = TRANSITIONS.get(previous_status, frozenset())
         if data.status not in allowed:
@@ -222,7 +231,10 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
             err("topics", f"Topic {topic[:20]!r} {problem}")
     for number, source in enumerate(data.sources, start=1):
         if not source.citation.strip():
-            err("sources", f"Source {number}: each source needs a citation.")
+            err(
+                "sources",
+                _("Source %(number)s: each source needs a citation.") % {"number": number},
+            )
         for part, text in (("citation", source.citation), ("note", source.note)):
             if problem := text_problem(text, _max_length(Source, part)):
                 err("sources", f"Source {number}: the {part} {problem}")
