@@ -4,6 +4,7 @@ Accept-Language, else English; and the page says it (<html lang dir>)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.views.defaults import server_error
 
 from summitry.accounts.models import User
+from summitry.cli import main
 from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -125,3 +127,26 @@ def test_server_error_page_speaks_the_active_language() -> None:
         page = server_error(RequestFactory().get("/")).content.decode()
     assert html_tag(page) == ("ar", "rtl")
     assert "حدث خطأ من جانبنا" in page
+
+
+def test_command_line_speaks_the_environments_language(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    factories.engagement()
+    for name in ("SUMMITRY_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    with translation.override("en-gb"):  # put back after the command activated Russian
+        assert main(["export", "--format", "json", "-o", str(tmp_path / "out.json")]) == 0
+    assert "1 контакт записан в" in capsys.readouterr().err
+
+
+def test_command_line_stays_english_in_the_c_locale(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("SUMMITRY_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    with translation.override("en-gb"):
+        assert main(["export", "--format", "json", "-o", str(tmp_path / "out.json")]) == 0
+    assert "Wrote 0 engagements to" in capsys.readouterr().err

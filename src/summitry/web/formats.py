@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal, cast
 
 from babel import Locale, dates, numbers
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils import timezone, translation
 # CLDR's four lengths: short (26/03/2020), medium (26 Mar 2020), long (26 March 2020),
 # full (Thursday, 26 March 2020).
 STYLES = ("short", "medium", "long", "full")
+Style = Literal["short", "medium", "long", "full"]
 Number = int | float | Decimal
 
 
@@ -33,10 +35,10 @@ def locale(language: str | None = None) -> Locale:
     return _locale((language or translation.get_language() or settings.LANGUAGE_CODE).lower())
 
 
-def _style(style: str) -> str:
+def _style(style: str) -> Style:
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
-    return style
+    return cast(Style, style)
 
 
 def _local(value: dt.datetime, zone: dt.tzinfo | None = None) -> dt.datetime:

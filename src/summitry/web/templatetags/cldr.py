@@ -13,7 +13,6 @@ Empty values (None, "") give "".
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
@@ -24,17 +23,17 @@ register = template.Library()
 
 
 @register.filter
-def format_date(value: dt.date | None, style: str = "long") -> str:
+def format_date(value: Any, style: str = "long") -> str:
     return "" if value in (None, "") else formats.format_date(value, style)
 
 
 @register.filter
-def format_datetime(value: dt.datetime | None, style: str = "medium") -> str:
+def format_datetime(value: Any, style: str = "medium") -> str:
     return "" if value in (None, "") else formats.format_datetime(value, style)
 
 
 @register.filter
-def format_time(value: dt.datetime | dt.time | None, style: str = "short") -> str:
+def format_time(value: Any, style: str = "short") -> str:
     return "" if value in (None, "") else formats.format_time(value, style)
 
 
