@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 from django.views.defaults import server_error
 
+import summitry
 from summitry.accounts.models import User
 from summitry.cli import main
 from tests import factories
@@ -150,3 +151,28 @@ def test_command_line_stays_english_in_the_c_locale(
     with translation.override("en-gb"):
         assert main(["export", "--format", "json", "-o", str(tmp_path / "out.json")]) == 0
     assert "Wrote 0 engagements to" in capsys.readouterr().err
+
+
+# Physical sides that do not mirror in Arabic; the logical properties do (docs/i18n.md).
+PHYSICAL = re.compile(
+    r"(?:margin|padding|border|inset)-(?:left|right)\b|(?<![-\w])(?:left|right)\s*:"
+    r"|(?:text-align|float|clear)\s*:\s*(?:left|right)\b"
+)
+# Style sheets another branch of issue 12 rewrites; remove once it is in.
+CSS_AWAITING = {"rooms/static/rooms/room.css"}
+
+
+@pytest.mark.unit
+def test_style_sheets_use_logical_sides_so_arabic_mirrors() -> None:
+    source = Path(summitry.__file__).resolve().parent
+    physical = [
+        f"{path.relative_to(source)}:{number}: {line.strip()}"
+        for path in sorted(source.glob("*/static/**/*.css"))
+        if str(path.relative_to(source)) not in CSS_AWAITING
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if PHYSICAL.search(line)
+    ]
+    assert not physical, (
+        "Use margin-inline-start/-end, padding-inline-*, border-inline-*, inset-inline-* and"
+        " text-align: start/end instead of left/right:\n" + "\n".join(physical)
+    )
