@@ -176,3 +176,9 @@ def test_style_sheets_use_logical_sides_so_arabic_mirrors() -> None:
         "Use margin-inline-start/-end, padding-inline-*, border-inline-*, inset-inline-* and"
         " text-align: start/end instead of left/right:\n" + "\n".join(physical)
     )
+
+
+def test_sign_in_page_uses_allauths_own_translations(client: Client) -> None:
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert html_tag(page) == ("ru", "ltr")
+    assert "Забыли свой пароль?" in page and "Forgot your password?" not in page
