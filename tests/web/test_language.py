@@ -182,3 +182,15 @@ def test_sign_in_page_uses_allauths_own_translations(client: Client) -> None:
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert html_tag(page) == ("ru", "ltr")
     assert "Забыли свой пароль?" in page and "Forgot your password?" not in page
+
+
+def test_form_labels_and_the_registers_errors_speak_the_readers_language(client: Client) -> None:
+    from tests.engagements.test_web import form_data
+
+    client.force_login(factories.user(role=User.Role.EDITOR))
+    data = form_data(date="", start_time="", end_time="")
+    page = client.post("/engagements/new/", data, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "النشاط الذي عُقد يحتاج إلى تاريخ بدء." in page  # A held engagement needs a start date.
+    assert ">العنوان" in page and ">Title" not in page  # the form's labels
+    page = client.post("/engagements/new/", data, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Для состоявшегося контакта нужна дата начала." in page

@@ -173,16 +173,22 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
         elif not REF_PATTERN.fullmatch(data.ref):
             err("ref", _("Use letters, digits, hyphens and underscores."))
     if data.kind not in Kind.values:
-        err("kind", f"Unknown kind {data.kind!r}; expected one of {', '.join(Kind.values)}.")
+        err(
+            "kind",
+            _("Unknown kind %(value)s; expected one of %(choices)s.")
+            % {"value": repr(data.kind), "choices": ", ".join(Kind.values)},
+        )
     if data.status not in Status.values:
         err(
-            "status", f"Unknown status {data.status!r}; expected one of {', '.join(Status.values)}."
+            "status",
+            _("Unknown status %(value)s; expected one of %(choices)s.")
+            % {"value": repr(data.status), "choices": ", ".join(Status.values)},
         )
     if data.confidentiality not in Confidentiality.values:
         err(
             "confidentiality",
-            f"Unknown confidentiality {data.confidentiality!r}; "
-            f"expected one of {', '.join(Confidentiality.values)}.",
+            _("Unknown confidentiality %(value)s; expected one of %(choices)s.")
+            % {"value": repr(data.confidentiality), "choices": ", ".join(Confidentiality.values)},
         )
     for name, value in (("start", data.start), ("end", data.end)):
         if value is not None and (problem := moment_problem(value)):
@@ -214,17 +220,22 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
     if previous_status is not None and data.status != previous_status:
         allowed = TRANSITIONS.get(previous_status, frozenset())
         if data.status not in allowed:
-            options = ", ".join(sorted(allowed)) or "none: it is final"
+            options = ", ".join(sorted(allowed)) or _("none: it is final")
             err(
                 "status",
-                f"A {previous_status} engagement cannot become {data.status} (allowed: {options}).",
+                _("A %(previous)s engagement cannot become %(status)s (allowed: %(options)s).")
+                % {"previous": previous_status, "status": data.status, "options": options},
             )
     seen: set[int] = set()
     for participant in data.participants:
         if participant.role not in Role.values:
-            err("participants", f"{participant.person}: unknown role {participant.role!r}.")
+            err(
+                "participants",
+                _("%(person)s: unknown role %(role)s.")
+                % {"person": participant.person, "role": repr(participant.role)},
+            )
         if participant.person.pk in seen:
-            err("participants", f"{participant.person} is listed twice.")
+            err("participants", _("%(person)s is listed twice.") % {"person": participant.person})
         seen.add(participant.person.pk)
     for topic in data.topics:
         if problem := text_problem(topic, _max_length(Topic, "name")):
