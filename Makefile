@@ -6,7 +6,7 @@ export SUMMITRY_DATA_DIR ?= $(CURDIR)/var
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8000
 
-.PHONY: run test setup system python-env node-env lint typecheck pytest pytest-postgres pytest-scale demo clean
+.PHONY: run test setup system python-env node-env messages compile-messages lint typecheck pytest pytest-postgres pytest-scale demo clean
 
 run: setup
 	$(PY) -m summitry.cli secret-key
@@ -16,7 +16,7 @@ run: setup
 
 test: setup lint typecheck pytest pytest-postgres pytest-scale
 
-setup: system python-env node-env
+setup: system python-env node-env compile-messages
 
 system:
 	@scripts/ensure-system-packages.sh
@@ -28,6 +28,14 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
+
+# The .mo files are built from the committed .po catalogues, never committed themselves.
+compile-messages: python-env
+	cd src/summitry && env -u DJANGO_SETTINGS_MODULE $(abspath $(PY)) -m django compilemessages --verbosity 0
+
+# After marking a string: every catalogue brought up to date with the source (docs/i18n.md).
+messages: python-env
+	$(PY) -m summitry.web.catalogues
 
 node-env: node_modules/.installed
 

@@ -12,6 +12,7 @@ packages=(
   fonts-dejavu-core
   fonts-noto-cjk      # the PDF review in Chinese
   fonts-noto-core     # the PDF review in Arabic (Noto Naskh Arabic)
+  gettext             # msgfmt: compiles the translation catalogues, and checks them in the tests
   nodejs              # npm installs the front-end libraries from the lock file
   npm
 )

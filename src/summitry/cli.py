@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 if TYPE_CHECKING:
     from summitry.rooms.janus_process import JanusSupervisor
 
@@ -19,6 +22,24 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    _activate_language()
+
+
+def _activate_language() -> None:
+    """Human-readable output in the language the environment asks for, as gettext reads it
+    (SUMMITRY_LANGUAGE, else LANGUAGE, LC_ALL, LC_MESSAGES, LANG); English otherwise."""
+    from django.utils import translation
+
+    for name in ("SUMMITRY_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(":")[0].split(".")[0]
+        if value and value not in ("C", "POSIX"):
+            try:
+                code = translation.get_supported_language_variant(value.replace("_", "-").lower())
+            except LookupError:
+                code = None
+            if code:
+                translation.activate(code)
+            return
 
 
 def _open_output(path: str | None) -> TextIO:
@@ -49,9 +70,9 @@ def _start_local_janus() -> JanusSupervisor | None:
     try:
         supervisor = start_local_janus()
     except (JanusStartError, OSError) as exc:
-        print(f"Live rooms are off: the local Janus could not start ({exc})", flush=True)
+        print(_("Live rooms are off: the local Janus could not start (%s)") % exc, flush=True)
         return None
-    print(f"Janus (live rooms) is serving on {supervisor.process.api_url}", flush=True)
+    print(_("Janus (live rooms) is serving on %s") % supervisor.process.api_url, flush=True)
     return supervisor
 
 
@@ -72,11 +93,11 @@ def cmd_secret_key(args: argparse.Namespace) -> int:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        print(f"Keeping the secret key in {path}")
+        print(_("Keeping the secret key in %s") % path)
         return 0
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(secrets.token_urlsafe(50) + "\n")
-    print(f"Wrote a new secret key to {path}")
+    print(_("Wrote a new secret key to %s") % path)
     return 0
 
 
@@ -89,17 +110,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if settings.SECRET_KEY == settings.INSECURE_DEFAULT_KEY and not settings.DEBUG:
         print(
-            "summitry serve: refusing the public development secret key. Set "
-            "SUMMITRY_SECRET_KEY, or run `summitry secret-key` once to keep a generated key in "
-            f"{settings.SECRET_KEY_FILE}; SUMMITRY_DEBUG=1 allows the default for development.",
+            _(
+                "summitry serve: refusing the public development secret key. Set"
+                " SUMMITRY_SECRET_KEY, or run `summitry secret-key` once to keep a generated key"
+                " in %s; SUMMITRY_DEBUG=1 allows the default for development."
+            )
+            % settings.SECRET_KEY_FILE,
             file=sys.stderr,
         )
         return 2
     cmd_migrate(args)
     call_command("collectstatic", interactive=False, verbosity=0)
     url = f"http://{args.host}:{args.port}/"
-    print(f"Summitry is serving on {url}  (data in {settings.DATA_DIR})", flush=True)
-    print("Sign in with an account listed by `summitry demo` (e.g. editor / editor-demo-2020).")
+    print(
+        _("Summitry is serving on %(url)s  (data in %(folder)s)")
+        % {"url": url, "folder": settings.DATA_DIR},
+        flush=True,
+    )
+    print(_("Sign in with an account listed by `summitry demo` (e.g. editor / editor-demo-2020)."))
     # The local Janus tells this server the moment someone publishes (floor moderation).
     os.environ.setdefault(
         "SUMMITRY_JANUS_EVENTS_URL", f"{_site_url(args.host, args.port)}/rooms/janus-events/"
@@ -143,10 +171,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     review = yearly_review(args.year)
     if args.format == "pdf":
         if not args.output or args.output == "-":
-            print("summitry review: --format pdf needs -o FILE", file=sys.stderr)
+            print(_("summitry review: --format pdf needs -o FILE"), file=sys.stderr)
             return 2
         Path(args.output).write_bytes(render.review_pdf(review, args.language))
-        print(f"Wrote {args.output}")
+        print(_("Wrote %s") % args.output)
         return 0
     with translation.override(args.language):
         if args.format == "json":
@@ -166,12 +194,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         result = import_file(Path(args.file), fmt=args.format, dry_run=args.dry_run)
     except ImportFailed as failure:
-        print(f"summitry import: nothing was imported from {args.file}:", file=sys.stderr)
+        print(_("summitry import: nothing was imported from %s:") % args.file, file=sys.stderr)
         for problem in failure.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    verb = "Would import" if args.dry_run else "Imported"
-    print(f"{verb} {result.created} new and {result.updated} updated engagements from {args.file}.")
+    counts = {"new": result.created, "updated": result.updated, "file": args.file}
+    if args.dry_run:
+        message = _("Would import %(new)s new and %(updated)s updated engagements from %(file)s.")
+    else:
+        message = _("Imported %(new)s new and %(updated)s updated engagements from %(file)s.")
+    print(message % counts)
     return 0
 
 
@@ -182,7 +214,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     count = export(out, fmt=args.format, year=args.year)
     if out is not sys.stdout:
         out.close()
-        print(f"Wrote {count} engagements to {args.output}", file=sys.stderr)
+        print(
+            ngettext(
+                "Wrote %(count)s engagement to %(file)s",
+                "Wrote %(count)s engagements to %(file)s",
+                count,
+            )
+            % {"count": count, "file": args.output},
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -82,9 +82,13 @@ MIDDLEWARE = [
     "summitry.web.csp.ContentSecurityPolicyMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else Accept-Language, else LANGUAGE_CODE...
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ...unless the signed-in person chose one: theirs wins (docs/i18n.md).
+    "summitry.accounts.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -195,7 +199,21 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "30/10m/ip,5/10m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("SUMMITRY_MFA_ISSUER", "Summitry")
 
+# English stays the default (no Accept-Language, no choice made); the others are the official
+# languages of the United Nations, named in their own language for the switcher.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("ar", "العربية"),
+    ("zh-hans", "中文"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
+# Catalogues live in each app's locale/; this one holds the project-level modules' (cli.py...).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("SUMMITRY_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -236,6 +254,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SUMMITRY_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SUMMITRY_HSTS_SECONDS", "31536000" if HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS

@@ -1,9 +1,11 @@
 from allauth.account.views import logout as account_logout
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
-from summitry.accounts.views import admin_login
+from summitry.accounts.views import admin_login, set_language
 from summitry.api import api
 from summitry.engagements.views import calendar_feed
 
@@ -22,4 +24,12 @@ urlpatterns = [
     path("admin/logout/", account_logout),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    # gettext() for the pages' scripts: every app's djangojs catalogue in the page's language
+    # (a same-origin script, as the CSP wants; Vary: Accept-Language, Cookie keeps it right).
+    path(
+        "jsi18n/",
+        cache_control(max_age=3600)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
 ]

@@ -67,7 +67,9 @@ def test_detail_shows_each_participant_in_their_own_zone(client: Client) -> None
     page = client.get(f"/engagements/{call.pk}/").content.decode()
     assert 'Thu 26 Mar, 22:00–22:30 <span class="muted">America/New_York' in page
     assert 'Fri 27 Mar, 10:00–10:30 <span class="muted">Asia/Shanghai' in page
-    assert "Friday 27 March 2020, 13:00" in page  # the viewer's own zone (Sydney, UTC+11)
+    assert (
+        "Friday, 27 March 2020, 13:00" in page
+    )  # CLDR en-GB; the viewer's own zone (Sydney, UTC+11)
 
 
 def test_bad_input_is_explained_and_nothing_saved(client: Client, editor: User) -> None:

@@ -10,5 +10,5 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     list_filter = ("role", "is_active")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("Summitry", {"fields": ("role", "time_zone")}),
+        ("Summitry", {"fields": ("role", "time_zone", "language")}),
     )

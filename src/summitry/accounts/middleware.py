@@ -11,12 +11,12 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 # Second factors that sign-in asks for (recovery codes only stand in for them).
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 # Without a factor yet, an administrator may use the account pages, so as to enrol one.
-ENROL_PREFIXES = ("/accounts/", "/admin/logout/", "/static/")
+ENROL_PREFIXES = ("/accounts/", "/admin/logout/", "/static/", "/i18n/", "/jsi18n/")
 # With a factor but a session that has not passed it: only the way to pass it, or to leave.
 AUTHENTICATE_PREFIXES = (
     "/accounts/2fa/reauthenticate/",
@@ -25,6 +25,8 @@ AUTHENTICATE_PREFIXES = (
     "/accounts/logout/",
     "/admin/logout/",
     "/static/",
+    "/i18n/",
+    "/jsi18n/",
 )
 
 
@@ -83,4 +85,19 @@ class ViewerTimezoneMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class PersonLanguageMiddleware:
+    """A signed-in person's language setting wins over what LocaleMiddleware chose before it
+    (the switcher's cookie, else Accept-Language, else English)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = getattr(request.user, "language", "")
+        if language and translation.check_for_language(language):
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

@@ -1,18 +1,31 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        READER = "reader", "Reader"
-        EDITOR = "editor", "Editor"
-        ADMINISTRATOR = "administrator", "Administrator"
+        READER = "reader", _("Reader")
+        EDITOR = "editor", _("Editor")
+        ADMINISTRATOR = "administrator", _("Administrator")
 
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.READER)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.READER)
     time_zone = models.CharField(
-        max_length=64, blank=True, help_text="IANA zone in which times are shown; UTC when empty."
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("IANA zone in which times are shown; UTC when empty."),
+    )
+    # Empty: the browser's language (Accept-Language), else English.
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Language of the interface; the browser's language when empty."),
     )
 
     @property

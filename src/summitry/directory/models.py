@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Country(models.Model):
@@ -20,7 +21,7 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
         return self.name
@@ -28,11 +29,11 @@ class Country(models.Model):
 
 class Organisation(models.Model):
     class Category(models.TextChoices):
-        INTERNATIONAL = "international_organisation", "International organisation"
-        REGIONAL = "regional_organisation", "Regional organisation"
-        FORUM = "forum", "Forum or format"
-        MECHANISM = "mechanism", "Cooperation mechanism"
-        INITIATIVE = "initiative", "Initiative"
+        INTERNATIONAL = "international_organisation", _("International organisation")
+        REGIONAL = "regional_organisation", _("Regional organisation")
+        FORUM = "forum", _("Forum or format")
+        MECHANISM = "mechanism", _("Cooperation mechanism")
+        INITIATIVE = "initiative", _("Initiative")
 
     acronym = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
@@ -65,7 +66,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.name
@@ -107,7 +108,7 @@ class Term(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="terms")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="terms")
     start = models.DateField()
-    end = models.DateField(null=True, blank=True, help_text="First day out of office.")
+    end = models.DateField(null=True, blank=True, help_text=_("First day out of office."))
 
     objects = TermQuerySet.as_manager()
 

@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from summitry.directory.languages import DEFAULT_LANGUAGE, UN_LANGUAGES, known_languages
 from summitry.directory.models import Country, Organisation, Person
@@ -28,61 +29,90 @@ ZONE_CHOICES = sorted(zoneinfo.available_timezones())
 
 
 class EngagementForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    kind = forms.ChoiceField(choices=Kind.choices)
-    status = forms.ChoiceField(choices=Status.choices, initial=Status.PROPOSED)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Kind.choices)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=Status.choices, initial=Status.PROPOSED
+    )
     date = forms.DateField(
+        label=gettext_lazy("Date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Required once the engagement is scheduled or held.",
+        help_text=gettext_lazy("Required once the engagement is scheduled or held."),
     )
     start_time = forms.TimeField(
+        label=gettext_lazy("Start time"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}),
-        help_text="Leave empty when the record gives only the date.",
+        help_text=gettext_lazy("Leave empty when the record gives only the date."),
     )
-    end_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(
+        label=gettext_lazy("End time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
     time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"),
         choices=[(z, z) for z in ZONE_CHOICES],
         initial="UTC",
-        help_text="The zone in which the date and times above are given.",
+        help_text=gettext_lazy("The zone in which the date and times above are given."),
     )
     host_country = forms.ModelChoiceField(
-        Country.objects.all(), required=False, to_field_name="code"
+        Country.objects.all(),
+        label=gettext_lazy("Host country"),
+        required=False,
+        to_field_name="code",
     )
     host_organisation = forms.ModelChoiceField(
-        Organisation.objects.all(), required=False, to_field_name="acronym"
+        Organisation.objects.all(),
+        label=gettext_lazy("Host organisation"),
+        required=False,
+        to_field_name="acronym",
     )
-    chair = forms.ModelChoiceField(Person.objects.all(), required=False)
+    chair = forms.ModelChoiceField(
+        Person.objects.all(), label=gettext_lazy("Chair"), required=False
+    )
     countries = forms.ModelMultipleChoiceField(
         Country.objects.all(),
+        label=gettext_lazy("Countries"),
         required=False,
         to_field_name="code",
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="The countries represented. Hold Ctrl (or ⌘) to choose several.",
+        help_text=gettext_lazy("The countries represented. Hold Ctrl (or ⌘) to choose several."),
     )
     organisations = forms.ModelMultipleChoiceField(
         Organisation.objects.all(),
+        label=gettext_lazy("Organisations"),
         required=False,
         to_field_name="acronym",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     topics = forms.CharField(
-        required=False, help_text="Separated by commas, for example: COVID-19, climate, trade."
+        label=gettext_lazy("Topics"),
+        required=False,
+        help_text=gettext_lazy("Separated by commas, for example: COVID-19, climate, trade."),
     )
-    readout = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    readout = forms.CharField(
+        label=gettext_lazy("Readout"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     sources = forms.CharField(
+        label=gettext_lazy("Sources"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One a line: a citation, or a citation | URL.",
+        help_text=gettext_lazy("One a line: a citation, or a citation | URL."),
     )
-    confidentiality = forms.ChoiceField(choices=Confidentiality.choices, initial="public")
+    confidentiality = forms.ChoiceField(
+        label=gettext_lazy("Confidentiality"), choices=Confidentiality.choices, initial="public"
+    )
     readers = forms.ModelMultipleChoiceField(
         get_user_model().objects.filter(is_active=True).order_by("username"),
+        label=gettext_lazy("Readers"),
         required=False,
         to_field_name="username",
         widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text="Who may read a confidential engagement besides administrators and its author.",
+        help_text=gettext_lazy(
+            "Who may read a confidential engagement besides administrators and its author."
+        ),
     )
 
     def clean_sources(self) -> list[SourceInput]:
@@ -93,7 +123,8 @@ class EngagementForm(forms.Form):
             citation, _, url = (part.strip() for part in line.partition("|"))
             if url and not is_web_url(url):
                 raise ValidationError(
-                    f"Line {number}: the URL must be a web address (http:// or https://)."
+                    _("Line %(number)s: the URL must be a web address (http:// or https://).")
+                    % {"number": number}
                 )
             sources.append(SourceInput(citation=citation or url, url=url))
         return sources
@@ -102,9 +133,9 @@ class EngagementForm(forms.Form):
         data = super().clean() or {}
         day, start_time, end_time = data.get("date"), data.get("start_time"), data.get("end_time")
         if (start_time or end_time) and not day:
-            self.add_error("date", "Give the date the times belong to.")
+            self.add_error("date", _("Give the date the times belong to."))
         if end_time and not start_time:
-            self.add_error("start_time", "An end time needs a start time.")
+            self.add_error("start_time", _("An end time needs a start time."))
         return data
 
     def to_input(self, participants: list[ParticipantInput]) -> EngagementInput:
@@ -171,8 +202,15 @@ class EngagementForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    person = forms.ModelChoiceField(Person.objects.all(), required=False)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.HEAD_OF_DELEGATION, required=False)
+    person = forms.ModelChoiceField(
+        Person.objects.all(), label=gettext_lazy("Person"), required=False
+    )
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=Role.choices,
+        initial=Role.HEAD_OF_DELEGATION,
+        required=False,
+    )
 
 
 ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3, max_num=200)
@@ -190,15 +228,27 @@ def participants_from(formset: Any) -> list[ParticipantInput]:
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
-    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
-    counterpart = forms.CharField(
-        required=False, help_text="Country, organisation acronym or person."
+    q = forms.CharField(required=False, label=gettext_lazy("Search"))
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"), required=False, min_value=1900, max_value=2200
     )
-    region = forms.CharField(required=False)
-    topic = forms.CharField(required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[("", gettext_lazy("Any kind")), *Kind.choices],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Any status")), *Status.choices],
+        required=False,
+    )
+    counterpart = forms.CharField(
+        label=gettext_lazy("Counterpart"),
+        required=False,
+        help_text=gettext_lazy("Country, organisation acronym or person."),
+    )
+    region = forms.CharField(label=gettext_lazy("Region"), required=False)
+    topic = forms.CharField(label=gettext_lazy("Topic"), required=False)
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -211,8 +261,8 @@ def _language_choices() -> list[tuple[str, str]]:
 
 class OriginalLanguageForm(forms.Form):
     original_language = forms.ChoiceField(
-        label=_("Language of the title and readout above"),
-        help_text=_("The language they were first written in: the original."),
+        label=gettext_lazy("Language of the title and readout above"),
+        help_text=gettext_lazy("The language they were first written in: the original."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -221,10 +271,10 @@ class OriginalLanguageForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300, required=False)
     readout = forms.CharField(
-        label=_("Readout"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("Readout"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

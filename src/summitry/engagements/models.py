@@ -4,19 +4,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from summitry.directory.models import Country, Office, Organisation, Person
 
 
 class Kind(models.TextChoices):
-    TELEPHONE_CALL = "telephone_call", "Telephone call"
-    VIDEO_MEETING = "video_meeting", "Video meeting (bilateral)"
-    VIRTUAL_SUMMIT = "virtual_summit", "Virtual summit"
-    VIDEO_CONFERENCE = "video_conference", "Video conference (ministerial or expert)"
-    VIDEO_ADDRESS = "video_address", "Address by video link"
-    WRITTEN_MESSAGE = "written_message", "Written message"
-    IN_PERSON = "in_person", "In person"
+    TELEPHONE_CALL = "telephone_call", _("Telephone call")
+    VIDEO_MEETING = "video_meeting", _("Video meeting (bilateral)")
+    VIRTUAL_SUMMIT = "virtual_summit", _("Virtual summit")
+    VIDEO_CONFERENCE = "video_conference", _("Video conference (ministerial or expert)")
+    VIDEO_ADDRESS = "video_address", _("Address by video link")
+    WRITTEN_MESSAGE = "written_message", _("Written message")
+    IN_PERSON = "in_person", _("In person")
 
 
 # Every kind but in_person is held at a distance; the review's online share rests on this.
@@ -24,25 +25,25 @@ ONLINE_KINDS = frozenset(k for k in Kind if k != Kind.IN_PERSON)
 
 
 class Status(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    SCHEDULED = "scheduled", "Scheduled"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
-    POSTPONED = "postponed", "Postponed"
+    PROPOSED = "proposed", _("Proposed")
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+    POSTPONED = "postponed", _("Postponed")
 
 
 class Confidentiality(models.TextChoices):
-    PUBLIC = "public", "Public"
-    RESTRICTED = "restricted", "Restricted (signed-in staff)"
-    CONFIDENTIAL = "confidential", "Confidential (named readers)"
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Restricted (signed-in staff)")
+    CONFIDENTIAL = "confidential", _("Confidential (named readers)")
 
 
 class Role(models.TextChoices):
-    PRINCIPAL = "principal", "Principal"
-    HEAD_OF_DELEGATION = "head_of_delegation", "Head of delegation"
-    DELEGATION_MEMBER = "delegation_member", "Delegation member"
-    INTERPRETER = "interpreter", "Interpreter"
-    OBSERVER = "observer", "Observer"
+    PRINCIPAL = "principal", _("Principal")
+    HEAD_OF_DELEGATION = "head_of_delegation", _("Head of delegation")
+    DELEGATION_MEMBER = "delegation_member", _("Delegation member")
+    INTERPRETER = "interpreter", _("Interpreter")
+    OBSERVER = "observer", _("Observer")
 
 
 class Topic(models.Model):

@@ -91,13 +91,16 @@ def url_problem(value: str) -> str | None:
 
 def moment_problem(value: dt.datetime) -> str | None:
     if timezone.is_naive(value):
-        return "The time needs a time zone or a UTC offset."
+        return _("The time needs a time zone or a UTC offset.")
     try:
         year = value.astimezone(dt.UTC).year
     except OverflowError:
         year = value.year
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        return f"The year must lie between {EARLIEST_YEAR} and {LATEST_YEAR}."
+        return _("The year must lie between %(first)s and %(last)s.") % {
+            "first": EARLIEST_YEAR,
+            "last": LATEST_YEAR,
+        }
     return None
 
 
@@ -222,7 +225,7 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
         errors.setdefault(name, []).append(message)
 
     if not data.title.strip():
-        err("title", "A title is required.")
+        err("title", _("A title is required."))
     elif problem := text_problem(data.title, _max_length(Engagement, "title")):
         err("title", f"The title {problem}")
     if problem := text_problem(data.readout):
@@ -232,62 +235,81 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
         if problem := text_problem(data.ref, _max_length(Engagement, "ref")):
             err("ref", f"The ref {problem}")
         elif not REF_PATTERN.fullmatch(data.ref):
-            err("ref", "Use letters, digits, hyphens and underscores.")
+            err("ref", _("Use letters, digits, hyphens and underscores."))
     if data.kind not in Kind.values:
-        err("kind", f"Unknown kind {data.kind!r}; expected one of {', '.join(Kind.values)}.")
+        err(
+            "kind",
+            _("Unknown kind %(value)s; expected one of %(choices)s.")
+            % {"value": repr(data.kind), "choices": ", ".join(Kind.values)},
+        )
     if data.status not in Status.values:
         err(
-            "status", f"Unknown status {data.status!r}; expected one of {', '.join(Status.values)}."
+            "status",
+            _("Unknown status %(value)s; expected one of %(choices)s.")
+            % {"value": repr(data.status), "choices": ", ".join(Status.values)},
         )
     if data.confidentiality not in Confidentiality.values:
         err(
             "confidentiality",
-            f"Unknown confidentiality {data.confidentiality!r}; "
-            f"expected one of {', '.join(Confidentiality.values)}.",
+            _("Unknown confidentiality %(value)s; expected one of %(choices)s.")
+            % {"value": repr(data.confidentiality), "choices": ", ".join(Confidentiality.values)},
         )
     for name, value in (("start", data.start), ("end", data.end)):
         if value is not None and (problem := moment_problem(value)):
             err(name, problem)
     if "start" not in errors and "end" not in errors:
         if data.end is not None and data.start is None:
-            err("end", "An end needs a start.")
+            err("end", _("An end needs a start."))
         elif data.start is not None and data.end is not None:
             # Compare what will be stored: a record without hours keeps each date at noon.
             start, end = data.start, data.end
             if not data.time_known:
                 start, end = date_only_start(start.date()), date_only_start(end.date())
             if end < start:
-                err("end", "The end is before the start.")
+                err("end", _("The end is before the start."))
     if data.status in (Status.HELD, Status.SCHEDULED) and data.start is None:
-        err("start", f"A {data.status} engagement needs a start date.")
+        err(
+            "start",
+            _("A held engagement needs a start date.")
+            if data.status == Status.HELD
+            else _("A scheduled engagement needs a start date."),
+        )
     if (
         data.status == Status.HELD
         and data.start is not None
         and "start" not in errors
         and data.start > timezone.now() + HELD_FUTURE_TOLERANCE
     ):
-        err("status", "An engagement that starts in the future cannot be marked held.")
+        err("status", _("An engagement that starts in the future cannot be marked held."))
     if previous_status is not None and data.status != previous_status:
         allowed = TRANSITIONS.get(previous_status, frozenset())
         if data.status not in allowed:
-            options = ", ".join(sorted(allowed)) or "none: it is final"
+            options = ", ".join(sorted(allowed)) or _("none: it is final")
             err(
                 "status",
-                f"A {previous_status} engagement cannot become {data.status} (allowed: {options}).",
+                _("A %(previous)s engagement cannot become %(status)s (allowed: %(options)s).")
+                % {"previous": previous_status, "status": data.status, "options": options},
             )
     seen: set[int] = set()
     for participant in data.participants:
         if participant.role not in Role.values:
-            err("participants", f"{participant.person}: unknown role {participant.role!r}.")
+            err(
+                "participants",
+                _("%(person)s: unknown role %(role)s.")
+                % {"person": participant.person, "role": repr(participant.role)},
+            )
         if participant.person.pk in seen:
-            err("participants", f"{participant.person} is listed twice.")
+            err("participants", _("%(person)s is listed twice.") % {"person": participant.person})
         seen.add(participant.person.pk)
     for topic in data.topics:
         if problem := text_problem(topic, _max_length(Topic, "name")):
             err("topics", f"Topic {topic[:20]!r} {problem}")
     for number, source in enumerate(data.sources, start=1):
         if not source.citation.strip():
-            err("sources", f"Source {number}: each source needs a citation.")
+            err(
+                "sources",
+                _("Source %(number)s: each source needs a citation.") % {"number": number},
+            )
         for part, text in (("citation", source.citation), ("note", source.note)):
             if problem := text_problem(text, _max_length(Source, part)):
                 err("sources", f"Source {number}: the {part} {problem}")

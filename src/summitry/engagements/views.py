@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from summitry.directory.models import Country
@@ -42,6 +44,7 @@ from summitry.engagements.services import (
     update_engagement,
 )
 from summitry.engagements.texts import in_reader_language, text_for, texts_of
+from summitry.web import formats
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Engagement:
@@ -83,9 +86,12 @@ def engagement_calendar(request: HttpRequest) -> HttpResponse:
         month = int(request.GET.get("month", today.month))
         first = dt.date(year, month, 1)
     except (ValueError, OverflowError):
-        raise Http404("No such month.") from None
+        raise Http404(_("No such month.")) from None
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise Http404(f"The calendar covers the years {EARLIEST_YEAR} to {LATEST_YEAR}.")
+        raise Http404(
+            _("The calendar covers the years %(first)s to %(last)s.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
     zone = timezone.get_current_timezone()
     after = dt.datetime.combine(first - dt.timedelta(days=7), dt.time(), zone)
     before = dt.datetime.combine(first + dt.timedelta(days=45), dt.time(), zone)
@@ -110,7 +116,8 @@ def engagement_calendar(request: HttpRequest) -> HttpResponse:
             "first": first,
             "previous": previous.replace(day=1),
             "following": following.replace(day=1),
-            "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            # Monday first, abbreviated as the reader's language abbreviates them (CLDR).
+            "weekdays": [formats.locale().days["format"]["abbreviated"][day] for day in range(7)],
             "today": today,
         },
     )
@@ -128,13 +135,14 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         zone_name = participation.person.time_zone or (
             represented.capital_zone if represented else participation.person.zone
         )
-        # Formatted here: the template's date filter would turn them back into the viewer's zone.
+        # Formatted here: the template's filters would turn them back into the viewer's zone.
         shown = ""
         if engagement.start and engagement.time_known:
             zone = zoneinfo.ZoneInfo(zone_name or "UTC")
-            shown = engagement.start.astimezone(zone).strftime("%a %-d %b, %H:%M")
-            if engagement.end:
-                shown += engagement.end.astimezone(zone).strftime("–%H:%M")
+            end = engagement.end or engagement.start
+            shown = formats.format_range(engagement.start, end, "MMMEd", zone=zone)
+            if not engagement.end:
+                shown = formats.format_datetime(engagement.start, "medium", zone=zone)
         local_times.append((participation, zone_name or "UTC", shown))
     return render(
         request,
@@ -190,13 +198,13 @@ def _shown(value: Any) -> str:
                 if isinstance(item, dict)
                 else str(item)
             )
-        return ", ".join(names) or "—"
+        return pgettext("between two names in a list", ", ").join(names) or "—"
     return "—" if value in (None, "") else str(value)
 
 
 def _require_editor(request: HttpRequest) -> None:
     if not getattr(request.user, "is_editor", False):
-        raise PermissionDenied("Only editors and administrators can change the register.")
+        raise PermissionDenied(_("Only editors and administrators can change the register."))
 
 
 def _viewer_zone(request: HttpRequest) -> str:
@@ -229,11 +237,11 @@ def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
             try:
                 if engagement is None:
                     engagement = create_engagement(data, by=request.user)  # type: ignore[arg-type]
-                    messages.success(request, "The engagement was added to the register.")
+                    messages.success(request, _("The engagement was added to the register."))
                 else:
                     data.ref = engagement.ref
                     engagement = update_engagement(engagement, data, by=request.user)  # type: ignore[arg-type]
-                    messages.success(request, "Your changes were saved.")
+                    messages.success(request, _("Your changes were saved."))
                 return redirect(engagement)
             except EngagementInvalid as invalid:
                 for name, problems in texts.take_errors(invalid.errors).items():
