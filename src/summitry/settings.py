@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "summitry.web.csp.ContentSecurityPolicyMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -198,6 +199,14 @@ MFA_TOTP_ISSUER = os.environ.get("SUMMITRY_MFA_ISSUER", "Summitry")
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("SUMMITRY_TIME_ZONE", "UTC")
 USE_I18N = True
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("zh-hans", "中文"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("es", "Español"),
+]
 USE_TZ = True
 
 STATIC_URL = "/static/"

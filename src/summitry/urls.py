@@ -2,6 +2,7 @@ from allauth.account.views import logout as account_logout
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from summitry.accounts.views import admin_login
 from summitry.api import api
@@ -22,4 +23,6 @@ urlpatterns = [
     path("admin/logout/", account_logout),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
