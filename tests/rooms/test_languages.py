@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gettext as gettext_module
-import html
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
@@ -20,11 +17,11 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client, override_settings
 from django.utils import timezone
 
-import summitry.rooms
 from summitry.accounts.models import User
 from summitry.directory.models import Person
 from summitry.rooms import consumers, services
 from summitry.rooms.models import Invitation, Room
+from tests.rooms.languages import english_left, visible_text
 from tests.rooms.rooms_factories import admitted, engagement, open_room
 from tests.rooms.sockets import DEADLINE, View, client, closed_with, leave, until
 
@@ -35,7 +32,6 @@ pytestmark = [
     pytest.mark.usefixtures("rooms_on_janus"),
 ]
 
-LOCALE = Path(summitry.rooms.__file__).parent / "locale"
 #: Django's language code, the catalogue's folder, what <html dir> must say.
 LANGUAGES = {"ar": ("ar", "rtl"), "zh-hans": ("zh_Hans", "ltr")}
 
@@ -49,37 +45,6 @@ def fresh_caches() -> Iterator[None]:
         yield
     for cache in (consumers._snapshots, consumers._enforcers, consumers._local):
         cache.clear()
-
-
-def english_of_the_rooms(folder: str) -> list[str]:
-    """The English pieces of every rooms sentence translated into the language (placeholders
-    and markup cut out; short pieces, which could be part of a name, left aside)."""
-    path = LOCALE / folder / "LC_MESSAGES"
-    assert (path / "django.mo").exists(), "compile the catalogues: make setup (compilemessages)"
-    catalogue = gettext_module.GNUTranslations((path / "django.mo").open("rb"))._catalog  # type: ignore[attr-defined]
-    pieces: set[str] = set()
-    for key, translated in catalogue.items():
-        msgid = key[0] if isinstance(key, tuple) else key
-        msgid = msgid.split("\x04")[-1]
-        if not msgid or translated == msgid:
-            continue
-        for piece in re.split(r"%\(\w+\)\w|<[^>]+>", msgid):
-            piece = piece.strip(" .:;,()“”—·")
-            if len(piece) >= 4 and re.search(r"[A-Za-z]{3}", piece):
-                pieces.add(piece)
-    return sorted(pieces)
-
-
-def visible_text(page: str) -> str:
-    """What a person reads or hears: text and the labels of controls, not code or data."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    labels = " ".join(re.findall(r'(?:aria-label|title|placeholder)="([^"]*)"', page))
-    return html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + labels)
-
-
-def english_left(page: str, folder: str) -> list[str]:
-    text = visible_text(page)
-    return [p for p in english_of_the_rooms(folder) if re.search(rf"\b{re.escape(p)}\b", text)]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -121,7 +86,7 @@ def test_room_pages_render_in_the_readers_language_with_its_direction(
         page = response.content.decode()
         assert response.status_code == (403 if name == "refused" else 200), name
         assert re.search(rf'<html lang="{language}" dir="{direction}">', page), name
-        assert english_left(page, folder) == [], f"English left on the {name} page"
+        assert english_left(visible_text(page), folder) == [], f"English left on the {name} page"
     # The interpreter's row names the languages in the reader's language, not by their codes.
     pair = {"ar": "(الإنجليزية ← الفرنسية)", "zh-hans": "(英语 → 法语)"}[language]
     row = visible_text(pages["invitations"].content.decode()).replace("\u0651", "")
