@@ -200,7 +200,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("SUMMITRY_TIME_ZONE", "UTC")
 USE_I18N = True
 LANGUAGES = [
-    ("en", "English"),
+    ("en-gb", "English"),
     ("ar", "العربية"),
     ("zh-hans", "中文"),
     ("fr", "Français"),

@@ -96,7 +96,7 @@ def test_room_pages_render_in_the_readers_language_with_its_direction(
 def test_room_pages_stay_english_without_accept_language(client: Client) -> None:
     _room, invs = open_room()
     page = client.get(f"/rooms/join/{invs['a'][1]}/").content.decode()
-    assert '<html lang="en" dir="ltr">' in page and "Join the meeting" in page
+    assert '<html lang="en-gb" dir="ltr">' in page and "Join the meeting" in page
 
 
 async def page_in(

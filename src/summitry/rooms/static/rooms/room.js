@@ -22,6 +22,7 @@
   // Django's JavaScript catalogue (/jsi18n/, loaded before this file): the page's language.
   const gettext = window.gettext || ((text) => text);
   const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const pgettext = window.pgettext || ((context, text) => text);
   const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => String(values[key])));
   /** A whole translated sentence with its named placeholders filled. */
   const fill = (text, values) => interpolate(text, values, true);
@@ -498,7 +499,7 @@
           p.muted
             ? button(gettext("Unmute"), () => command("unmute", { participant: p.id }), { key: `unmute-${pid}`, attrs: { "aria-label": fill(gettext("Unmute %(name)s"), { name }) } })
             : button(gettext("Mute"), () => command("mute", { participant: p.id }), { key: `mute-${pid}`, attrs: { "aria-label": fill(gettext("Mute %(name)s"), { name }) } }),
-          button(gettext("Remove"), () => command("remove", { participant: p.id }), { key: `remove-${pid}`, attrs: { "aria-label": fill(gettext("Remove %(name)s"), { name }) } }),
+          button(pgettext("a chair's action on a participant", "Remove"), () => command("remove", { participant: p.id }), { key: `remove-${pid}`, attrs: { "aria-label": fill(gettext("Remove %(name)s"), { name }) } }),
           button(gettext("Ban"), () => confirm(fill(gettext("Ban %(name)s? Their link stops working."), { name })) && command("ban", { participant: p.id }), { class: "danger", key: `ban-${pid}`, attrs: { "aria-label": fill(gettext("Ban %(name)s"), { name }) } })));
       }
       return row;
