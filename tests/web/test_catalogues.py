@@ -21,9 +21,6 @@ from summitry.web.catalogues import (
 pytestmark = pytest.mark.unit
 
 UPDATE = "run `make messages`, translate the entries it adds (msgstr), then run the tests again"
-# Apps whose strings another branch of issue 12 marks and translates, with its own catalogues;
-# remove a name once that branch is in.
-AWAITING = frozenset({"rooms"})
 
 
 def present_catalogues() -> list[tuple[Catalogue, str]]:
@@ -66,7 +63,7 @@ def test_catalogues_exist_for_every_app_with_marked_strings(
     missing = [
         label(catalogue, language)
         for catalogue, template in source_templates.items()
-        if len(template) and catalogue.name not in AWAITING
+        if len(template)
         for language in LANGUAGES
         if not catalogue.po(language).is_file()
     ]
@@ -78,7 +75,7 @@ def test_catalogues_exist_for_every_app_with_templates() -> None:
         catalogue.name
         for catalogue in catalogues()
         if catalogue.domain == "django"
-        and catalogue.name not in AWAITING
+       
         and (catalogue.root / "templates").is_dir()
         and not all(catalogue.po(language).is_file() for language in LANGUAGES)
     ]

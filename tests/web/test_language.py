@@ -158,8 +158,6 @@ PHYSICAL = re.compile(
     r"(?:margin|padding|border|inset)-(?:left|right)\b|(?<![-\w])(?:left|right)\s*:"
     r"|(?:text-align|float|clear)\s*:\s*(?:left|right)\b"
 )
-# Style sheets another branch of issue 12 rewrites; remove once it is in.
-CSS_AWAITING = {"rooms/static/rooms/room.css"}
 
 
 @pytest.mark.unit
@@ -168,7 +166,6 @@ def test_style_sheets_use_logical_sides_so_arabic_mirrors() -> None:
     physical = [
         f"{path.relative_to(source)}:{number}: {line.strip()}"
         for path in sorted(source.glob("*/static/**/*.css"))
-        if str(path.relative_to(source)) not in CSS_AWAITING
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if PHYSICAL.search(line)
     ]

@@ -20,17 +20,23 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from summitry.rooms import services
 from summitry.rooms.models import Invitation
 from summitry.rooms.services import LinkClosed, RoomRefusal
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +74,9 @@ class Snapshot:
     private: dict[int, str]
     press: str
     floor_ends_at: dt.datetime | None
-    #: Invitations whose link stopped working (expired): their pages are closed with this.
-    closed: dict[int, str]
+    #: Invitations whose link stopped working (expired): their pages are closed with this
+    #: (lazy: each page reads it in its own language).
+    closed: dict[int, _StrOrPromise]
 
 
 _snapshots: dict[int, Snapshot] = {}
@@ -239,6 +246,48 @@ async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
             return
 
 
+def page_language(scope: dict[str, Any]) -> str:
+    """The language of the page that opened the socket (its ``lang`` parameter, from the page's
+    ``<html lang>``), else the handshake's cookie and ``Accept-Language``, as for pages."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    for code in query.get("lang", []):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            pass
+    headers = {
+        k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+    }
+    cookies = {}
+    for part in headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        cookies[name] = value
+    wanted = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if wanted:
+        try:
+            return translation.get_supported_language_variant(wanted)
+        except LookupError:
+            pass
+    for code, _quality in parse_accept_lang_header(headers.get("accept-language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
+def _in_language(language: str, action: Callable[..., Any]) -> Callable[..., Any]:
+    """``action`` run with the page's language active (its refusals are worded in it)."""
+
+    def run(*args: Any) -> Any:
+        with translation.override(language):
+            return action(*args)
+
+    return run
+
+
 def _resolve(token: str) -> tuple[Invitation, int]:
     """The invitation behind the token, now in the lobby and connected; the room's version."""
     invitation = services.resolve_token(token)
@@ -323,6 +372,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     room_id: int = 0
     version: int = 0
     group: str = ""
+    #: The page's language: refusals and close reasons sent to it are worded in it.
+    language: str = ""
 
     #: The newest version sent or about to be (what a delta must start from).
     known: int = 0
@@ -334,12 +385,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def connect(self) -> None:
         self.outbox = []
+        self.language = page_language(self.scope)
         token = str(self.scope["url_route"]["kwargs"].get("token", ""))
         await self.accept()
         try:
-            self.invitation, version = await database_sync_to_async(_resolve)(token)
+            self.invitation, version = await database_sync_to_async(
+                _in_language(self.language, _resolve)
+            )(token)
         except RoomRefusal as refusal:
-            await self.refuse(refusal.message)
+            await self.refuse(refusal.lazy_message)
             return
         self.room_id = self.invitation.room_id
         cached = _snapshots.get(self.room_id)
@@ -352,7 +406,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         start_sweeper()
         await self.push(await snapshot(self.room_id, version))
 
-    async def refuse(self, message: str) -> None:
+    async def refuse(self, reason: _StrOrPromise) -> None:
+        with translation.override(self.language or None):
+            message = str(reason)
         await self.send_json({"type": "error", "message": message})
         # A close reason is limited to 123 bytes.
         await self.close(code=REFUSED, reason=message.encode()[:120].decode(errors="ignore"))
@@ -381,7 +437,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if self.invitation is None:
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            await self.send_json({"type": "error", "message": "Messages need a type."})
+            await self.error(gettext_lazy("Messages need a type."))
             return
         kind = content["type"]
         if kind in ("ping", "sync"):
@@ -389,17 +445,25 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         command = COMMANDS.get(kind)
         if command is None:
-            await self.send_json({"type": "error", "message": f"Unknown command {kind!r}."})
+            with translation.override(self.language or None):
+                unknown = gettext("Unknown command %(command)s.") % {"command": repr(kind)}
+            await self.error(unknown)
             return
         invitation = self.invitation
         try:
-            await database_sync_to_async(command)(invitation, content)
+            await database_sync_to_async(_in_language(self.language, command))(invitation, content)
         except LinkClosed as closed:  # the link expired (or was revoked) since the page opened
             # Cut off now rather than at the next sweep (Janus token, journal, the others).
             await database_sync_to_async(services.cut_off_expired)(self.room_id)
-            await self.refuse(closed.message)
+            await self.refuse(closed.lazy_message)
         except RoomRefusal as refusal:
-            await self.send_json({"type": "error", "message": refusal.message})
+            await self.error(refusal.lazy_message)
+
+    async def error(self, reason: _StrOrPromise) -> None:
+        """A refused command: the page shows why, in its language."""
+        with translation.override(self.language or None):
+            message = str(reason)
+        await self.send_json({"type": "error", "message": message})
 
     async def answer_ping(self, content: dict[str, Any]) -> None:
         """``ping`` and ``sync`` carry the client's version: a lost broadcast, or a delta the
@@ -464,9 +528,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.version = snap.version
         own = snap.private.get(self.invitation.pk)
         if own is None:
-            await self.refuse(
-                snap.closed.get(self.invitation.pk, "This link was revoked by the organisers.")
-            )
+            await self.refuse(snap.closed.get(self.invitation.pk, services.REVOKED))
             return
         self.known = max(self.known, snap.version)
         await self.send(text_data=snap.head + own + "}")
@@ -474,7 +536,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_json({"type": "ended"})
             await self.close(code=ENDED)
         elif '"state":"banned"' in own:
-            await self.refuse("The chair has banned you from this meeting.")
+            await self.refuse(gettext_lazy("The chair has banned you from this meeting."))
 
 
 class WatchConsumer(RoomConsumer):
@@ -482,12 +544,15 @@ class WatchConsumer(RoomConsumer):
 
     async def connect(self) -> None:
         self.outbox = []
+        self.language = page_language(self.scope)
         token = str(self.scope["url_route"]["kwargs"].get("token", ""))
         await self.accept()
         try:
-            room = await database_sync_to_async(services.resolve_press_token)(token)
+            room = await database_sync_to_async(
+                _in_language(self.language, services.resolve_press_token)
+            )(token)
         except RoomRefusal as refusal:
-            await self.refuse(refusal.message)
+            await self.refuse(refusal.lazy_message)
             return
         self.room_id = room.pk
         cached = _snapshots.get(self.room_id)
@@ -506,7 +571,7 @@ class WatchConsumer(RoomConsumer):
         if isinstance(content, dict) and content.get("type") in ("ping", "sync"):
             await self.answer_ping(content)
             return
-        await self.send_json({"type": "error", "message": "The press view cannot act in the room."})
+        await self.error(gettext_lazy("The press view cannot act in the room."))
 
     async def push(self, snap: Snapshot) -> None:
         if snap.version <= self.version:

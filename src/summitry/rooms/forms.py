@@ -3,27 +3,32 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from summitry.directory.models import Person
 from summitry.engagements.models import Engagement, Kind
 from summitry.rooms.models import Invitation, Room
+from summitry.rooms.templatetags.rooms_i18n import language_label
 
 
 class OpenRoomForm(forms.Form):
-    chair = forms.TypedChoiceField(coerce=int, label="Chair")
+    chair = forms.TypedChoiceField(
+        coerce=int, label=pgettext_lazy("the person who chairs a meeting", "Chair")
+    )
     speaking_limit_seconds = forms.IntegerField(
-        min_value=0, initial=0, label="Speaking-time limit (seconds, 0 = none)"
+        min_value=0, initial=0, label=_("Speaking-time limit (seconds, 0 = none)")
     )
     auto_advance = forms.BooleanField(
-        required=False, label="Pass the floor on by itself when time runs out"
+        required=False, label=_("Pass the floor on by itself when time runs out")
     )
     interpretation_languages = forms.CharField(
         required=False,
-        label="Interpretation languages",
-        help_text="Language codes separated by commas, e.g. fr, es, zh.",
+        label=_("Interpretation languages"),
+        help_text=_("Language codes separated by commas, e.g. fr, es, zh."),
     )
     floor_control = forms.BooleanField(
-        required=False, label="Floor control (the chair gives the floor; others are muted)"
+        required=False, label=_("Floor control (the chair gives the floor; others are muted)")
     )
 
     def __init__(self, engagement: Engagement, *args: Any, **kwargs: Any) -> None:
@@ -45,19 +50,19 @@ class OpenRoomForm(forms.Form):
 
 
 INVITE_ROLES = [
-    (Invitation.Role.PARTICIPANT.value, "Participant"),
-    (Invitation.Role.OBSERVER.value, "Observer"),
-    (Invitation.Role.INTERPRETER.value, "Interpreter"),
+    (Invitation.Role.PARTICIPANT.value, Invitation.Role.PARTICIPANT.label),
+    (Invitation.Role.OBSERVER.value, Invitation.Role.OBSERVER.label),
+    (Invitation.Role.INTERPRETER.value, Invitation.Role.INTERPRETER.label),
 ]
 
 
 class InviteForm(forms.Form):
     """One more person for a room already open (a late delegate, an extra interpreter)."""
 
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Person")
-    role = forms.ChoiceField(choices=INVITE_ROLES, label="Role")
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Person"))
+    role = forms.ChoiceField(choices=INVITE_ROLES, label=_("Role"))
     language_to = forms.ChoiceField(
-        required=False, label="Interprets into", help_text="Interpreters only."
+        required=False, label=_("Interprets into"), help_text=_("Interpreters only.")
     )
 
     def __init__(self, room: Room, *args: Any, **kwargs: Any) -> None:
@@ -79,11 +84,13 @@ class InviteForm(forms.Form):
         language_field = self.fields["language_to"]
         assert isinstance(language_field, forms.ChoiceField)
         language_field.choices = [("", "—")] + [
-            (code, code) for code in room.interpretation_languages
+            (code, language_label(code)) for code in room.interpretation_languages
         ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("role") == Invitation.Role.INTERPRETER and not data.get("language_to"):
-            self.add_error("language_to", "Choose the language this interpreter speaks into.")
+            self.add_error(
+                "language_to", gettext("Choose the language this interpreter speaks into.")
+            )
         return data

@@ -10,6 +10,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from summitry.directory.models import Person
 from summitry.engagements.models import Engagement
@@ -17,13 +19,13 @@ from summitry.engagements.models import Engagement
 
 class Room(models.Model):
     class Layout(models.TextChoices):
-        AUDIO = "audio", "Audio only"
-        GALLERY = "gallery", "Everyone"
-        SPEAKER = "speaker", "Speaker large, others small"
+        AUDIO = "audio", _("Audio only")
+        GALLERY = "gallery", pgettext_lazy("room layout", "Everyone")
+        SPEAKER = "speaker", _("Speaker large, others small")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ENDED = "ended", "Ended"
+        OPEN = "open", pgettext_lazy("room status", "Open")
+        ENDED = "ended", pgettext_lazy("room status", "Ended")
 
     engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="room")
     janus_instance = models.CharField(max_length=100)
@@ -81,17 +83,17 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
 class Invitation(models.Model):
     class Role(models.TextChoices):
-        CHAIR = "chair", "Chair"
-        PARTICIPANT = "participant", "Participant"
-        INTERPRETER = "interpreter", "Interpreter"
-        OBSERVER = "observer", "Observer"
+        CHAIR = "chair", pgettext_lazy("the person who chairs a meeting", "Chair")
+        PARTICIPANT = "participant", pgettext_lazy("room role", "Participant")
+        INTERPRETER = "interpreter", pgettext_lazy("room role", "Interpreter")
+        OBSERVER = "observer", pgettext_lazy("room role", "Observer")
 
     class State(models.TextChoices):
-        INVITED = "invited", "Invited"
-        WAITING = "waiting", "In the lobby"
-        ADMITTED = "admitted", "Admitted"
-        REMOVED = "removed", "Removed"
-        BANNED = "banned", "Banned"
+        INVITED = "invited", pgettext_lazy("invitation state", "Invited")
+        WAITING = "waiting", pgettext_lazy("invitation state", "In the lobby")
+        ADMITTED = "admitted", pgettext_lazy("invitation state", "Admitted")
+        REMOVED = "removed", pgettext_lazy("invitation state", "Removed")
+        BANNED = "banned", pgettext_lazy("invitation state", "Banned")
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="room_invitations")
@@ -131,10 +133,10 @@ class Invitation(models.Model):
 
 class SpeakerRequest(models.Model):
     class State(models.TextChoices):
-        WAITING = "waiting", "Waiting"
-        SPEAKING = "speaking", "Speaking"
-        DONE = "done", "Done"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        WAITING = "waiting", pgettext_lazy("speaker request", "Waiting")
+        SPEAKING = "speaking", pgettext_lazy("speaker request", "Speaking")
+        DONE = "done", pgettext_lazy("speaker request", "Done")
+        WITHDRAWN = "withdrawn", pgettext_lazy("speaker request", "Withdrawn")
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="speaker_requests")
     invitation = models.ForeignKey(
@@ -157,27 +159,27 @@ class SpeakerRequest(models.Model):
 
 class RoomEvent(models.Model):
     class Kind(models.TextChoices):
-        OPENED = "opened", "Room opened"
-        INVITED = "invited", "Invited"
-        REVOKED = "revoked", "Link revoked"
-        LINK_EXPIRED = "link_expired", "Link expired"
-        REISSUED = "reissued", "New link issued"
-        ARRIVED = "arrived", "Waiting in the lobby"
-        JOINED = "joined", "Joined"
-        LEFT = "left", "Left"
-        ADMITTED = "admitted", "Admitted"
-        FLOOR_REQUESTED = "floor_requested", "Floor requested"
-        FLOOR_WITHDRAWN = "floor_withdrawn", "Request withdrawn"
-        FLOOR_GIVEN = "floor_given", "Floor given"
-        FLOOR_ENDED = "floor_ended", "Finished speaking"
-        TIME_EXPIRED = "time_expired", "Time expired"
-        MUTED = "muted", "Muted"
-        UNMUTED = "unmuted", "Unmuted"
-        REMOVED = "removed", "Removed"
-        BANNED = "banned", "Banned"
-        JANUS_RESTORED = "janus_restored", "Media server restored"
-        JANUS_FAILED = "janus_failed", "Media server did not answer"
-        ENDED = "ended", "Ended"
+        OPENED = "opened", pgettext_lazy("room event", "Room opened")
+        INVITED = "invited", pgettext_lazy("room event", "Invited")
+        REVOKED = "revoked", pgettext_lazy("room event", "Link revoked")
+        LINK_EXPIRED = "link_expired", pgettext_lazy("room event", "Link expired")
+        REISSUED = "reissued", pgettext_lazy("room event", "New link issued")
+        ARRIVED = "arrived", pgettext_lazy("room event", "Waiting in the lobby")
+        JOINED = "joined", pgettext_lazy("room event", "Joined")
+        LEFT = "left", pgettext_lazy("room event", "Left")
+        ADMITTED = "admitted", pgettext_lazy("room event", "Admitted")
+        FLOOR_REQUESTED = "floor_requested", pgettext_lazy("room event", "Floor requested")
+        FLOOR_WITHDRAWN = "floor_withdrawn", pgettext_lazy("room event", "Request withdrawn")
+        FLOOR_GIVEN = "floor_given", pgettext_lazy("room event", "Floor given")
+        FLOOR_ENDED = "floor_ended", pgettext_lazy("room event", "Finished speaking")
+        TIME_EXPIRED = "time_expired", pgettext_lazy("room event", "Time expired")
+        MUTED = "muted", pgettext_lazy("room event", "Muted")
+        UNMUTED = "unmuted", pgettext_lazy("room event", "Unmuted")
+        REMOVED = "removed", pgettext_lazy("room event", "Removed")
+        BANNED = "banned", pgettext_lazy("room event", "Banned")
+        JANUS_RESTORED = "janus_restored", pgettext_lazy("room event", "Media server restored")
+        JANUS_FAILED = "janus_failed", pgettext_lazy("room event", "Media server did not answer")
+        ENDED = "ended", pgettext_lazy("room event", "Ended")
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

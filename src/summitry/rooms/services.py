@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from summitry.directory.models import Person
 from summitry.engagements.models import Engagement, Kind, Status
@@ -46,6 +47,8 @@ from summitry.rooms.models import Invitation, Room, RoomEvent, SpeakerRequest
 from summitry.rooms.placement import NoJanusAvailable, choose_instance
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
     from summitry.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -69,9 +72,19 @@ _JS_SAFE = 2**52
 class RoomRefusal(Exception):
     """A refused request, with the message shown to the person who made it."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: _StrOrPromise) -> None:
         super().__init__(message)
-        self.message = message
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        """In the language active where it is read: a lazy reason (a closed link's) is read by
+        each page's socket in that page's language."""
+        return str(self._message)
+
+    @property
+    def lazy_message(self) -> _StrOrPromise:
+        return self._message
 
 
 class LinkClosed(RoomRefusal):
@@ -307,7 +320,10 @@ def _clean_languages(languages: Iterable[str]) -> list[str]:
         if not code:
             continue
         if not LANGUAGE_CODE.match(code):
-            raise RoomRefusal(f"{code!r} is not a language code (use e.g. fr, es, zh, pt-BR).")
+            raise RoomRefusal(
+                gettext("%(code)s is not a language code (use e.g. fr, es, zh, pt-BR).")
+                % {"code": repr(code)}
+            )
         if code not in cleaned:
             cleaned.append(code)
     return cleaned
@@ -327,13 +343,16 @@ def open_room(
     """Turn an engagement into a live room; returns it and each person's join token."""
     if engagement.kind not in LIVE_KINDS:
         raise RoomRefusal(
-            f"A {engagement.get_kind_display().lower()} is not held in a live room "
-            "(only telephone calls, video meetings, virtual summits and video conferences)."
+            gettext(
+                "This kind of engagement (%(kind)s) is not held in a live room: only telephone "
+                "calls, video meetings, virtual summits and video conferences are."
+            )
+            % {"kind": engagement.get_kind_display()}
         )
     if Room.objects.filter(engagement=engagement).exists():
-        raise RoomRefusal("This engagement already has a room.")
+        raise RoomRefusal(gettext("This engagement already has a room."))
     if speaking_limit_seconds < 0:
-        raise RoomRefusal("The speaking-time limit cannot be negative.")
+        raise RoomRefusal(gettext("The speaking-time limit cannot be negative."))
     languages = _clean_languages(interpretation_languages)
     people: list[Invitee] = [Invitee(chair, Invitation.Role.CHAIR)]
     for item in invitees:
@@ -341,18 +360,23 @@ def open_room(
         if invitee.person.pk == chair.pk:
             continue
         if any(p.person.pk == invitee.person.pk for p in people):
-            raise RoomRefusal(f"{invitee.person} is invited twice.")
+            raise RoomRefusal(gettext("%(person)s is invited twice.") % {"person": invitee.person})
         if invitee.role == Invitation.Role.INTERPRETER and invitee.language_to not in languages:
             raise RoomRefusal(
-                f"{invitee.person} interprets into {invitee.language_to or '(none)'}, "
-                "which is not one of the room's interpretation languages."
+                gettext(
+                    "%(person)s interprets into %(language)s, which is not one of the room's "
+                    "interpretation languages."
+                )
+                % {"person": invitee.person, "language": invitee.language_to or "—"}
             )
         people.append(invitee)
     kind = Kind(engagement.kind)
     try:
         endpoint = choose_instance(instances.endpoints())
     except NoJanusAvailable as exc:
-        raise RoomRefusal(f"No media server can take the room now: {exc}") from exc
+        raise RoomRefusal(
+            gettext("No media server can take the room now: %(error)s") % {"error": exc}
+        ) from exc
     audio_only = kind == Kind.TELEPHONE_CALL
     room = Room(
         engagement=engagement,
@@ -382,7 +406,9 @@ def open_room(
         try:
             _create_janus_rooms(room, endpoint, capacity=len(people))
         except JanusError as exc:
-            raise RoomRefusal(f"The media server refused to create the room: {exc}") from exc
+            raise RoomRefusal(
+                gettext("The media server refused to create the room: %(error)s") % {"error": exc}
+            ) from exc
         _changed(room)
     return room, tokens
 
@@ -472,11 +498,14 @@ def invite(
 ) -> tuple[Invitation, str]:
     """Invite one more person; returns the invitation and its token (shown once)."""
     if room.status == Room.Status.ENDED:
-        raise RoomRefusal("This meeting has ended.")
+        raise RoomRefusal(gettext("This meeting has ended."))
     if room.invitations.filter(person=person).exists():
-        raise RoomRefusal(f"{person} is already invited.")
+        raise RoomRefusal(gettext("%(person)s is already invited.") % {"person": person})
     if role == Invitation.Role.INTERPRETER and language_to not in room.interpretation_languages:
-        raise RoomRefusal(f"{language_to or '(none)'} is not an interpretation language here.")
+        raise RoomRefusal(
+            gettext("%(language)s is not an interpretation language here.")
+            % {"language": language_to or "—"}
+        )
     with transaction.atomic():
         order = (room.invitations.aggregate(m=Max("order"))["m"] or 0) + 1
         token = _create_invitation(
@@ -520,13 +549,18 @@ def reissue_link(invitation: Invitation, by: User | None = None) -> tuple[Invita
     with transaction.atomic():
         inv = _fresh(invitation)
         if inv.room.status == Room.Status.ENDED:
-            raise RoomRefusal("This meeting has ended.")
+            raise RoomRefusal(gettext("This meeting has ended."))
         if inv.state == Invitation.State.BANNED:
-            raise RoomRefusal(f"The chair banned {inv.person} from this meeting.")
+            raise RoomRefusal(
+                gettext("The chair banned %(person)s from this meeting.") % {"person": inv.person}
+            )
         if inv.online:
             raise RoomRefusal(
-                f"{inv.person} is in the room now: revoke the link first (this disconnects "
-                "them), then issue a new one."
+                gettext(
+                    "%(person)s is in the room now: revoke the link first (this disconnects "
+                    "them), then issue a new one."
+                )
+                % {"person": inv.person}
             )
         cut_off = _cut_off_later(inv) if inv.revoked_at is None and inv.janus_token else None
         token = new_token()
@@ -545,7 +579,7 @@ def reissue_link(invitation: Invitation, by: User | None = None) -> tuple[Invita
 def resolve_token(token: str) -> Invitation:
     """The invitation a join token stands for, or a refusal saying why not."""
     if not token:
-        raise RoomRefusal("This link has no token: use the personal link you were sent.")
+        raise RoomRefusal(gettext("This link has no token: use the personal link you were sent."))
     invitation = (
         Invitation.objects.select_related("room__engagement", "person")
         .filter(token_hash=hash_token(token))
@@ -553,7 +587,10 @@ def resolve_token(token: str) -> Invitation:
     )
     if invitation is None:
         raise RoomRefusal(
-            "This link is not valid. Use the personal link you were sent, or ask the organisers."
+            gettext(
+                "This link is not valid. Use the personal link you were sent, or ask the "
+                "organisers."
+            )
         )
     _check_open(invitation)
     return invitation
@@ -566,9 +603,9 @@ def resolve_press_token(token: str) -> Room:
         else None
     )
     if room is None:
-        raise RoomRefusal("This view-only link is not valid.")
+        raise RoomRefusal(gettext("This view-only link is not valid."))
     if room.status == Room.Status.ENDED:
-        raise RoomRefusal("This meeting has ended.")
+        raise RoomRefusal(gettext("This meeting has ended."))
     return room
 
 
@@ -584,24 +621,29 @@ def _fresh(invitation: Invitation | int) -> Invitation:
     )
 
 
-def link_refusal(inv: Invitation, now: dt.datetime | None = None) -> str | None:
+def link_refusal(inv: Invitation, now: dt.datetime | None = None) -> _StrOrPromise | None:
     """Why the person's link no longer opens the room (``None``: it does).
 
     The decision is the database's (:func:`summitry.rooms.models.link_works`, the same rule
-    the tokens and the sweep use); the fields only say which part of it failed.
+    the tokens and the sweep use); the fields only say which part of it failed. Lazy: one
+    reason goes to pages in several languages, each translates it.
     """
     now = now or timezone.now()
     if Invitation.objects.link_works(now).filter(pk=inv.pk).exists():
         return None
     if inv.revoked_at is not None:
-        return "This link was revoked by the organisers."
+        return REVOKED
     if inv.room.status == Room.Status.ENDED:
-        return "This meeting has ended."
+        return gettext_lazy("This meeting has ended.")
     if inv.state == Invitation.State.BANNED:
-        return "The chair has banned you from this meeting; you cannot rejoin."
+        return gettext_lazy("The chair has banned you from this meeting; you cannot rejoin.")
     if inv.expires_at <= now:
-        return "This link has expired. Ask the organisers for a new one."
-    return "This link no longer opens the meeting."
+        return gettext_lazy("This link has expired. Ask the organisers for a new one.")
+    return NO_LONGER_OPENS
+
+
+REVOKED = gettext_lazy("This link was revoked by the organisers.")
+NO_LONGER_OPENS = gettext_lazy("This link no longer opens the meeting.")
 
 
 def _check_open(inv: Invitation) -> None:
@@ -682,11 +724,12 @@ def leave(invitation: Invitation) -> None:
         _changed(inv.room)
 
 
-def _require_chair(chair: Invitation, what: str) -> Invitation:
+def _require_chair(chair: Invitation, refusal: _StrOrPromise) -> Invitation:
+    """``refusal``: the whole sentence saying what only the chair can do."""
     inv = _fresh(chair)
     _check_open(inv)
     if inv.role != Invitation.Role.CHAIR:
-        raise RoomRefusal(f"Only the chair can {what}.")
+        raise RoomRefusal(refusal)
     return inv
 
 
@@ -694,19 +737,19 @@ def _target(chair: Invitation, invitation: Invitation | int) -> Invitation:
     try:
         inv = _fresh(invitation)
     except Invitation.DoesNotExist:
-        raise RoomRefusal("There is no such participant in this room.") from None
+        raise RoomRefusal(gettext("There is no such participant in this room.")) from None
     if inv.room_id != chair.room_id or inv.revoked_at is not None:
-        raise RoomRefusal("There is no such participant in this room.")
+        raise RoomRefusal(gettext("There is no such participant in this room."))
     return inv
 
 
 def target_in_room(room_id: int, participant: object) -> Invitation:
     """The invitation a client names by id, only within its own room."""
     if not isinstance(participant, int) or isinstance(participant, bool):
-        raise RoomRefusal("Say which participant (their id).")
+        raise RoomRefusal(gettext("Say which participant (their id)."))
     inv = Invitation.objects.filter(pk=participant, room_id=room_id).first()
     if inv is None:
-        raise RoomRefusal("There is no such participant in this room.")
+        raise RoomRefusal(gettext("There is no such participant in this room."))
     return inv
 
 
@@ -758,15 +801,20 @@ def _grant(room: Room, invitation_pk: int) -> None:
 
 def admit(chair: Invitation, invitation: Invitation | int) -> Invitation:
     with transaction.atomic():
-        head = _require_chair(chair, "admit participants")
+        head = _require_chair(chair, gettext_lazy("Only the chair can admit participants."))
         inv = _target(head, invitation)
         if inv.state == Invitation.State.ADMITTED:
             return inv
         if inv.state != Invitation.State.WAITING:
-            raise RoomRefusal(f"{inv.person} is not waiting in the lobby.")
+            raise RoomRefusal(
+                gettext("%(person)s is not waiting in the lobby.") % {"person": inv.person}
+            )
         reason = link_refusal(inv)
         if reason is not None:
-            raise RoomRefusal(f"{inv.person} cannot be admitted: {reason}")
+            raise RoomRefusal(
+                gettext("%(person)s cannot be admitted: %(reason)s")
+                % {"person": inv.person, "reason": reason}
+            )
         _admit(inv, head)
         _changed(head.room)
     return inv
@@ -774,7 +822,7 @@ def admit(chair: Invitation, invitation: Invitation | int) -> Invitation:
 
 def admit_all(chair: Invitation) -> list[Invitation]:
     with transaction.atomic():
-        head = _require_chair(chair, "admit participants")
+        head = _require_chair(chair, gettext_lazy("Only the chair can admit participants."))
         waiting = list(
             head.room.invitations.select_for_update()
             .select_related("room__engagement", "person")
@@ -791,7 +839,7 @@ def admit_all(chair: Invitation) -> list[Invitation]:
 def admit_in_order(chair: Invitation) -> Invitation:
     """Admit the waiting person who comes first in protocol order."""
     with transaction.atomic():
-        head = _require_chair(chair, "admit participants")
+        head = _require_chair(chair, gettext_lazy("Only the chair can admit participants."))
         inv = (
             head.room.invitations.select_for_update()
             .select_related("room__engagement", "person")
@@ -801,7 +849,7 @@ def admit_in_order(chair: Invitation) -> Invitation:
             .first()
         )
         if inv is None:
-            raise RoomRefusal("No one is waiting in the lobby.")
+            raise RoomRefusal(gettext("No one is waiting in the lobby."))
         _admit(inv, head)
         _changed(head.room)
     return inv
@@ -850,14 +898,14 @@ def request_floor(invitation: Invitation) -> SpeakerRequest:
         inv = _fresh(invitation)
         _check_open(inv)
         if inv.state != Invitation.State.ADMITTED:
-            raise RoomRefusal("You can ask for the floor once the host has admitted you.")
+            raise RoomRefusal(gettext("You can ask for the floor once the host has admitted you."))
         if inv.role == Invitation.Role.OBSERVER:
-            raise RoomRefusal("Observers cannot take the floor.")
+            raise RoomRefusal(gettext("Observers cannot take the floor."))
         if SpeakerRequest.objects.filter(
             invitation=inv,
             state__in=[SpeakerRequest.State.WAITING, SpeakerRequest.State.SPEAKING],
         ).exists():
-            raise RoomRefusal("You are already on the speakers' list.")
+            raise RoomRefusal(gettext("You are already on the speakers' list."))
         last = SpeakerRequest.objects.filter(room=inv.room).aggregate(m=Max("position"))["m"]
         request = SpeakerRequest.objects.create(
             room=inv.room, invitation=inv, requested_at=timezone.now(), position=(last or 0) + 1
@@ -877,7 +925,7 @@ def withdraw(invitation: Invitation) -> None:
             state__in=[SpeakerRequest.State.WAITING, SpeakerRequest.State.SPEAKING],
         )
         if not requests.exists():
-            raise RoomRefusal("You are not on the speakers' list.")
+            raise RoomRefusal(gettext("You are not on the speakers' list."))
         _end_turn(inv, timezone.now())
         _event(inv.room, RoomEvent.Kind.FLOOR_WITHDRAWN, actor=inv, subject=inv)
         _changed(inv.room, scope="floor")
@@ -912,22 +960,22 @@ def _give(room: Room, inv: Invitation, actor: Invitation | None, now: dt.datetim
 
 def give_floor(chair: Invitation, invitation: Invitation | int) -> None:
     with transaction.atomic():
-        head = _require_chair(chair, "give the floor")
+        head = _require_chair(chair, gettext_lazy("Only the chair can give the floor."))
         inv = _target(head, invitation)
         if inv.state != Invitation.State.ADMITTED:
-            raise RoomRefusal(f"{inv.person} is not in the meeting.")
+            raise RoomRefusal(gettext("%(person)s is not in the meeting.") % {"person": inv.person})
         if inv.role == Invitation.Role.OBSERVER:
-            raise RoomRefusal("Observers cannot take the floor.")
+            raise RoomRefusal(gettext("Observers cannot take the floor."))
         _give(head.room, inv, head, timezone.now())
         _changed(head.room, _enforce_later(head.room.pk), scope="floor")
 
 
 def next_speaker(chair: Invitation) -> Invitation:
     with transaction.atomic():
-        head = _require_chair(chair, "give the floor")
+        head = _require_chair(chair, gettext_lazy("Only the chair can give the floor."))
         request = _next_waiting(head.room)
         if request is None:
-            raise RoomRefusal("No one is waiting on the speakers' list.")
+            raise RoomRefusal(gettext("No one is waiting on the speakers' list."))
         _give(head.room, request.invitation, head, timezone.now())
         _changed(head.room, _enforce_later(head.room.pk), scope="floor")
     return request.invitation
@@ -1043,10 +1091,12 @@ def _left_unseen(pk: int, cutoff: dt.datetime) -> bool:
 
 def _set_muted(chair: Invitation, invitation: Invitation | int, muted: bool) -> Invitation:
     with transaction.atomic():
-        head = _require_chair(chair, "mute or unmute participants")
+        head = _require_chair(
+            chair, gettext_lazy("Only the chair can mute or unmute participants.")
+        )
         inv = _target(head, invitation)
         if inv.state != Invitation.State.ADMITTED:
-            raise RoomRefusal(f"{inv.person} is not in the meeting.")
+            raise RoomRefusal(gettext("%(person)s is not in the meeting.") % {"person": inv.person})
         inv.muted = muted
         inv.save(update_fields=["muted"])
         kind = RoomEvent.Kind.MUTED if muted else RoomEvent.Kind.UNMUTED
@@ -1066,10 +1116,19 @@ def unmute(chair: Invitation, invitation: Invitation | int) -> Invitation:
 def _put_out(chair: Invitation, invitation: Invitation | int, state: str) -> Invitation:
     verb = "remove" if state == Invitation.State.REMOVED else "ban"
     with transaction.atomic():
-        head = _require_chair(chair, f"{verb} participants")
+        head = _require_chair(
+            chair,
+            gettext_lazy("Only the chair can remove participants.")
+            if verb == "remove"
+            else gettext_lazy("Only the chair can ban participants."),
+        )
         inv = _target(head, invitation)
         if inv.pk == head.pk:
-            raise RoomRefusal(f"The chair cannot {verb} themselves.")
+            raise RoomRefusal(
+                gettext("The chair cannot remove themselves.")
+                if verb == "remove"
+                else gettext("The chair cannot ban themselves.")
+            )
         now = timezone.now()
         _end_turn(inv, now)
         inv.state = state
@@ -1201,7 +1260,7 @@ def cut_off_expired(room_id: int, now: dt.datetime | None = None) -> list[Invita
 def end_room(chair: Invitation) -> Room:
     """The chair ends the meeting: Janus rooms go, the engagement becomes held."""
     with transaction.atomic():
-        head = _require_chair(chair, "end the meeting")
+        head = _require_chair(chair, gettext_lazy("Only the chair can end the meeting."))
         room = Room.objects.select_for_update().select_related("engagement").get(pk=head.room_id)
         now = timezone.now()
         current = _speaking(room)
@@ -1223,13 +1282,13 @@ def end_room(chair: Invitation) -> Room:
 def _mark_held(room: Room, now: dt.datetime) -> tuple[bool, str]:
     engagement = Engagement.objects.get(pk=room.engagement_id)
     if engagement.status == Status.HELD:
-        return True, "already held"
+        return True, gettext_noop("already held")
     if engagement.status not in (Status.SCHEDULED, Status.PROPOSED):
-        return False, f"the engagement is {engagement.get_status_display().lower()}"
+        return False, gettext_noop("the engagement is neither scheduled nor proposed")
     if engagement.start is None:
-        return False, "the engagement has no start"
+        return False, gettext_noop("the engagement has no start")
     if engagement.start > now:
-        return False, "the engagement starts in the future"
+        return False, gettext_noop("the engagement starts in the future")
     try:
         with transaction.atomic():
             change_status(engagement, Status.HELD, room.created_by)
@@ -1475,7 +1534,7 @@ class StateParts:
     press_janus: dict[str, Any] | None
     #: Invitations whose link no longer opens the room (expired), with the reason their page
     #: is closed; they have no private part.
-    closed: dict[int, str] = field(default_factory=dict)
+    closed: dict[int, _StrOrPromise] = field(default_factory=dict)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -1623,11 +1682,11 @@ def state_parts(room_id: int) -> StateParts:
                 },
             }
     private: dict[int, dict[str, Any]] = {}
-    closed: dict[int, str] = {}
+    closed: dict[int, _StrOrPromise] = {}
     for inv in invitations:
         if not ended and inv.pk not in working and inv.state != Invitation.State.BANNED:
             inv.room = room
-            closed[inv.pk] = link_refusal(inv, now) or "This link no longer opens the meeting."
+            closed[inv.pk] = link_refusal(inv, now) or NO_LONGER_OPENS
             continue
         janus = None
         if janus_base is not None and inv.pk in present and inv.janus_token:

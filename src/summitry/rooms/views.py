@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -69,7 +71,7 @@ def watch(request: HttpRequest, token: str) -> HttpResponse:
 def _editable(request: HttpRequest, engagement_pk: int) -> Engagement:
     engagement = get_object_or_404(visible_to(request.user), pk=engagement_pk)
     if not can_edit(request.user, engagement):
-        raise PermissionDenied("Only editors can run live rooms.")
+        raise PermissionDenied(gettext("Only editors can run live rooms."))
     return engagement
 
 
@@ -105,7 +107,7 @@ def open_room(request: HttpRequest, engagement_pk: int) -> HttpResponse:
             (i.person for i in invitees if i.person.pk == form.cleaned_data["chair"]), None
         )
         if chair is None:
-            error = "Choose the chair among the participants."
+            error = gettext("Choose the chair among the participants.")
         else:
             try:
                 room, tokens = services.open_room(
@@ -148,7 +150,44 @@ def open_room(request: HttpRequest, engagement_pk: int) -> HttpResponse:
 
 def _seconds(value: float) -> str:
     minutes, seconds = divmod(round(value), 60)
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+    if minutes:
+        return gettext("%(minutes)s min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
+    return gettext("%(seconds)s s") % {"seconds": seconds}
+
+
+#: What a journal event's data says, labelled for the reader (stored data stays as written).
+DETAIL_LABELS = {
+    "by": gettext_lazy("by account %(value)s"),
+    "seconds": gettext_lazy("%(value)s s spoken"),
+    "expired_at": gettext_lazy("link valid until %(value)s"),
+    "reason": gettext_lazy("reason: %(value)s"),
+    "error": gettext_lazy("error: %(value)s"),
+    "instance": gettext_lazy("media server %(value)s"),
+}
+
+
+def event_details(event: RoomEvent) -> list[str]:
+    """The event's data as sentences in the reader's language."""
+    details: list[str] = []
+    for key, value in event.data.items():
+        if value is None or value == "":
+            continue
+        if key == "held":
+            details.append(
+                gettext("the engagement is marked held")
+                if value
+                else gettext("the engagement is not marked held")
+            )
+            continue
+        if key == "seconds" and isinstance(value, int | float):
+            value = number_format(value)
+        elif key == "reason" and isinstance(value, str):
+            value = gettext(value)  # the reasons services.py records are marked for translation
+        elif key == "expired_at" and isinstance(value, str):
+            value = value.replace("T", " ")[:19] + " UTC"
+        label = DETAIL_LABELS.get(key)
+        details.append(str(label) % {"value": value} if label else f"{key}: {value}")
+    return details
 
 
 def journal_rows(room: Room) -> dict[str, Any]:
@@ -172,6 +211,8 @@ def journal_rows(room: Room) -> dict[str, Any]:
             )
     for pk, since in open_spans.items():
         attendance[pk]["spans"].append((since, None))
+    for event in events:
+        event.details = event_details(event)  # type: ignore[attr-defined]
     return {
         "events": events,
         "attendance": [
@@ -262,7 +303,7 @@ def invitations(request: HttpRequest, room_id: int) -> HttpResponse:
             else:
                 new_link = services.reissue_link(target, by)
         elif request.method == "POST":
-            error = "Unknown action."
+            error = gettext("Unknown action.")
     except RoomRefusal as refusal:
         error = refusal.message
     link = (

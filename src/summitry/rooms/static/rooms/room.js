@@ -19,6 +19,18 @@
   const FLOOR_QUIET = 0.2; // floor volume behind a chosen interpretation channel
   const SPEAKING_LEVEL = 0.02; // inbound audioLevel above which a tile shows "speaking"
 
+  // Django's JavaScript catalogue (/jsi18n/, loaded before this file): the page's language.
+  const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const pgettext = window.pgettext || ((context, text) => text);
+  const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => String(values[key])));
+  /** A whole translated sentence with its named placeholders filled. */
+  const fill = (text, values) => interpolate(text, values, true);
+  const LANG = document.documentElement.lang || "en";
+  const numberIn = new Intl.NumberFormat(LANG);
+  const twoDigitsIn = new Intl.NumberFormat(LANG, { minimumIntegerDigits: 2 });
+  const languageNames = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames([LANG], { type: "language" }) : null;
+
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
 
@@ -39,7 +51,7 @@
 
   function clock(seconds) {
     const s = Math.max(0, Math.ceil(seconds));
-    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+    return `${numberIn.format(Math.floor(s / 60))}:${twoDigitsIn.format(s % 60)}`;
   }
 
   // -- the state, and who is who ------------------------------------------------------------
@@ -93,7 +105,7 @@
   }
 
   const idOf = (p) => (p && typeof p === "object" ? p.id ?? p.participant ?? p.participant_id : p);
-  const nameOf = (p) => (p && (p.name || p.display_name || p.display || p.person)) || "Participant";
+  const nameOf = (p) => (p && (p.name || p.display_name || p.display || p.person)) || gettext("Participant");
   const participants = () => (hook.state && hook.state.participants) || [];
   const participantById = (id) => participants().find((p) => String(p.id) === String(id));
   const you = () => (hook.state && hook.state.you) || {};
@@ -132,15 +144,16 @@
     open() {
       if (this.closedForGood || this.socket) return;
       const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-      const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}`);
+      // The server words its refusals in this page's language.
+      const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}?lang=${encodeURIComponent(LANG)}`);
       this.socket = socket;
-      setStatus(this.attempts ? "Reconnecting to the meeting…" : "Connecting to the meeting…");
+      setStatus(this.attempts ? gettext("Reconnecting to the meeting…") : gettext("Connecting to the meeting…"));
       const opened = () => {
         mark("ws_open");
         hook.socketsOpened += 1;
         this.attempts = 0;
         this.lastHeard = Date.now();
-        setStatus("Connected.");
+        setStatus(gettext("Connected."));
         // Proxies drop idle WebSockets; a ping every 20 s keeps this one open. A dropped network
         // may never close the socket: without a pong for two pings, give it up and reconnect.
         this.pingTimer = setInterval(() => {
@@ -167,14 +180,15 @@
         if (event.code >= 4000 && event.code < 5000) this.closedForGood = true;
         if (this.closedForGood) {
           if (event.code >= 4000 && hook.phase !== "ended") {
-            showEnded(event.reason || "The server closed the connection to this meeting.");
+            showEnded(event.reason || gettext("The server closed the connection to this meeting."));
           }
           return;
         }
         // Unexpected close (network, server restart): retry with capped exponential backoff.
         const delay = Math.min(15000, 500 * 2 ** this.attempts) * (0.75 + Math.random() / 2);
         this.attempts += 1;
-        setStatus(`Connection lost. Reconnecting in ${Math.round(delay / 1000)} s…`);
+        const seconds = Math.max(1, Math.round(delay / 1000));
+        setStatus(fill(ngettext("Connection lost. Reconnecting in %(seconds)s second…", "Connection lost. Reconnecting in %(seconds)s seconds…", seconds), { seconds: numberIn.format(seconds) }));
         this.retryTimer = setTimeout(() => this.open(), delay);
       };
       socket.addEventListener("open", opened);
@@ -217,7 +231,7 @@
   hook.dropSocket = () => link.abandon && link.abandon();
 
   function command(type, fields = {}) {
-    if (!link.send({ type, ...fields })) announce("Not connected: the command was not sent.");
+    if (!link.send({ type, ...fields })) announce(gettext("Not connected: the command was not sent."));
   }
 
   /** A new state object: `floor` replaces the floor, speakers and mutes; `presence` who is online. */
@@ -262,9 +276,9 @@
       render();
       media.update(hook.state);
     } else if (message.type === "error") {
-      showError(message.message || "The command was refused.");
+      showError(message.message || gettext("The command was refused."));
     } else if (message.type === "ended") {
-      showEnded("The chair has ended the meeting.");
+      showEnded(gettext("The chair has ended the meeting."));
     }
   }
 
@@ -326,7 +340,7 @@
         if (early) early.stream = null;
         this.stream = await (capture || navigator.mediaDevices.getUserMedia({ audio: true, video: wantVideo }));
       } catch (error) {
-        if (note) note.textContent = `Camera or microphone unavailable (${error.name}). You can still join and listen.`;
+        if (note) note.textContent = fill(gettext("Camera or microphone unavailable (%(error)s). You can still join and listen."), { error: error.name });
         return;
       }
       // Straight into the room (already admitted): the self tile shows the camera instead.
@@ -334,7 +348,7 @@
         preview.srcObject = this.stream;
         preview.play().catch(() => {});
       }
-      if (note) note.textContent = wantVideo ? "Camera and microphone are working." : "Microphone is working.";
+      if (note) note.textContent = wantVideo ? gettext("Camera and microphone are working.") : gettext("Microphone is working.");
       if (settled) this.meter(this.stream);
     },
 
@@ -400,10 +414,10 @@
     if (!state) return;
     const me = you();
     const lobby = lobbyStateOf(me);
-    if (state.room && state.room.status === "ended") return showEnded("The meeting has ended.");
+    if (state.room && state.room.status === "ended") return showEnded(gettext("The meeting has ended."));
     if (MODE === "join") {
-      if (lobby === "removed") return showEnded("The chair removed you from the meeting.");
-      if (lobby === "banned") return showEnded("The chair removed you from the meeting and closed your link.");
+      if (lobby === "removed") return showEnded(gettext("The chair removed you from the meeting."));
+      if (lobby === "banned") return showEnded(gettext("The chair removed you from the meeting and closed your link."));
       if (lobby === "admitted") {
         if (hook.phase !== "room") setPhase("room");
       } else if (hook.phase !== "check") {
@@ -436,13 +450,13 @@
     const f = floor();
     const speaker = f.speaker != null ? participantById(floorSpeakerId()) : null;
     const name = speaker ? nameOf(speaker) : f.speaker_name || null;
-    if (holder) holder.textContent = name ? `${name} has the floor` : "Nobody has the floor";
+    if (holder) holder.textContent = name ? fill(gettext("%(name)s has the floor"), { name }) : gettext("Nobody has the floor");
     const key = `${floorSpeakerId()}|${f.ends_at}`;
     if (key !== lastFloorKey) {
       lastFloorKey = key;
       alerted = false;
       if (chairAlert) chairAlert.hidden = true;
-      announce(name ? `${name} has the floor.` : "The floor is free.");
+      announce(name ? fill(gettext("%(name)s has the floor."), { name }) : gettext("The floor is free."));
     }
   }
 
@@ -458,7 +472,7 @@
       const speaking = s.state === "speaking" || String(idOf(s.participant ?? s.participant_id)) === String(floorSpeakerId());
       return el("li", { class: speaking ? "speaking" : "", dataset: { participant: String(idOf(s.participant ?? s.participant_id)) } },
         el("span", { class: "name", text: nameOf(s.name ? s : who) }),
-        speaking ? el("span", { class: "badge floor", text: "speaking" }) : null);
+        speaking ? el("span", { class: "badge floor", text: gettext("speaking") }) : null);
     });
     list.replaceChildren(...items);
     const empty = $("#speakers-empty");
@@ -474,19 +488,19 @@
       const pid = String(p.id);
       const self = String(p.id) === String(me().id);
       const row = el("li", { dataset: { participant: pid } },
-        el("span", { class: "name", text: nameOf(p) + (self ? " (you)" : "") }),
-        el("span", { class: "role muted", text: p.role && p.role !== "participant" ? p.role : "" }),
-        p.muted ? el("span", { class: "badge muted-badge", text: "muted" }) : null,
-        p.online === false ? el("span", { class: "badge", text: "offline" }) : null);
+        el("span", { class: "name", text: self ? fill(gettext("%(name)s (you)"), { name: nameOf(p) }) : nameOf(p) }),
+        el("span", { class: "role muted", text: p.role && p.role !== "participant" ? roleLabel(p.role) : "" }),
+        p.muted ? el("span", { class: "badge muted-badge", text: gettext("muted") }) : null,
+        p.online === false ? el("span", { class: "badge", text: gettext("offline") }) : null);
       if (chair && !self) {
         const name = nameOf(p);
         row.append(el("span", { class: "actions" },
-          button("Give the floor", () => command("give_floor", { participant: p.id }), { key: `floor-${pid}`, attrs: { "aria-label": `Give the floor to ${name}` } }),
+          button(gettext("Give the floor"), () => command("give_floor", { participant: p.id }), { key: `floor-${pid}`, attrs: { "aria-label": fill(gettext("Give the floor to %(name)s"), { name }) } }),
           p.muted
-            ? button("Unmute", () => command("unmute", { participant: p.id }), { key: `unmute-${pid}`, attrs: { "aria-label": `Unmute ${name}` } })
-            : button("Mute", () => command("mute", { participant: p.id }), { key: `mute-${pid}`, attrs: { "aria-label": `Mute ${name}` } }),
-          button("Remove", () => command("remove", { participant: p.id }), { key: `remove-${pid}`, attrs: { "aria-label": `Remove ${name}` } }),
-          button("Ban", () => confirm(`Ban ${name}? Their link stops working.`) && command("ban", { participant: p.id }), { class: "danger", key: `ban-${pid}`, attrs: { "aria-label": `Ban ${name}` } })));
+            ? button(gettext("Unmute"), () => command("unmute", { participant: p.id }), { key: `unmute-${pid}`, attrs: { "aria-label": fill(gettext("Unmute %(name)s"), { name }) } })
+            : button(gettext("Mute"), () => command("mute", { participant: p.id }), { key: `mute-${pid}`, attrs: { "aria-label": fill(gettext("Mute %(name)s"), { name }) } }),
+          button(pgettext("a chair's action on a participant", "Remove"), () => command("remove", { participant: p.id }), { key: `remove-${pid}`, attrs: { "aria-label": fill(gettext("Remove %(name)s"), { name }) } }),
+          button(gettext("Ban"), () => confirm(fill(gettext("Ban %(name)s? Their link stops working."), { name })) && command("ban", { participant: p.id }), { class: "danger", key: `ban-${pid}`, attrs: { "aria-label": fill(gettext("Ban %(name)s"), { name }) } })));
       }
       return row;
     });
@@ -503,10 +517,10 @@
     const items = lobby.map((p) =>
       el("li", { dataset: { participant: String(p.id) } },
         el("span", { class: "name", text: nameOf(p) }),
-        p.role && p.role !== "participant" ? el("span", { class: "role muted", text: p.role }) : null,
-        button("Admit", () => command("admit", { participant: p.id }), { class: "primary", key: `admit-${p.id}`, attrs: { "aria-label": `Admit ${nameOf(p)}` } })));
+        p.role && p.role !== "participant" ? el("span", { class: "role muted", text: roleLabel(p.role) }) : null,
+        button(gettext("Admit"), () => command("admit", { participant: p.id }), { class: "primary", key: `admit-${p.id}`, attrs: { "aria-label": fill(gettext("Admit %(name)s"), { name: nameOf(p) }) } })));
     replaceChildrenKeepingFocus(list, items);
-    $("#lobby-count").textContent = String(lobby.length);
+    $("#lobby-count").textContent = numberIn.format(lobby.length);
     $("#lobby-empty").hidden = lobby.length > 0;
     for (const b of $$("[data-needs-lobby]", panel)) b.disabled = lobby.length === 0;
   }
@@ -525,7 +539,7 @@
     if (position) {
       const waiting = ((hook.state && hook.state.speakers) || []).filter((s) => !s.state || s.state === "waiting");
       const index = waiting.findIndex((s) => String(idOf(s.participant ?? s.participant_id)) === String(me().id));
-      position.textContent = index >= 0 ? `You are number ${index + 1} on the speakers' list.` : "";
+      position.textContent = index >= 0 ? fill(gettext("You are number %(position)s on the speakers' list."), { position: numberIn.format(index + 1) }) : "";
     }
     const selfMuted = participantById(me().id)?.muted || me().muted;
     const mutedNote = $("#you-muted");
@@ -540,7 +554,16 @@
   }
   /** The language an interpreter speaks into. */
   const interpretingInto = () => (hook.state && hook.state.janus && hook.state.janus.publish_to) || you().language_to || null;
-  const languageLabel = (c) => c.label || c.name || (typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "language" }).of(c.language) : c.language) || c.language;
+  /** A channel's language named in the reader's language (CLDR, through the browser). */
+  const languageLabel = (c) => {
+    try {
+      return (languageNames && languageNames.of(c.language)) || c.language;
+    } catch {
+      return c.language; // not a code the browser knows
+    }
+  };
+  const ROLE_LABELS = { chair: gettext("chair"), interpreter: gettext("interpreter"), observer: gettext("observer"), participant: gettext("participant") };
+  const roleLabel = (role) => ROLE_LABELS[role] || role;
 
   function renderChannels() {
     const box = $("#channel-box");
@@ -552,14 +575,14 @@
     const have = Array.from(select.options).map((o) => o.value);
     if (wanted.join("|") !== have.join("|")) {
       const current = select.value;
-      select.replaceChildren(el("option", { value: "", text: "Floor (original)" }), ...list.map((c) => el("option", { value: c.language, text: languageLabel(c) })));
+      select.replaceChildren(el("option", { value: "", text: gettext("Floor (original)") }), ...list.map((c) => el("option", { value: c.language, text: languageLabel(c) })));
       select.value = wanted.includes(current) ? current : "";
     }
     const interpreting = $("#interpreting");
     if (interpreting) {
       const lang = interpretingInto();
       interpreting.hidden = ROLE !== "interpreter";
-      interpreting.textContent = lang ? `You are interpreting into ${languageLabel({ language: lang })}. Your microphone goes to that channel.` : "You are interpreting.";
+      interpreting.textContent = lang ? fill(gettext("You are interpreting into %(language)s. Your microphone goes to that channel."), { language: languageLabel({ language: lang }) }) : gettext("You are interpreting.");
     }
   }
 
@@ -611,8 +634,8 @@
       tile.classList.toggle("floor", String(p.id) === floorId);
       tile.classList.toggle("main", layout === "speaker" && index === 0);
       tile.classList.toggle("is-muted", Boolean(p.muted));
-      $(".name", tile).textContent = nameOf(p) + (self ? " (you)" : "");
-      $(".state", tile).textContent = p.muted ? "muted" : String(p.id) === floorId ? "has the floor" : "";
+      $(".name", tile).textContent = self ? fill(gettext("%(name)s (you)"), { name: nameOf(p) }) : nameOf(p);
+      $(".state", tile).textContent = p.muted ? gettext("muted") : String(p.id) === floorId ? gettext("has the floor") : "";
       const video = $("video", tile);
       const stream = self ? (settled ? media.localStream : null) : media.streamForParticipant(p);
       const videoTracks = stream ? stream.getVideoTracks() : [];
@@ -665,13 +688,13 @@
     value.textContent = left > 0 ? clock(left) : "0:00";
     box.classList.toggle("low", left <= 10 && left > 0);
     box.classList.toggle("over", left <= 0);
-    $("#countdown-label").textContent = left > 0 ? "Speaking time left" : "Speaking time is up";
+    $("#countdown-label").textContent = left > 0 ? gettext("Speaking time left") : gettext("Speaking time is up");
     if (left <= 0 && !alerted) {
       alerted = true;
       const name = nameOf(participantById(floorSpeakerId()));
-      announce(`Speaking time is up for ${name}.`);
+      announce(fill(gettext("Speaking time is up for %(name)s."), { name }));
       if (isChair() && chairAlert) {
-        $("#time-alert-text").textContent = `Time is up for ${name}.`;
+        $("#time-alert-text").textContent = fill(gettext("Time is up for %(name)s."), { name });
         chairAlert.hidden = false;
         beep();
       }
@@ -826,7 +849,7 @@
       this.pub.createOffer({
         tracks,
         success: (jsep) => this.pub.send({ message: { request: "publish" }, jsep }),
-        error: (error) => showError(`Could not publish: ${error}`),
+        error: (error) => showError(fill(gettext("Could not publish: %(error)s"), { error })),
       });
     }
 
@@ -911,7 +934,7 @@
           this.pub.send({ message: { request: "listparticipants", room: this.info.room } });
           return;
         }
-        showError(`Receiving media failed: ${msg.error}`);
+        showError(fill(gettext("Receiving media failed: %(error)s"), { error: msg.error }));
         this.subBusy = false;
         return;
       }
@@ -931,7 +954,7 @@
           },
           error: (error) => {
             this.subBusy = false;
-            showError(`Receiving media failed: ${error}`);
+            showError(fill(gettext("Receiving media failed: %(error)s"), { error }));
           },
         });
       } else if (msg.videoroom === "updated" || msg.videoroom === "attached" || msg.videoroom === "event") {
@@ -970,12 +993,12 @@
       const mic = speak && this.localStream ? this.localStream.getAudioTracks()[0] : null;
       const handle = await this.attach("janus.plugin.audiobridge", {
         onmessage: (msg, jsep) => {
-          if (msg.error_code) showError(`Audio room: ${msg.error}`);
+          if (msg.error_code) showError(fill(gettext("Audio room: %(error)s"), { error: msg.error }));
           if (msg.audiobridge === "joined" && !handle.webrtcStuff.pc) {
             handle.createOffer({
               tracks: [mic ? { type: "audio", capture: mic, recv: true, dontStop: true } : { type: "audio", capture: false, recv: true }],
               success: (offer) => handle.send({ message: { request: "configure", muted: !mic }, jsep: offer }),
-              error: (error) => showError(`Audio room: ${error}`),
+              error: (error) => showError(fill(gettext("Audio room: %(error)s"), { error })),
             });
           }
           if (jsep) handle.handleRemoteJsep({ jsep });
@@ -1071,12 +1094,12 @@
         const session = new MediaSession(info, this.streamReady());
         session.onLost = (why) => this.onLost(session, why);
         this.session = session;
-        setStatus("Connecting media…");
+        setStatus(gettext("Connecting media…"));
         await session.start();
         if (this.session === session) {
           hook.mediaSessions += 1;
           this.attempts = 0;
-          setStatus("Connected.");
+          setStatus(gettext("Connected."));
           this.syncChannel();
           renderTiles();
         }
@@ -1115,7 +1138,8 @@
       // Janus went away or refused us: try again with whatever janus info the state has then.
       const delay = Math.min(10000, 500 * 2 ** this.attempts);
       this.attempts += 1;
-      setStatus(`Media connection lost. Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s…`);
+      const seconds = Math.max(1, Math.round(delay / 1000));
+      setStatus(fill(ngettext("Media connection lost. Reconnecting in %(seconds)s second…", "Media connection lost. Reconnecting in %(seconds)s seconds…", seconds), { seconds: numberIn.format(seconds) }));
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         if (hook.state) this.update(hook.state);
@@ -1321,12 +1345,12 @@
     on("#next-speaker", () => command("next_speaker"));
     on("#alert-next-speaker", () => command("next_speaker"));
     on("#dismiss-alert", () => { if (chairAlert) chairAlert.hidden = true; });
-    on("#end-meeting", () => { if (confirm("End the meeting for everyone?")) command("end"); });
-    on("#leave", () => showEnded("You left the meeting. Open your link again to rejoin."));
+    on("#end-meeting", () => { if (confirm(gettext("End the meeting for everyone?"))) command("end"); });
+    on("#leave", () => showEnded(gettext("You left the meeting. Open your link again to rejoin.")));
     const select = $("#channel");
     if (select) select.addEventListener("change", () => {
       media.syncChannel();
-      announce(select.value ? `Listening to the ${select.selectedOptions[0].textContent} channel.` : "Listening to the floor.");
+      announce(select.value ? fill(gettext("Listening to the %(language)s channel."), { language: select.selectedOptions[0].textContent }) : gettext("Listening to the floor."));
     });
   }
 
