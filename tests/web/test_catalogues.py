@@ -75,7 +75,6 @@ def test_catalogues_exist_for_every_app_with_templates() -> None:
         catalogue.name
         for catalogue in catalogues()
         if catalogue.domain == "django"
-       
         and (catalogue.root / "templates").is_dir()
         and not all(catalogue.po(language).is_file() for language in LANGUAGES)
     ]
