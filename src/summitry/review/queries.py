@@ -1,4 +1,4 @@
-"""The yearly review: figures computed from the register, each by a stated counting rule.
+"""The yearly review: figures computed by the database, each by a stated counting rule.
 
 Counting rules (also shown on the review page):
 - Only engagements with status `held` count; proposed, scheduled, postponed and cancelled do not.
@@ -11,9 +11,14 @@ Counting rules (also shown on the review page):
   principal took part as principal); the other figures count the whole register.
 - Counterparts exclude the home country (SUMMITRY_HOME_COUNTRY, or else the country of the most
   frequent principal): counterpart leaders are the distinct people who took part as head of
-  delegation; counterpart countries and organisations are the distinct ones represented.
+  delegation; counterpart countries are the distinct ones represented; counterpart organisations
+  are the distinct international and regional organisations represented (forums, formats and
+  initiatives are not organisations).
 - Per region: an engagement counts once in each UN M49 region of its counterpart countries.
 - The map and the top counterparts count, for each country, the engagements it was represented in.
+
+Every figure is an aggregate over the year's held engagements, found through the index on
+(status, start) by a range of start times, so a year costs what its own records cost.
 """
 
 from __future__ import annotations
@@ -21,14 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zoneinfo
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from summitry.directory.models import Country, Organisation, Person
-from summitry.engagements.models import ONLINE_KINDS, Engagement, Kind, Role, Status
+from summitry.engagements.models import ONLINE_KINDS, Engagement, Kind, Participation, Role, Status
 
 VIDEO_LINK_KINDS = (
     Kind.VIDEO_MEETING,
@@ -37,6 +41,11 @@ VIDEO_LINK_KINDS = (
     Kind.VIDEO_ADDRESS,
 )
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Only these are counted as organisations; forums, formats and initiatives are listed apart.
+COUNTED_ORGANISATIONS = (
+    Organisation.Category.INTERNATIONAL,
+    Organisation.Category.REGIONAL,
+)
 
 
 @dataclass
@@ -66,7 +75,15 @@ class Review:
     principal: str | None
     sentence: str
     principal_by_kind: dict[str, int]
+    # Kept for callers of the old API; the figures no longer load the records themselves.
     engagements: list[Engagement] = field(default_factory=list)
+    # Forums, formats and initiatives the year's engagements were held in (not organisations).
+    top_groupings: list[Counterpart] = field(default_factory=list)
+
+    @property
+    def principal_total(self) -> int:
+        """The engagements the sentence counts: the principal's own."""
+        return sum(self.principal_by_kind.values())
 
 
 def review_zone() -> zoneinfo.ZoneInfo:
@@ -78,6 +95,41 @@ def local_date(engagement: Engagement, zone: dt.tzinfo) -> dt.date:
     if not engagement.time_known:
         return engagement.start.astimezone(dt.UTC).date()
     return engagement.start.astimezone(zone).date()
+
+
+def _dated_between(first: dt.date, after: dt.date, zone: dt.tzinfo) -> Q:
+    """Engagements whose local date (see `local_date`) lies in [first, after), as start ranges.
+
+    Comparisons of `start` with constants keep the (status, start) index usable on every
+    database; no per-row time-zone function is needed.
+    """
+
+    def moment(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+
+    return Q(time_known=True, start__gte=moment(first, zone), start__lt=moment(after, zone)) | Q(
+        time_known=False, start__gte=moment(first, dt.UTC), start__lt=moment(after, dt.UTC)
+    )
+
+
+def year_window(year: int, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """A start-time range (UTC) that holds every engagement of `year` in any zone, and little else."""
+    return (
+        dt.datetime(year, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=2),
+        dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=2),
+    )
+
+
+def held_in(year: int, engagements: QuerySet[Engagement] | None = None) -> QuerySet[Engagement]:
+    """The held engagements of `year`, dated by the counting rule."""
+    zone = review_zone()
+    low, high = year_window(year, zone)
+    return (engagements if engagements is not None else Engagement.objects.all()).filter(
+        _dated_between(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), zone),
+        status=Status.HELD,
+        start__gte=low,
+        start__lt=high,
+    )
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -116,58 +168,105 @@ def _sentence(
     return text
 
 
+def _counts_by_kind_and_month(held: QuerySet[Engagement], year: int) -> dict[str, int]:
+    zone = review_zone()
+    aggregates = {"total": Count("id")}
+    for kind in Kind:
+        aggregates[f"kind:{kind.value}"] = Count("id", filter=Q(kind=kind.value))
+    for month in range(1, 13):
+        after = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+        aggregates[f"month:{month}"] = Count(
+            "id", filter=_dated_between(dt.date(year, month, 1), after, zone)
+        )
+    return held.aggregate(**aggregates)
+
+
+def _principal(held: QuerySet[Engagement]) -> Person | None:
+    """The person who took part as principal most often; among equals, the one who did so first
+    (by start, then record, then place in the list of participants)."""
+    as_principal = Participation.objects.filter(role=Role.PRINCIPAL, engagement__in=held)
+    counts = as_principal.values("person_id").annotate(n=Count("id")).order_by()
+    most = counts.order_by("-n").values_list("n", flat=True).first()
+    if most is None:
+        return None
+    first = (
+        as_principal.filter(person_id__in=counts.filter(n=most).values("person_id"))
+        .order_by("engagement__start", "engagement_id", "order", "id")
+        .select_related("person__country")
+        .first()
+    )
+    return first.person if first else None
+
+
+def _top(items: Iterable[tuple[str, str, int]], limit: int = 10) -> list[Counterpart]:
+    ranked = sorted(items, key=lambda item: (-item[2], item[1]))
+    return [Counterpart(code, name, count) for code, name, count in ranked[:limit]]
+
+
 def yearly_review(
     year: int,
     engagements: QuerySet[Engagement] | None = None,
     home_country: str | None = None,
 ) -> Review:
-    zone = review_zone()
-    selection = (engagements if engagements is not None else Engagement.objects.all()).filter(
-        status=Status.HELD,
-        start__gte=dt.datetime(year - 1, 12, 30, tzinfo=dt.UTC),
-        start__lt=dt.datetime(year + 1, 1, 2, tzinfo=dt.UTC),
-    )
-    selection = selection.prefetch_related("countries", "organisations", "participations__person")
-    held = [e for e in selection if local_date(e, zone).year == year]
-    held.sort(key=lambda e: (e.start, e.pk))
+    held = held_in(year, engagements)
+    held_ids = held.values("id")
+    counts = _counts_by_kind_and_month(held, year)
+    total = counts["total"]
+    by_kind = {kind.value: counts[f"kind:{kind.value}"] for kind in Kind}
+    per_month = [counts[f"month:{month}"] for month in range(1, 13)]
 
-    principals = Counter(
-        p.person for e in held for p in e.participations.all() if p.role == Role.PRINCIPAL
-    )
-    principal: Person | None = principals.most_common(1)[0][0] if principals else None
+    principal = _principal(held) if total else None
     home = (
         home_country
         or os.environ.get("SUMMITRY_HOME_COUNTRY")
         or (principal.country.code if principal and principal.country else None)
     )
 
-    by_kind = {kind.value: 0 for kind in Kind}
-    per_month = [0] * 12
-    per_region: Counter[str] = Counter()
-    by_country: Counter[Country] = Counter()
-    by_org: Counter[Organisation] = Counter()
-    leaders: set[int] = set()
     principal_by_kind = {kind.value: 0 for kind in Kind}
-    for engagement in held:
-        if principal is not None and any(
-            p.person_id == principal.pk and p.role == Role.PRINCIPAL
-            for p in engagement.participations.all()
-        ):
-            principal_by_kind[engagement.kind] += 1
-        by_kind[engagement.kind] += 1
-        per_month[local_date(engagement, zone).month - 1] += 1
-        countries = [c for c in engagement.countries.all() if c.code != home]
-        by_country.update(countries)
-        per_region.update({c.region or "Other" for c in countries})
-        by_org.update(engagement.organisations.all())
-        leaders.update(
-            p.person_id
-            for p in engagement.participations.all()
-            if p.role == Role.HEAD_OF_DELEGATION
-            and (p.person.country is None or p.person.country.code != home)
+    if principal is not None:
+        own = held.filter(
+            participations__person_id=principal.pk, participations__role=Role.PRINCIPAL
         )
-    total = len(held)
-    online = sum(1 for e in held if e.kind in ONLINE_KINDS)
+        for kind, n in own.values_list("kind").annotate(n=Count("id")).order_by():
+            principal_by_kind[kind] = n
+
+    represented = Engagement.countries.through.objects.filter(engagement_id__in=held_ids)
+    if home:
+        represented = represented.exclude(country__code=home)
+    country_counts = dict(represented.values_list("country_id").annotate(n=Count("id")).order_by())
+    countries = {c.pk: c for c in Country.objects.filter(pk__in=country_counts)}
+    by_country = {countries[pk]: n for pk, n in country_counts.items()}
+
+    region = Case(
+        When(country__region="", then=Value("Other")),
+        default="country__region",
+        output_field=CharField(),
+    )
+    per_region = dict(
+        represented.annotate(region_name=region)
+        .values_list("region_name")
+        .annotate(n=Count("engagement_id", distinct=True))
+        .order_by()
+    )
+
+    org_counts = dict(
+        Engagement.organisations.through.objects.filter(engagement_id__in=held_ids)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    organisations = Organisation.objects.filter(pk__in=org_counts)
+    by_org = {o: org_counts[o.pk] for o in organisations if o.category in COUNTED_ORGANISATIONS}
+    groupings = {
+        o: org_counts[o.pk] for o in organisations if o.category not in COUNTED_ORGANISATIONS
+    }
+
+    heads = Participation.objects.filter(role=Role.HEAD_OF_DELEGATION, engagement_id__in=held_ids)
+    if home:
+        heads = heads.filter(Q(person__country__isnull=True) | ~Q(person__country__code=home))
+    leaders: int = heads.aggregate(n=Count("person_id", distinct=True))["n"]
+
+    online = sum(by_kind[kind] for kind in ONLINE_KINDS)
     share = round(100 * online / total, 1) if total else 0.0
     totals = (total, share, len(by_country), len(by_org))
     return Review(
@@ -178,7 +277,7 @@ def yearly_review(
         online_share=share,
         per_month=per_month,
         per_region=dict(sorted(per_region.items(), key=lambda item: (-item[1], item[0]))),
-        counterpart_leaders=len(leaders),
+        counterpart_leaders=leaders,
         counterpart_countries=len(by_country),
         counterpart_organisations=len(by_org),
         by_country={c.numeric: n for c, n in by_country.items()},
@@ -194,10 +293,5 @@ def yearly_review(
             totals,
         ),
         principal_by_kind=principal_by_kind,
-        engagements=held,
+        top_groupings=_top((o.acronym, o.name, n) for o, n in groupings.items()),
     )
-
-
-def _top(items: Iterable[tuple[str, str, int]], limit: int = 10) -> list[Counterpart]:
-    ranked = sorted(items, key=lambda item: (-item[2], item[1]))
-    return [Counterpart(code, name, count) for code, name, count in ranked[:limit]]
