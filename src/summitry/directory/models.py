@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Country(models.Model):
@@ -28,11 +29,15 @@ class Country(models.Model):
 
 class Organisation(models.Model):
     class Category(models.TextChoices):
-        INTERNATIONAL = "international_organisation", "International organisation"
-        REGIONAL = "regional_organisation", "Regional organisation"
-        FORUM = "forum", "Forum or format"
-        MECHANISM = "mechanism", "Cooperation mechanism"
-        INITIATIVE = "initiative", "Initiative"
+        """What the body is. Only international and regional organisations are organisations
+        in the review's counts; a forum, a format (a standing group of states that meets, such
+        as ASEAN Plus Three) and an initiative are not."""
+
+        INTERNATIONAL = "international_organisation", _("International organisation")
+        REGIONAL = "regional_organisation", _("Regional organisation")
+        FORUM = "forum", _("Forum")
+        FORMAT = "format", _("Format")
+        INITIATIVE = "initiative", _("Initiative")
 
     acronym = models.CharField(max_length=40, unique=True)
     name = models.CharField(max_length=200)

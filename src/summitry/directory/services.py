@@ -49,6 +49,8 @@ def sync_organisations(entries: Iterable[Mapping[str, Any]]) -> int:
         seat_code = entry.get("seat")
         if seat_code and seat_code not in countries:
             raise DirectoryError(f"{entry['acronym']}: unknown seat country {seat_code!r}")
+        if entry.get("category") not in Organisation.Category.values:
+            raise DirectoryError(f"{entry['acronym']}: unknown type {entry.get('category')!r}")
         org, _ = Organisation.objects.update_or_create(
             acronym=entry["acronym"],
             defaults={
