@@ -12,6 +12,7 @@ from django.db import transaction
 
 from summitry.directory.countries import all_countries
 from summitry.directory.models import Country, Office, Organisation, Person, Term
+from summitry.directory.signals import reference_data_changed
 
 
 class DirectoryError(ValueError):
@@ -32,6 +33,8 @@ def sync_countries() -> int:
             to_update.append(current)
     Country.objects.bulk_create(to_create)
     Country.objects.bulk_update(to_update, fields)
+    if to_create or to_update:
+        reference_data_changed.send(sender=Country)
     return len(to_create) + len(to_update)
 
 

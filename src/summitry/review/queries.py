@@ -113,7 +113,7 @@ def _dated_between(first: dt.date, after: dt.date, zone: dt.tzinfo) -> Q:
 
 
 def year_window(year: int, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    """A start-time range (UTC) that holds every engagement of `year` in any zone, and little else."""
+    """A start range (UTC) holding every engagement of `year` in any zone, and little else."""
     return (
         dt.datetime(year, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=2),
         dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=2),
