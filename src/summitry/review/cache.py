@@ -67,9 +67,9 @@ def connect() -> None:
         post_save.connect(directory_changed, sender=model, dispatch_uid=f"review-{model}-save")
         post_delete.connect(directory_changed, sender=model, dispatch_uid=f"review-{model}-del")
     reference_data_changed.connect(directory_changed, dispatch_uid="review-reference-data")
-    for model in (Engagement, Participation):
-        post_save.connect(register_written, sender=model, dispatch_uid=f"review-{model}-save")
-        post_delete.connect(register_written, sender=model, dispatch_uid=f"review-{model}-del")
+    for record in (Engagement, Participation):
+        post_save.connect(register_written, sender=record, dispatch_uid=f"review-{record}-save")
+        post_delete.connect(register_written, sender=record, dispatch_uid=f"review-{record}-del")
     for through in (Engagement.countries.through, Engagement.organisations.through):
         m2m_changed.connect(register_written, sender=through, dispatch_uid=f"review-{through}")
 

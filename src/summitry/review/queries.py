@@ -28,6 +28,7 @@ import os
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
@@ -168,34 +169,48 @@ def _sentence(
     return text
 
 
-def _counts_by_kind_and_month(held: QuerySet[Engagement], year: int) -> dict[str, int]:
-    zone = review_zone()
-    aggregates = {"total": Count("id")}
-    for kind in Kind:
-        aggregates[f"kind:{kind.value}"] = Count("id", filter=Q(kind=kind.value))
-    for month in range(1, 13):
-        after = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-        aggregates[f"month:{month}"] = Count(
-            "id", filter=_dated_between(dt.date(year, month, 1), after, zone)
+def _month(year: int, zone: dt.tzinfo) -> Case:
+    """The month (1-12) of a held engagement of `year`, by the counting rule's dating."""
+
+    def months(tz: dt.tzinfo) -> Case:
+        firsts = [dt.datetime(year, month, 1, tzinfo=tz) for month in range(2, 13)]
+        return Case(
+            *(When(start__lt=first, then=Value(index)) for index, first in enumerate(firsts, 1)),
+            default=Value(12),
         )
-    return held.aggregate(**aggregates)
+
+    return Case(When(time_known=True, then=months(zone)), default=months(dt.UTC))
 
 
-def _principal(held: QuerySet[Engagement]) -> Person | None:
-    """The person who took part as principal most often; among equals, the one who did so first
-    (by start, then record, then place in the list of participants)."""
-    as_principal = Participation.objects.filter(role=Role.PRINCIPAL, engagement__in=held)
-    counts = as_principal.values("person_id").annotate(n=Count("id")).order_by()
-    most = counts.order_by("-n").values_list("n", flat=True).first()
-    if most is None:
-        return None
-    first = (
-        as_principal.filter(person_id__in=counts.filter(n=most).values("person_id"))
-        .order_by("engagement__start", "engagement_id", "order", "id")
-        .select_related("person__country")
-        .first()
+def _principal(
+    held: QuerySet[Engagement], held_ids: QuerySet[Engagement, Any]
+) -> tuple[Person | None, dict[str, int]]:
+    """The person who took part as principal most often (among equals, the one who did so first:
+    by start, then record, then place in the list of participants) and their engagements by kind,
+    from one pass over the year's principals."""
+    rows = (
+        held.filter(participations__role=Role.PRINCIPAL)
+        .values_list("participations__person_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    return first.person if first else None
+    by_person: dict[int, dict[str, int]] = {}
+    for person, kind, n in rows:
+        by_person.setdefault(person, {k.value: 0 for k in Kind})[kind] = n
+    if not by_person:
+        return None, {kind.value: 0 for kind in Kind}
+    counts = {person: sum(kinds.values()) for person, kinds in by_person.items()}
+    most = max(counts.values())
+    tied = [person for person, n in counts.items() if n == most]
+    if len(tied) > 1:
+        tied = list(
+            Participation.objects.filter(
+                role=Role.PRINCIPAL, engagement_id__in=held_ids, person_id__in=tied
+            )
+            .order_by("engagement__start", "engagement_id", "order", "id")
+            .values_list("person_id", flat=True)[:1]
+        )
+    return Person.objects.select_related("country").get(pk=tied[0]), by_person[tied[0]]
 
 
 def _top(items: Iterable[tuple[str, str, int]], limit: int = 10) -> list[Counterpart]:
@@ -210,29 +225,32 @@ def yearly_review(
 ) -> Review:
     held = held_in(year, engagements)
     held_ids = held.values("id")
-    counts = _counts_by_kind_and_month(held, year)
-    total = counts["total"]
-    by_kind = {kind.value: counts[f"kind:{kind.value}"] for kind in Kind}
-    per_month = [counts[f"month:{month}"] for month in range(1, 13)]
-
-    principal = _principal(held) if total else None
+    principal, principal_by_kind = _principal(held, held_ids)
     home = (
         home_country
         or os.environ.get("SUMMITRY_HOME_COUNTRY")
         or (principal.country.code if principal and principal.country else None)
     )
 
-    principal_by_kind = {kind.value: 0 for kind in Kind}
-    if principal is not None:
-        own = held.filter(
-            participations__person_id=principal.pk, participations__role=Role.PRINCIPAL
-        )
-        for kind, n in own.values_list("kind").annotate(n=Count("id")).order_by():
-            principal_by_kind[kind] = n
+    # Kinds and months in one pass over the year's range of the (status, start) index.
+    by_kind = {kind.value: 0 for kind in Kind}
+    per_month = [0] * 12
+    grouped = (
+        held.annotate(month=_month(year, review_zone()))
+        .values_list("kind", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for kind, month, n in grouped:
+        by_kind[kind] += n
+        per_month[month - 1] += n
+    total = sum(by_kind.values())
 
+    # The home country by id, so that the counts need no join to the countries' table.
+    home_id = Country.objects.filter(code=home).values_list("pk", flat=True).first()
     represented = Engagement.countries.through.objects.filter(engagement_id__in=held_ids)
-    if home:
-        represented = represented.exclude(country__code=home)
+    if home_id is not None:
+        represented = represented.exclude(country_id=home_id)
     country_counts = dict(represented.values_list("country_id").annotate(n=Count("id")).order_by())
     countries = {c.pk: c for c in Country.objects.filter(pk__in=country_counts)}
     by_country = {countries[pk]: n for pk, n in country_counts.items()}
@@ -244,7 +262,7 @@ def yearly_review(
     )
     per_region = dict(
         represented.annotate(region_name=region)
-        .values_list("region_name")
+        .values_list("region_name")  # type: ignore[misc]  # the stubs miss annotations here
         .annotate(n=Count("engagement_id", distinct=True))
         .order_by()
     )
@@ -262,8 +280,8 @@ def yearly_review(
     }
 
     heads = Participation.objects.filter(role=Role.HEAD_OF_DELEGATION, engagement_id__in=held_ids)
-    if home:
-        heads = heads.filter(Q(person__country__isnull=True) | ~Q(person__country__code=home))
+    if home_id is not None:
+        heads = heads.filter(Q(person__country_id__isnull=True) | ~Q(person__country_id=home_id))
     leaders: int = heads.aggregate(n=Count("person_id", distinct=True))["n"]
 
     online = sum(by_kind[kind] for kind in ONLINE_KINDS)
