@@ -97,5 +97,6 @@ def review_pdf(review: Review) -> bytes:
     import weasyprint
 
     html = render_to_string("review/review_print.html", review_context(review))
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    # Tagged (PDF/UA-1): headings, tables and reading order reach screen readers.
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
