@@ -182,23 +182,35 @@ def _month(year: int, zone: dt.tzinfo) -> Case:
     return Case(When(time_known=True, then=months(zone)), default=months(dt.UTC))
 
 
-def _principal(
+def _participants(
     held: QuerySet[Engagement], held_ids: QuerySet[Engagement, Any]
-) -> tuple[Person | None, dict[str, int]]:
-    """The person who took part as principal most often (among equals, the one who did so first:
-    by start, then record, then place in the list of participants) and their engagements by kind,
-    from one pass over the year's principals."""
+) -> tuple[Person | None, dict[str, int], set[int]]:
+    """From one pass over the year's principals and heads of delegation: the person who took part
+    as principal most often (among equals, the one who did so first: by start, then record, then
+    place in the list of participants), their engagements by kind, and the heads of delegation."""
     rows = (
-        held.filter(participations__role=Role.PRINCIPAL)
-        .values_list("participations__person_id", "kind")
+        held.filter(participations__role__in=[Role.PRINCIPAL, Role.HEAD_OF_DELEGATION])
+        .annotate(
+            # Kinds matter for the principal only; heads of delegation make one row each.
+            principal_kind=Case(
+                When(participations__role=Role.PRINCIPAL, then="kind"),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .values_list("participations__role", "participations__person_id", "principal_kind")
         .annotate(n=Count("id"))
         .order_by()
     )
     by_person: dict[int, dict[str, int]] = {}
-    for person, kind, n in rows:
-        by_person.setdefault(person, {k.value: 0 for k in Kind})[kind] = n
+    heads: set[int] = set()
+    for role, person, kind, n in rows:
+        if role == Role.PRINCIPAL:
+            by_person.setdefault(person, {k.value: 0 for k in Kind})[kind] = n
+        else:
+            heads.add(person)
     if not by_person:
-        return None, {kind.value: 0 for kind in Kind}
+        return None, {kind.value: 0 for kind in Kind}, heads
     counts = {person: sum(kinds.values()) for person, kinds in by_person.items()}
     most = max(counts.values())
     tied = [person for person, n in counts.items() if n == most]
@@ -210,7 +222,8 @@ def _principal(
             .order_by("engagement__start", "engagement_id", "order", "id")
             .values_list("person_id", flat=True)[:1]
         )
-    return Person.objects.select_related("country").get(pk=tied[0]), by_person[tied[0]]
+    principal = Person.objects.select_related("country").get(pk=tied[0])
+    return principal, by_person[tied[0]], heads
 
 
 def _top(items: Iterable[tuple[str, str, int]], limit: int = 10) -> list[Counterpart]:
@@ -225,7 +238,7 @@ def yearly_review(
 ) -> Review:
     held = held_in(year, engagements)
     held_ids = held.values("id")
-    principal, principal_by_kind = _principal(held, held_ids)
+    principal, principal_by_kind, heads = _participants(held, held_ids)
     home = (
         home_country
         or os.environ.get("SUMMITRY_HOME_COUNTRY")
@@ -279,10 +292,9 @@ def yearly_review(
         o: org_counts[o.pk] for o in organisations if o.category not in COUNTED_ORGANISATIONS
     }
 
-    heads = Participation.objects.filter(role=Role.HEAD_OF_DELEGATION, engagement_id__in=held_ids)
     if home_id is not None:
-        heads = heads.filter(Q(person__country_id__isnull=True) | ~Q(person__country_id=home_id))
-    leaders: int = heads.aggregate(n=Count("person_id", distinct=True))["n"]
+        heads -= set(Person.objects.filter(country_id=home_id).values_list("pk", flat=True))
+    leaders = len(heads)
 
     online = sum(by_kind[kind] for kind in ONLINE_KINDS)
     share = round(100 * online / total, 1) if total else 0.0
