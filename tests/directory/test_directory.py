@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from summitry.directory.models import Country, Office
+from summitry.directory.models import Country, Office, Organisation
 from summitry.directory.queries import holders_of, offices_held
+from summitry.directory.services import DirectoryError, packaged_organisations, sync_organisations
 from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -60,3 +61,23 @@ def test_offices_held_by_a_person_on_a_date() -> None:
         "Minister of Foreign Affairs of the People's Republic of China"
     ]
     assert offices_held(wang, dt.date(2010, 1, 1)) == []
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_organisation_types_are_given_for_every_packaged_organisation() -> None:
+    entries = packaged_organisations()
+    assert all(entry["category"] in Organisation.Category.values for entry in entries)
+    stored = dict(Organisation.objects.values_list("acronym", "category"))
+    assert {stored[a] for a in ("BRI", "GDI")} == {"initiative"}
+    assert stored["BFA"] == "forum"
+    assert stored["APT"] == "format"
+    assert stored["UN"] == "international_organisation"
+    assert stored["EU"] == "regional_organisation"
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_organisation_sync_refuses_an_unknown_type() -> None:
+    with pytest.raises(DirectoryError, match="unknown type 'mechanism'"):
+        sync_organisations([{"acronym": "X", "name": "X", "category": "mechanism"}])

@@ -29,10 +29,14 @@ class Country(models.Model):
 
 class Organisation(models.Model):
     class Category(models.TextChoices):
+        """What the body is. Only international and regional organisations are organisations
+        in the review's counts; a forum, a format (a standing group of states that meets, such
+        as ASEAN Plus Three) and an initiative are not."""
+
         INTERNATIONAL = "international_organisation", _("International organisation")
         REGIONAL = "regional_organisation", _("Regional organisation")
-        FORUM = "forum", _("Forum or format")
-        MECHANISM = "mechanism", _("Cooperation mechanism")
+        FORUM = "forum", _("Forum")
+        FORMAT = "format", _("Format")
         INITIATIVE = "initiative", _("Initiative")
 
     acronym = models.CharField(max_length=40, unique=True)

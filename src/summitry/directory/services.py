@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from summitry.directory.countries import all_countries
 from summitry.directory.languages import language_problem, normalise
 from summitry.directory.models import Country, Office, Organisation, Person, Term
+from summitry.directory.signals import reference_data_changed
 
 
 class DirectoryError(ValueError):
@@ -34,6 +35,8 @@ def sync_countries() -> int:
             to_update.append(current)
     Country.objects.bulk_create(to_create)
     Country.objects.bulk_update(to_update, fields)
+    if to_create or to_update:
+        reference_data_changed.send(sender=Country)
     return len(to_create) + len(to_update)
 
 
@@ -51,6 +54,8 @@ def sync_organisations(entries: Iterable[Mapping[str, Any]]) -> int:
         seat_code = entry.get("seat")
         if seat_code and seat_code not in countries:
             raise DirectoryError(f"{entry['acronym']}: unknown seat country {seat_code!r}")
+        if entry.get("category") not in Organisation.Category.values:
+            raise DirectoryError(f"{entry['acronym']}: unknown type {entry.get('category')!r}")
         org, _ = Organisation.objects.update_or_create(
             acronym=entry["acronym"],
             defaults={

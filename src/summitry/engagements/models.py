@@ -133,6 +133,16 @@ class Engagement(models.Model):
                 name="engagement_held_or_scheduled_has_start",
             ),
         ]
+        indexes = [
+            # The yearly review: a year's held engagements by a range of starts, with every
+            # column its counts and the public's filter read, so the table itself is not read.
+            models.Index(
+                fields=["status", "start", "time_known", "confidentiality", "kind"],
+                name="engagement_review_idx",
+            ),
+            # The review cache's stamp of a year: count and latest update over a start range.
+            models.Index(fields=["start", "updated_at"], name="engagement_start_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -183,6 +193,10 @@ class Participation(models.Model):
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["engagement", "person"], name="unique_participant"),
+        ]
+        indexes = [
+            # The review counts roles and people per engagement from this index alone.
+            models.Index(fields=["engagement", "role", "person"], name="participation_role_idx"),
         ]
 
     def __str__(self) -> str:

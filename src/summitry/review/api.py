@@ -8,10 +8,9 @@ from django.http import HttpRequest
 from ninja import P, PathEx, Router
 
 from summitry.engagements.api import Refusal
-from summitry.engagements.queries import visible_to
 from summitry.engagements.services import EARLIEST_YEAR, LATEST_YEAR
 from summitry.review import render
-from summitry.review.queries import yearly_review
+from summitry.review.cache import review_for
 
 router = Router(tags=["review"])
 
@@ -21,4 +20,4 @@ def review(
     request: HttpRequest, year: PathEx[int, P(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 ) -> dict[str, Any]:
     """The yearly review over what the caller may see; `by_kind` counts each kind."""
-    return render.review_data(yearly_review(year, visible_to(request.user)))
+    return render.review_data(review_for(year, request.user))

@@ -1,4 +1,4 @@
-"""The yearly review: figures computed from the register, each by a stated counting rule.
+"""The yearly review: figures computed by the database, each by a stated counting rule.
 
 Counting rules (also shown on the review page):
 - Only engagements with status `held` count; proposed, scheduled, postponed and cancelled do not.
@@ -11,9 +11,14 @@ Counting rules (also shown on the review page):
   principal took part as principal); the other figures count the whole register.
 - Counterparts exclude the home country (SUMMITRY_HOME_COUNTRY, or else the country of the most
   frequent principal): counterpart leaders are the distinct people who took part as head of
-  delegation; counterpart countries and organisations are the distinct ones represented.
+  delegation; counterpart countries are the distinct ones represented; counterpart organisations
+  are the distinct international and regional organisations represented (forums, formats and
+  initiatives are not organisations).
 - Per region: an engagement counts once in each UN M49 region of its counterpart countries.
 - The map and the top counterparts count, for each country, the engagements it was represented in.
+
+Every figure is an aggregate over the year's held engagements, found through the index on
+(status, start) by a range of start times, so a year costs what its own records cost.
 """
 
 from __future__ import annotations
@@ -21,14 +26,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zoneinfo
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from summitry.directory.models import Country, Organisation, Person
-from summitry.engagements.models import ONLINE_KINDS, Engagement, Kind, Role, Status
+from summitry.engagements.models import ONLINE_KINDS, Engagement, Kind, Participation, Role, Status
 from summitry.review import sentence as review_sentence
 
 VIDEO_LINK_KINDS = (
@@ -38,6 +43,11 @@ VIDEO_LINK_KINDS = (
     Kind.VIDEO_ADDRESS,
 )
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Only these are counted as organisations; forums, formats and initiatives are listed apart.
+COUNTED_ORGANISATIONS = (
+    Organisation.Category.INTERNATIONAL,
+    Organisation.Category.REGIONAL,
+)
 
 
 @dataclass
@@ -67,7 +77,15 @@ class Review:
     principal: str | None
     sentence: str
     principal_by_kind: dict[str, int]
+    # Kept for callers of the old API; the figures no longer load the records themselves.
     engagements: list[Engagement] = field(default_factory=list)
+    # Forums, formats and initiatives the year's engagements were held in (not organisations).
+    top_groupings: list[Counterpart] = field(default_factory=list)
+
+    @property
+    def principal_total(self) -> int:
+        """The engagements the sentence counts: the principal's own."""
+        return sum(self.principal_by_kind.values())
 
 
 def review_zone() -> zoneinfo.ZoneInfo:
@@ -81,6 +99,41 @@ def local_date(engagement: Engagement, zone: dt.tzinfo) -> dt.date:
     return engagement.start.astimezone(zone).date()
 
 
+def _dated_between(first: dt.date, after: dt.date, zone: dt.tzinfo) -> Q:
+    """Engagements whose local date (see `local_date`) lies in [first, after), as start ranges.
+
+    Comparisons of `start` with constants keep the (status, start) index usable on every
+    database; no per-row time-zone function is needed.
+    """
+
+    def moment(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+
+    return Q(time_known=True, start__gte=moment(first, zone), start__lt=moment(after, zone)) | Q(
+        time_known=False, start__gte=moment(first, dt.UTC), start__lt=moment(after, dt.UTC)
+    )
+
+
+def year_window(year: int, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """A start range (UTC) holding every engagement of `year` in any zone, and little else."""
+    return (
+        dt.datetime(year, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=2),
+        dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=2),
+    )
+
+
+def held_in(year: int, engagements: QuerySet[Engagement] | None = None) -> QuerySet[Engagement]:
+    """The held engagements of `year`, dated by the counting rule."""
+    zone = review_zone()
+    low, high = year_window(year, zone)
+    return (engagements if engagements is not None else Engagement.objects.all()).filter(
+        _dated_between(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), zone),
+        status=Status.HELD,
+        start__gte=low,
+        start__lt=high,
+    )
+
+
 def _sentence(
     year: int,
     principal: str | None,
@@ -91,58 +144,134 @@ def _sentence(
     return review_sentence.english(review_sentence.figures(year, principal, by_kind, totals))
 
 
+def _month(year: int, zone: dt.tzinfo) -> Case:
+    """The month (1-12) of a held engagement of `year`, by the counting rule's dating."""
+
+    def months(tz: dt.tzinfo) -> Case:
+        firsts = [dt.datetime(year, month, 1, tzinfo=tz) for month in range(2, 13)]
+        return Case(
+            *(When(start__lt=first, then=Value(index)) for index, first in enumerate(firsts, 1)),
+            default=Value(12),
+        )
+
+    return Case(When(time_known=True, then=months(zone)), default=months(dt.UTC))
+
+
+def _participants(
+    held: QuerySet[Engagement], held_ids: QuerySet[Engagement, Any]
+) -> tuple[Person | None, dict[str, int], set[int]]:
+    """From one pass over the year's principals and heads of delegation: the person who took part
+    as principal most often (among equals, the one who did so first: by start, then record, then
+    place in the list of participants), their engagements by kind, and the heads of delegation."""
+    rows = (
+        held.filter(participations__role__in=[Role.PRINCIPAL, Role.HEAD_OF_DELEGATION])
+        .annotate(
+            # Kinds matter for the principal only; heads of delegation make one row each.
+            principal_kind=Case(
+                When(participations__role=Role.PRINCIPAL, then="kind"),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .values_list("participations__role", "participations__person_id", "principal_kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_person: dict[int, dict[str, int]] = {}
+    heads: set[int] = set()
+    for role, person, kind, n in rows:
+        if role == Role.PRINCIPAL:
+            by_person.setdefault(person, {k.value: 0 for k in Kind})[kind] = n
+        else:
+            heads.add(person)
+    if not by_person:
+        return None, {kind.value: 0 for kind in Kind}, heads
+    counts = {person: sum(kinds.values()) for person, kinds in by_person.items()}
+    most = max(counts.values())
+    tied = [person for person, n in counts.items() if n == most]
+    if len(tied) > 1:
+        tied = list(
+            Participation.objects.filter(
+                role=Role.PRINCIPAL, engagement_id__in=held_ids, person_id__in=tied
+            )
+            .order_by("engagement__start", "engagement_id", "order", "id")
+            .values_list("person_id", flat=True)[:1]
+        )
+    principal = Person.objects.select_related("country").get(pk=tied[0])
+    return principal, by_person[tied[0]], heads
+
+
+def _top(items: Iterable[tuple[str, str, int]], limit: int = 10) -> list[Counterpart]:
+    ranked = sorted(items, key=lambda item: (-item[2], item[1]))
+    return [Counterpart(code, name, count) for code, name, count in ranked[:limit]]
+
+
 def yearly_review(
     year: int,
     engagements: QuerySet[Engagement] | None = None,
     home_country: str | None = None,
 ) -> Review:
-    zone = review_zone()
-    selection = (engagements if engagements is not None else Engagement.objects.all()).filter(
-        status=Status.HELD,
-        start__gte=dt.datetime(year - 1, 12, 30, tzinfo=dt.UTC),
-        start__lt=dt.datetime(year + 1, 1, 2, tzinfo=dt.UTC),
-    )
-    selection = selection.prefetch_related("countries", "organisations", "participations__person")
-    held = [e for e in selection if local_date(e, zone).year == year]
-    held.sort(key=lambda e: (e.start, e.pk))
-
-    principals = Counter(
-        p.person for e in held for p in e.participations.all() if p.role == Role.PRINCIPAL
-    )
-    principal: Person | None = principals.most_common(1)[0][0] if principals else None
+    held = held_in(year, engagements)
+    held_ids = held.values("id")
+    principal, principal_by_kind, heads = _participants(held, held_ids)
     home = (
         home_country
         or os.environ.get("SUMMITRY_HOME_COUNTRY")
         or (principal.country.code if principal and principal.country else None)
     )
 
+    # Kinds and months in one pass over the year's range of the (status, start) index.
     by_kind = {kind.value: 0 for kind in Kind}
     per_month = [0] * 12
-    per_region: Counter[str] = Counter()
-    by_country: Counter[Country] = Counter()
-    by_org: Counter[Organisation] = Counter()
-    leaders: set[int] = set()
-    principal_by_kind = {kind.value: 0 for kind in Kind}
-    for engagement in held:
-        if principal is not None and any(
-            p.person_id == principal.pk and p.role == Role.PRINCIPAL
-            for p in engagement.participations.all()
-        ):
-            principal_by_kind[engagement.kind] += 1
-        by_kind[engagement.kind] += 1
-        per_month[local_date(engagement, zone).month - 1] += 1
-        countries = [c for c in engagement.countries.all() if c.code != home]
-        by_country.update(countries)
-        per_region.update({c.region or "Other" for c in countries})
-        by_org.update(engagement.organisations.all())
-        leaders.update(
-            p.person_id
-            for p in engagement.participations.all()
-            if p.role == Role.HEAD_OF_DELEGATION
-            and (p.person.country is None or p.person.country.code != home)
-        )
-    total = len(held)
-    online = sum(1 for e in held if e.kind in ONLINE_KINDS)
+    grouped = (
+        held.annotate(month=_month(year, review_zone()))
+        .values_list("kind", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for kind, month, n in grouped:
+        by_kind[kind] += n
+        per_month[month - 1] += n
+    total = sum(by_kind.values())
+
+    # The home country by id, so that the counts need no join to the countries' table.
+    home_id = Country.objects.filter(code=home).values_list("pk", flat=True).first()
+    represented = Engagement.countries.through.objects.filter(engagement_id__in=held_ids)
+    if home_id is not None:
+        represented = represented.exclude(country_id=home_id)
+    country_counts = dict(represented.values_list("country_id").annotate(n=Count("id")).order_by())
+    countries = {c.pk: c for c in Country.objects.filter(pk__in=country_counts)}
+    by_country = {countries[pk]: n for pk, n in country_counts.items()}
+
+    region = Case(
+        When(country__region="", then=Value("Other")),
+        default="country__region",
+        output_field=CharField(),
+    )
+    per_region = dict(
+        represented.annotate(region_name=region)
+        .values_list("region_name")  # type: ignore[misc]  # the stubs miss annotations here
+        .annotate(n=Count("engagement_id", distinct=True))
+        .order_by()
+    )
+
+    org_counts = dict(
+        Engagement.organisations.through.objects.filter(engagement_id__in=held_ids)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    organisations = Organisation.objects.filter(pk__in=org_counts)
+    by_org = {o: org_counts[o.pk] for o in organisations if o.category in COUNTED_ORGANISATIONS}
+    groupings = {
+        o: org_counts[o.pk] for o in organisations if o.category not in COUNTED_ORGANISATIONS
+    }
+
+    if home_id is not None:
+        heads -= set(Person.objects.filter(country_id=home_id).values_list("pk", flat=True))
+    leaders = len(heads)
+
+    online = sum(by_kind[kind] for kind in ONLINE_KINDS)
     share = round(100 * online / total, 1) if total else 0.0
     totals = (total, share, len(by_country), len(by_org))
     return Review(
@@ -153,7 +282,7 @@ def yearly_review(
         online_share=share,
         per_month=per_month,
         per_region=dict(sorted(per_region.items(), key=lambda item: (-item[1], item[0]))),
-        counterpart_leaders=len(leaders),
+        counterpart_leaders=leaders,
         counterpart_countries=len(by_country),
         counterpart_organisations=len(by_org),
         by_country={c.numeric: n for c, n in by_country.items()},
@@ -169,10 +298,5 @@ def yearly_review(
             totals,
         ),
         principal_by_kind=principal_by_kind,
-        engagements=held,
+        top_groupings=_top((o.acronym, o.name, n) for o, n in groupings.items()),
     )
-
-
-def _top(items: Iterable[tuple[str, str, int]], limit: int = 10) -> list[Counterpart]:
-    ranked = sorted(items, key=lambda item: (-item[2], item[1]))
-    return [Counterpart(code, name, count) for code, name, count in ranked[:limit]]

@@ -158,5 +158,6 @@ def review_pdf(review: Review, language: str | None = None) -> bytes:
         context["direction"] = "rtl" if translation.get_language_bidi() else "ltr"
         context["page_footer"] = page_footer_css(review.year)
         html = render_to_string("review/review_print.html", context)
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    # Tagged (PDF/UA-1): headings, tables and reading order reach screen readers.
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
