@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from summitry.engagements.models import Engagement, Status
 from summitry.engagements.queries import visible_to
 from summitry.engagements.services import EngagementInvalid, input_from, update_engagement
-from summitry.scheduling.adapter import (
+from summitry.engagements.scheduling import (
     OPTIONAL_ROLES,
     CannotSchedule,
     Seat,

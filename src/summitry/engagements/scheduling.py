@@ -1,7 +1,8 @@
 """The register's side of scheduling: an engagement in, a ranking out.
 
-The one module of `summitry.scheduling` that imports Django; the core stays
-plain Python so the CLI and tests can run it without a database.
+It stands with the register so that `summitry.scheduling` imports neither
+Django nor the register: the core stays plain Python, which the CLI and the
+known-answer tests run without a database.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from summitry.directory.models import Country, Person
 from summitry.engagements.models import Engagement, Participation, Role, Status
 from summitry.engagements.queries import visible_to
 
-from .explain import Relaxation, relax
-from .model import Busy, Participant, Ranking, Request
-from .solver import solve
-from .zones import ORGANISATION_SEATS, capital_zone
+from summitry.scheduling.explain import Relaxation, relax
+from summitry.scheduling.model import Busy, Participant, Ranking, Request
+from summitry.scheduling.solver import solve
+from summitry.scheduling.zones import ORGANISATION_SEATS, capital_zone
 
 # Interpreters can be replaced and observers only listen: the meeting can go ahead without them.
 OPTIONAL_ROLES: frozenset[str] = frozenset({Role.INTERPRETER, Role.OBSERVER})
