@@ -16,6 +16,8 @@ from summitry.engagements.models import Confidentiality, Engagement, Kind, Role,
 from summitry.engagements.services import EngagementInput, ParticipantInput, SourceInput
 
 ZONE_CHOICES = sorted(zoneinfo.available_timezones())
+# Long lists get a search box in the browser (engagements/forms.js); the <select> stays the field.
+SEARCHABLE = {"data-searchable": ""}
 
 
 class EngagementForm(forms.Form):
@@ -35,28 +37,34 @@ class EngagementForm(forms.Form):
     end_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     time_zone = forms.ChoiceField(
         choices=[(z, z) for z in ZONE_CHOICES],
+        widget=forms.Select(attrs=SEARCHABLE),
         initial="UTC",
         help_text="The zone in which the date and times above are given.",
     )
     host_country = forms.ModelChoiceField(
-        Country.objects.all(), required=False, to_field_name="code"
+        Country.objects.all(),
+        required=False,
+        to_field_name="code",
+        widget=forms.Select(attrs=SEARCHABLE),
     )
     host_organisation = forms.ModelChoiceField(
         Organisation.objects.all(), required=False, to_field_name="acronym"
     )
-    chair = forms.ModelChoiceField(Person.objects.all(), required=False)
+    chair = forms.ModelChoiceField(
+        Person.objects.all(), required=False, widget=forms.Select(attrs=SEARCHABLE)
+    )
     countries = forms.ModelMultipleChoiceField(
         Country.objects.all(),
         required=False,
         to_field_name="code",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, **SEARCHABLE}),
         help_text="The countries represented. Hold Ctrl (or ⌘) to choose several.",
     )
     organisations = forms.ModelMultipleChoiceField(
         Organisation.objects.all(),
         required=False,
         to_field_name="acronym",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6, **SEARCHABLE}),
     )
     topics = forms.CharField(
         required=False, help_text="Separated by commas, for example: COVID-19, climate, trade."
@@ -162,7 +170,9 @@ class EngagementForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    person = forms.ModelChoiceField(Person.objects.all(), required=False)
+    person = forms.ModelChoiceField(
+        Person.objects.all(), required=False, widget=forms.Select(attrs=SEARCHABLE)
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.HEAD_OF_DELEGATION, required=False)
 
 
