@@ -6,9 +6,19 @@
   // A failed submit: move focus to the error summary so that it is read out first.
   function focusErrors() {
     var summary = document.getElementById("errors");
-    if (summary) {
-      summary.focus();
+    if (!summary) {
+      return;
     }
+    summary.focus();
+    // A link to an enhanced <select> lands on its search box, which takes the typing.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (field && field.tomselect) {
+        event.preventDefault();
+        field.tomselect.focus();
+      }
+    });
   }
 
   // Long <select>s (countries, zones, people) become searchable; the <select> stays the field.
@@ -31,6 +41,8 @@
     var multiple = select.multiple;
     var options = {
       maxOptions: null,
+      // Open on typing or arrow keys, not on focus: a list must not cover the next control.
+      openOnFocus: false,
       allowEmptyOption: !multiple,
       plugins: multiple ? ["remove_button"] : [],
       render: {
