@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,13 +123,13 @@ def test_calendar_jumps_to_a_month_and_shows_the_agenda_on_a_phone(
             title, kind=kind, start=dt.datetime(2020, 3, day, 12, tzinfo=dt.UTC)
         )
     page.goto(f"{live_server.url}/engagements/calendar/")
-    page.get_by_label("Month").select_option("3")
-    page.get_by_label("Year").fill("2020")
+    page.get_by_label("Month", exact=True).select_option("3")
+    page.get_by_label("Year", exact=True).fill("2020")
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("heading", name="March 2020", level=1)).to_be_visible()
     legend = page.get_by_role("list", name="Kinds of engagement")
     expect(legend).to_contain_text("Virtual summit")
-    summit = page.get_by_role("link", name="Virtual summit: Extraordinary G20 Leaders' Summit")
+    summit = page.get_by_role("link", name=re.compile("^Virtual summit: .*Extraordinary G20"))
     if size == "phone":
         expect(page.locator(".calendar-grid")).to_be_hidden()
         expect(page.get_by_role("heading", name="Thursday 26 March")).to_be_visible()
@@ -139,7 +140,8 @@ def test_calendar_jumps_to_a_month_and_shows_the_agenda_on_a_phone(
     page.screenshot(path=str(artifacts / f"calendar-month-{size}.png"), full_page=True)
 
     page.get_by_role("link", name="Week", exact=True).click()
-    expect(page.get_by_role("heading", name="Week of 2 March 2020")).to_be_visible()
+    # The week that holds the 1st of the month, and back to that month's agenda.
+    expect(page.get_by_role("heading", name="Week of 24 February 2020")).to_be_visible()
     page.get_by_role("link", name="Agenda", exact=True).click()
     expect(page.get_by_role("heading", name="Saturday 7 March")).to_be_visible()
     assert overflow(page) == 0

@@ -205,7 +205,7 @@ def engagement_calendar(request: HttpRequest) -> HttpResponse:
             "following": _query(view, following) if following <= last_in_range else None,
             "this_period": _query(view, this),
             "views": [
-                (name, label, _query(name, first))
+                (name, label, _query(name, anchor))
                 for name, label in (
                     ("month", gettext("Month")),
                     ("week", gettext("Week")),

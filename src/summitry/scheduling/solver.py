@@ -262,8 +262,8 @@ def evaluate(request: Request) -> Evaluation:
     )
 
 
-#: With `spread`, slots whose times of day lie closer than this (or than the meeting) count as one.
-SPREAD_MINUTES = 120
+#: With `spread`, slots less than this (or the meeting) apart on the clock count as one time of day.
+SPREAD_MINUTES = 60
 
 
 def _clock_gap(a: int, b: int) -> int:
