@@ -15,7 +15,7 @@ from summitry.accounts.models import User
 from summitry.engagements.models import Engagement
 from summitry.engagements.services import ParticipantInput
 from tests import factories
-from tests.e2e.test_register_browser import sign_in
+from tests.e2e.test_register_browser import pick, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,19 +36,6 @@ def overflow(page: Page) -> int:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     return width
-
-
-def pick(page: Page, label: str, typed: str, choice: str) -> None:
-    """Type into a searchable picker, as from the keyboard, and choose the option that matches."""
-    box = page.get_by_role("combobox", name=label, exact=True)
-    box.focus()
-    expect(box).to_be_focused()
-    box.press_sequentially(typed)
-    listbox = page.get_by_role("listbox", name=label, exact=True)
-    option = listbox.get_by_role("option", name=choice, exact=True)
-    option.click()
-    page.keyboard.press("Escape")
-    expect(listbox).to_be_hidden()
 
 
 def test_editor_adds_participants_without_saving_and_searches_the_pickers(
@@ -96,7 +83,9 @@ def test_editor_adds_participants_without_saving_and_searches_the_pickers(
     assert saved.start == dt.datetime(2020, 3, 26, 17, tzinfo=dt.UTC)
 
 
-def test_failed_submit_moves_focus_to_the_error_summary(page: Page, live_server: LiveServer) -> None:
+def test_failed_submit_moves_focus_to_the_error_summary(
+    page: Page, live_server: LiveServer
+) -> None:
     factories.user(User.Role.EDITOR, username="desk", password="desk-officer-pw-1")
     sign_in(page, live_server.url, "desk", "desk-officer-pw-1")
     page.goto(f"{live_server.url}/engagements/new/")
@@ -119,9 +108,7 @@ def test_calendar_jumps_to_a_month_and_shows_the_agenda_on_a_phone(
         (26, "virtual_summit", "Extraordinary G20 Leaders' Summit on COVID-19"),
         (26, "written_message", "Message of sympathy to the Prime Minister of Italy"),
     ]:
-        factories.engagement(
-            title, kind=kind, start=dt.datetime(2020, 3, day, 12, tzinfo=dt.UTC)
-        )
+        factories.engagement(title, kind=kind, start=dt.datetime(2020, 3, day, 12, tzinfo=dt.UTC))
     page.goto(f"{live_server.url}/engagements/calendar/")
     page.get_by_label("Month", exact=True).select_option("3")
     page.get_by_label("Year", exact=True).fill("2020")
