@@ -8,10 +8,10 @@ import pytest
 
 from summitry.accounts.models import User
 from summitry.directory.models import Country, Person
-from summitry.engagements.models import Engagement
-from summitry.engagements.services import ParticipantInput
 from summitry.engagements import scheduling as adapter
+from summitry.engagements.models import Engagement
 from summitry.engagements.scheduling import CannotSchedule, find_times, participants_for
+from summitry.engagements.services import ParticipantInput
 from summitry.scheduling.explain import explain
 from summitry.scheduling.model import Participant
 from tests import factories
