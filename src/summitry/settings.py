@@ -226,6 +226,7 @@ STATICFILES_DIRS: list[tuple[str, Path]] = [
     for prefix, sub in (
         ("vendor/janus-gateway", "janus-gateway/npm/src"),
         ("vendor/webrtc-adapter", "webrtc-adapter/out"),
+        ("vendor/tom-select", "tom-select/dist"),
     )
     if (NODE_MODULES_DIR / sub).is_dir()
 ]

@@ -23,6 +23,19 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign In").click()
 
 
+def pick(page: Page, label: str, typed: str, choice: str) -> None:
+    """Type into a searchable picker, as from the keyboard, and choose the option that matches."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.focus()
+    expect(box).to_be_focused()
+    box.press_sequentially(typed)
+    listbox = page.get_by_role("listbox", name=label, exact=True)
+    option = listbox.get_by_role("option", name=choice, exact=True)
+    option.click()
+    page.keyboard.press("Escape")
+    expect(listbox).to_be_hidden()
+
+
 def test_editor_records_an_engagement_and_sees_it_in_list_and_review(
     page: Page, live_server: LiveServer, artifacts: Path
 ) -> None:
@@ -41,8 +54,8 @@ def test_editor_records_an_engagement_and_sees_it_in_list_and_review(
     page.get_by_label("Status").select_option("held")
     page.get_by_label("Date").fill("2020-03-23")
     page.get_by_label("Start time").fill("17:30")
-    page.get_by_label("Countries").select_option(["FR"])
-    page.get_by_label("Participant 1", exact=True).select_option(label="Emmanuel Macron")
+    pick(page, "Countries", "Fra", "France")
+    pick(page, "Participant 1", "Macr", "Emmanuel Macron")
     page.get_by_label("Readout").fill("The two presidents discussed cooperation against COVID-19.")
     page.get_by_role("button", name="Add to the register").click()
 

@@ -57,11 +57,15 @@ def test_editor_sees_candidate_slots_with_local_times(client: Client, editor: Us
     assert all(option.slot.start > timezone.now() for option in options)
     page = response.content.decode()
     assert page.count("Schedule at this time") == 5
-    assert page.count("<caption") == 5
+    assert page.count("<caption") == 6  # five options and the timeline
     assert 'scope="row"' in page and 'scope="col"' in page
     for zone in ("America/New_York", "Asia/Shanghai", "Australia/Sydney"):
         assert zone in page
-    assert " pay most " in response.context["explanation"]  # Washington and Beijing share it
+    # Costs are told as time outside the working day, never as points.
+    assert "points" not in page
+    for option in options:
+        for row in option.rows:
+            assert row.notes == "Within the working day" or "working day" in row.notes
     # The defaults: an hour, from tomorrow, over two weeks, all three must attend.
     form = response.context["form"]
     assert form.initial["duration"] == 60

@@ -13,42 +13,64 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from summitry.engagements.models import Engagement, Status
 from summitry.engagements.queries import visible_to
-from summitry.engagements.services import EngagementInvalid, input_from, update_engagement
-from summitry.scheduling.adapter import (
+from summitry.engagements.scheduling import (
     OPTIONAL_ROLES,
     CannotSchedule,
     Seat,
     find_times,
     seats_of,
 )
-from summitry.scheduling.explain import Relaxation, breakdown, explain, explain_slot, reasons
-from summitry.scheduling.model import MAX_DURATION_MINUTES, Ranking, Slot
+from summitry.engagements.services import EngagementInvalid, input_from, update_engagement
+from summitry.scheduling.explain import (
+    Breakdown,
+    HourState,
+    Relaxation,
+    breakdown,
+    timeline,
+)
+from summitry.scheduling.model import (
+    DEFAULT_ACCEPTABLE,
+    DEFAULT_PREFERRED,
+    MAX_DURATION_MINUTES,
+    Ranking,
+    Slot,
+    format_clock,
+)
 from summitry.scheduling.serialize import utc_iso
+from summitry.scheduling.zones import country_name
 
 DEFAULT_DURATION = 60
 DEFAULT_DAYS = 14
 MAX_DAYS = 31
 DEFAULT_STEP = 15  # quarter hours read better in an invitation than 13:05
-STEPS = [(5, "5 minutes"), (15, "15 minutes"), (30, "30 minutes"), (60, "hour")]
+STEPS = [
+    (5, _("5 minutes")),
+    (15, _("15 minutes")),
+    (30, _("30 minutes")),
+    (60, _("hour")),
+]
 OPTIONS_SHOWN = 5
 
 
 class FindTimeForm(forms.Form):
     duration = forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=MAX_DURATION_MINUTES
+        label=_("Duration (minutes)"), min_value=5, max_value=MAX_DURATION_MINUTES
     )
     first_day = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    days = forms.IntegerField(label="Days to search", min_value=1, max_value=MAX_DAYS)
-    step = forms.TypedChoiceField(label="Start every", choices=STEPS, coerce=int)
+    days = forms.IntegerField(label=_("Days to search"), min_value=1, max_value=MAX_DAYS)
+    step = forms.TypedChoiceField(label=_("Start every"), choices=STEPS, coerce=int)
     optional = forms.TypedMultipleChoiceField(
-        label="Optional participants",
+        label=_("Optional participants"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -65,12 +87,12 @@ class FindTimeForm(forms.Form):
     def clean_first_day(self) -> dt.date:
         day: dt.date = self.cleaned_data["first_day"]
         if day < timezone.localdate():
-            raise forms.ValidationError("The search cannot start in the past.")
+            raise forms.ValidationError(gettext("The search cannot start in the past."))
         return day
 
 
 def role(seat: Seat) -> str:
-    return seat.participation.get_role_display().lower()
+    return str(seat.participation.get_role_display()).lower()
 
 
 @dataclass(frozen=True)
@@ -79,12 +101,27 @@ class Row:
 
     name: str
     about: str
+    principal: bool
     optional: bool
     local: str
     zone: str
-    cost: str
     acceptable: bool
+    within: bool  # entirely inside the working day, on a working day, without a clash
     notes: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    local: str
+    state: str
+    day_off: str
+
+
+@dataclass(frozen=True)
+class Hour:
+    yours: str
+    meeting: bool
+    cells: list[Cell]
 
 
 @dataclass(frozen=True)
@@ -99,6 +136,62 @@ class Option:
     suggested: bool  # the slot the relaxation refers to
 
 
+def duration_words(minutes: int) -> str:
+    """ "2 h", "1 h 30 min", "45 min": short, as a planner says them."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+    if hours:
+        return gettext("%(hours)d h") % {"hours": hours}
+    return gettext("%(minutes)d min") % {"minutes": rest}
+
+
+def _place(b: Breakdown) -> str:
+    person = b.participant
+    return country_name(person.country) if person.country else person.display
+
+
+def cost_words(b: Breakdown) -> list[str]:
+    """What a slot costs one participant, in time outside their working day and days off."""
+    person = b.participant
+    found: list[str] = []
+    for clash in b.clashes:
+        found.append(gettext("clashes with %(engagement)s") % {"engagement": clash})
+    if b.before_preferred:
+        found.append(
+            gettext("%(duration)s before the working day starts (%(clock)s)")
+            % {
+                "duration": duration_words(b.before_preferred),
+                "clock": format_clock(person.preferred.start),
+            }
+        )
+    if b.after_preferred:
+        found.append(
+            gettext("%(duration)s after the working day ends (%(clock)s)")
+            % {
+                "duration": duration_words(b.after_preferred),
+                "clock": format_clock(person.preferred.end % 1440),
+            }
+        )
+    if b.night_minutes:
+        found.append(
+            gettext("outside the hours they accept (%(hours)s)") % {"hours": str(person.acceptable)}
+        )
+    for off in b.days_off:
+        weekday = formats.date_format(off.day, "l")
+        if off.reason == "weekly day off":
+            found.append(
+                gettext("%(weekday)s, a weekly day off in %(place)s")
+                % {"weekday": weekday, "place": _place(b)}
+            )
+        else:
+            found.append(
+                gettext("%(weekday)s, a public holiday in %(place)s (%(holiday)s)")
+                % {"weekday": weekday, "place": _place(b), "holiday": off.reason}
+            )
+    return found
+
+
 def _offset(moment: dt.datetime) -> str:
     offset = moment.utcoffset() or dt.timedelta()
     minutes = int(offset.total_seconds()) // 60
@@ -108,9 +201,10 @@ def _offset(moment: dt.datetime) -> str:
 
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:
+    """A local span, formatted in the zone it carries (not the viewer's) and the active language."""
     if start.date() == end.date() or (end - start <= dt.timedelta(days=1) and not end.time()):
-        return f"{start:%a %d %b, %H:%M}–{end:%H:%M}"
-    return f"{start:%a %d %b, %H:%M} – {end:%a %d %b, %H:%M}"
+        return f"{formats.date_format(start, 'D j M, H:i')}–{formats.time_format(end, 'H:i')}"
+    return f"{formats.date_format(start, 'D j M, H:i')} – {formats.date_format(end, 'D j M, H:i')}"
 
 
 def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) -> Option:
@@ -118,24 +212,34 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
     for seat in slot.attendance:
         person = seat.participant
         where = seats[person.name]
-        about = where.participation.get_role_display()
+        about = str(where.participation.get_role_display())
         represented = where.participation.country or where.participation.organisation
         if represented is not None:
             about += f" · {represented}"
-        why = reasons(breakdown(person, slot.start, slot.end))
+        words = cost_words(breakdown(person, slot.start, slot.end))
         rows.append(
             Row(
                 name=person.display,
                 about=about,
+                principal=where.participation.role == "principal",
                 optional=not person.required,
                 local=_span(seat.local_start, seat.local_end),
                 zone=f"{person.zone} ({_offset(seat.local_start)})",
-                cost=f"{seat.cost:,}",
                 acceptable=seat.acceptable,
-                notes="; ".join(why).capitalize() if why else "Within preferred hours",
+                within=not words,
+                notes=capfirst("; ".join(words)) if words else gettext("Within the working day"),
             )
         )
     start, end = slot.start.astimezone(dt.UTC), slot.end.astimezone(dt.UTC)
+    outside = [r for r in rows if not r.within]
+    if not outside:
+        sentence = gettext("Within everyone's working day, on a working day.")
+    else:
+        sentence = ngettext(
+            "Outside the working day for %(count)d of %(total)d participants: %(names)s.",
+            "Outside the working day for %(count)d of %(total)d participants: %(names)s.",
+            len(outside),
+        ) % {"count": len(outside), "total": len(rows), "names": ", ".join(r.name for r in outside)}
     return Option(
         number=number,
         slot=slot,
@@ -143,7 +247,7 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
         start_utc=utc_iso(start),
         end_utc=utc_iso(end),
         rows=rows,
-        sentence=explain_slot(slot),
+        sentence=sentence,
         suggested=suggested,
     )
 
@@ -151,13 +255,45 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
 def _options(ranking: Ranking, relaxation: Relaxation | None, seats: list[Seat]) -> list[Option]:
     by_name = {s.participation.person.name: s for s in seats}
     relaxed = relaxation.slot.start if relaxation is not None else None
-    options = [
+    slots = list(ranking.slots)
+    if relaxation is not None and not any(slot.start == relaxed for slot in slots):
+        slots.append(relaxation.slot)
+    if relaxation is not None:
+        # Nothing fits: the time the relaxation names is the one to recommend.
+        slots.sort(key=lambda slot: slot.start != relaxed)
+    return [
         _option(i, slot, by_name, suggested=slot.start == relaxed)
-        for i, slot in enumerate(ranking.slots, 1)
+        for i, slot in enumerate(slots, 1)
     ]
-    if relaxation is not None and not any(o.suggested for o in options):
-        options.append(_option(len(options) + 1, relaxation.slot, by_name, suggested=True))
-    return options
+
+
+STATE_WORDS = {
+    HourState.PREFERRED: _("working hours"),
+    HourState.ACCEPTABLE: _("outside working hours"),
+    HourState.NIGHT: _("night"),
+}
+
+
+def hours_of(slot: Slot, viewer_zone: dt.tzinfo) -> list[Hour]:
+    """The timeline of everyone's local hours around `slot`, one row per hour."""
+    found = []
+    previous_day: dt.date | None = None
+    for row in timeline(slot):
+        yours = row.start.astimezone(viewer_zone)
+        label = formats.time_format(yours, "H:i")
+        if yours.date() != previous_day:
+            label = formats.date_format(yours, "D j M, H:i")
+            previous_day = yours.date()
+        cells = []
+        for hour in row.hours:
+            off = ""
+            if hour.day_off is not None:
+                off = (
+                    gettext("weekly day off") if hour.day_off == "weekly day off" else hour.day_off
+                )
+            cells.append(Cell(formats.time_format(hour.local, "H:i"), hour.state, off))
+        found.append(Hour(label, row.meeting, cells))
+    return found
 
 
 def _default_duration(engagement: Engagement) -> int:
@@ -170,15 +306,15 @@ def _default_duration(engagement: Engagement) -> int:
 
 def _engagement(request: HttpRequest, pk: int) -> Engagement:
     if not getattr(request.user, "is_editor", False):
-        raise PermissionDenied("Only editors and administrators can schedule engagements.")
+        raise PermissionDenied(gettext("Only editors and administrators can schedule engagements."))
     return get_object_or_404(visible_to(request.user), pk=pk)
 
 
 def _not_proposed(request: HttpRequest, engagement: Engagement) -> HttpResponse:
     messages.error(
         request,
-        f"Only a proposed engagement can be given a time here; "
-        f"this one is {engagement.get_status_display().lower()}.",
+        gettext("Only a proposed engagement can be given a time here; this one is %(status)s.")
+        % {"status": str(engagement.get_status_display()).lower()},
     )
     return redirect(engagement)
 
@@ -232,8 +368,13 @@ def find_time(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         ranking=ranking,
         relaxation=relaxation,
-        relaxed_option=next((o.number for o in options if o.suggested), None),
-        explanation=explain(ranking),
+        recommended=options[0],
+        others=options[1:],
+        people=[row.name for row in options[0].rows],
+        hours=hours_of(options[0].slot, timezone.get_current_timezone()),
+        state_words=STATE_WORDS,
+        working_hours=str(DEFAULT_PREFERRED),
+        acceptable_hours=str(DEFAULT_ACCEPTABLE),
         options=options,
         window_start=ranking.request.start,
         window_end=ranking.request.end,
@@ -256,11 +397,11 @@ def _instant(text: str | None) -> dt.datetime | None:
 
 def _slot_problem(start: dt.datetime | None, end: dt.datetime | None) -> str | None:
     if start is None or end is None:
-        return "The chosen time could not be read; pick one of the times listed."
+        return gettext("The chosen time could not be read; pick one of the times listed.")
     if end <= start or end - start > dt.timedelta(minutes=MAX_DURATION_MINUTES):
-        return "The chosen time does not make a meeting of one minute to one day."
+        return gettext("The chosen time does not make a meeting of one minute to one day.")
     if start < timezone.now():
-        return "The chosen time has already passed; search again."
+        return gettext("The chosen time has already passed; search again.")
     return None
 
 
@@ -289,6 +430,10 @@ def _schedule(request: HttpRequest, engagement: Engagement) -> HttpResponse:
     local = timezone.localtime(start)
     messages.success(
         request,
-        f"Scheduled for {local:%A %d %B %Y, %H:%M} ({timezone.get_current_timezone_name()}).",
+        gettext("Scheduled for %(when)s (%(zone)s).")
+        % {
+            "when": formats.date_format(local, "l j F Y, H:i"),
+            "zone": timezone.get_current_timezone_name(),
+        },
     )
     return redirect(engagement)

@@ -26,6 +26,8 @@ from summitry.engagements.services import (
 )
 
 ZONE_CHOICES = sorted(zoneinfo.available_timezones())
+# Long lists get a search box in the browser (engagements/forms.js); the <select> stays the field.
+SEARCHABLE = {"data-searchable": ""}
 
 
 class EngagementForm(forms.Form):
@@ -54,6 +56,7 @@ class EngagementForm(forms.Form):
     time_zone = forms.ChoiceField(
         label=gettext_lazy("Time zone"),
         choices=[(z, z) for z in ZONE_CHOICES],
+        widget=forms.Select(attrs=SEARCHABLE),
         initial="UTC",
         help_text=gettext_lazy("The zone in which the date and times above are given."),
     )
@@ -62,6 +65,7 @@ class EngagementForm(forms.Form):
         label=gettext_lazy("Host country"),
         required=False,
         to_field_name="code",
+        widget=forms.Select(attrs=SEARCHABLE),
     )
     host_organisation = forms.ModelChoiceField(
         Organisation.objects.all(),
@@ -70,22 +74,25 @@ class EngagementForm(forms.Form):
         to_field_name="acronym",
     )
     chair = forms.ModelChoiceField(
-        Person.objects.all(), label=gettext_lazy("Chair"), required=False
+        Person.objects.all(),
+        label=gettext_lazy("Chair"),
+        required=False,
+        widget=forms.Select(attrs=SEARCHABLE),
     )
     countries = forms.ModelMultipleChoiceField(
         Country.objects.all(),
         label=gettext_lazy("Countries"),
         required=False,
         to_field_name="code",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=gettext_lazy("The countries represented. Hold Ctrl (or ⌘) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 8, **SEARCHABLE}),
+        help_text=gettext_lazy("The countries represented; type to search."),
     )
     organisations = forms.ModelMultipleChoiceField(
         Organisation.objects.all(),
         label=gettext_lazy("Organisations"),
         required=False,
         to_field_name="acronym",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6, **SEARCHABLE}),
     )
     topics = forms.CharField(
         label=gettext_lazy("Topics"),
@@ -203,7 +210,10 @@ class EngagementForm(forms.Form):
 
 class ParticipantForm(forms.Form):
     person = forms.ModelChoiceField(
-        Person.objects.all(), label=gettext_lazy("Person"), required=False
+        Person.objects.all(),
+        label=gettext_lazy("Person"),
+        required=False,
+        widget=forms.Select(attrs=SEARCHABLE),
     )
     role = forms.ChoiceField(
         label=gettext_lazy("Role"),

@@ -4,7 +4,9 @@ import calendar as month_calendar
 import datetime as dt
 import io
 import zoneinfo
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +15,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from summitry.directory.models import Country
@@ -27,7 +30,7 @@ from summitry.engagements.forms import (
     participants_from,
 )
 from summitry.engagements.links import is_web_url
-from summitry.engagements.models import Engagement, Status
+from summitry.engagements.models import Engagement, Kind, Status
 from summitry.engagements.queries import (
     can_edit,
     filtered,
@@ -79,46 +82,147 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def engagement_calendar(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        first = dt.date(year, month, 1)
-    except (ValueError, OverflowError):
-        raise Http404(_("No such month.")) from None
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise Http404(
-            _("The calendar covers the years %(first)s to %(last)s.")
-            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
-        )
+VIEWS = ("month", "week", "agenda")
+# A short text beside each kind's colour, so that colour is never the only cue.
+KIND_MARKS: dict[str, Any] = {
+    Kind.TELEPHONE_CALL: pgettext_lazy("calendar mark: telephone call", "Tel"),
+    Kind.VIDEO_MEETING: pgettext_lazy("calendar mark: video meeting", "Vid"),
+    Kind.VIRTUAL_SUMMIT: pgettext_lazy("calendar mark: virtual summit", "Sum"),
+    Kind.VIDEO_CONFERENCE: pgettext_lazy("calendar mark: video conference", "Conf"),
+    Kind.VIDEO_ADDRESS: pgettext_lazy("calendar mark: address by video link", "Addr"),
+    Kind.WRITTEN_MESSAGE: pgettext_lazy("calendar mark: written message", "Msg"),
+    Kind.IN_PERSON: pgettext_lazy("calendar mark: in person", "Pers"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    engagement: Engagement
+    kind: str
+    kind_label: str
+    mark: str
+
+
+@dataclass(frozen=True)
+class Day:
+    day: dt.date
+    entries: list[Entry]
+    current: bool  # inside the period shown (not a neighbouring month's day in the grid)
+
+
+def _calendar_entries(
+    request: HttpRequest, first: dt.date, last: dt.date
+) -> dict[dt.date, list[Entry]]:
+    """The engagements the viewer may see from `first` to `last`, by the day they fall on."""
     zone = timezone.get_current_timezone()
-    after = dt.datetime.combine(first - dt.timedelta(days=7), dt.time(), zone)
-    before = dt.datetime.combine(first + dt.timedelta(days=45), dt.time(), zone)
-    by_day: dict[dt.date, list[Engagement]] = {}
+    # A day's engagements may be stored up to a day either side in UTC.
+    after = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), zone)
+    before = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), zone)
+    by_day: dict[dt.date, list[Entry]] = {}
     for engagement in (
-        visible_to(request.user).filter(start__gte=after, start__lt=before).order_by("start")
+        visible_to(request.user).filter(start__gte=after, start__lt=before).order_by("start", "id")
     ):
         assert engagement.start is not None
         day = engagement.start.astimezone(zone if engagement.time_known else dt.UTC).date()
-        by_day.setdefault(day, []).append(engagement)
+        if first <= day <= last:
+            by_day.setdefault(day, []).append(
+                Entry(
+                    engagement,
+                    engagement.kind,
+                    str(engagement.get_kind_display()),
+                    str(KIND_MARKS.get(engagement.kind, "")),
+                )
+            )
+    return by_day
+
+
+def _calendar_day(request: HttpRequest, today: dt.date) -> tuple[str, dt.date]:
+    """The view asked for and a day in the period, from ?view=&year=&month=&day=."""
+    view = request.GET.get("view", "month")
+    if view not in VIEWS:
+        raise Http404(gettext("No such calendar view."))
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        explicit = "month" in request.GET or "year" in request.GET
+        day = int(request.GET.get("day", 1 if explicit else today.day))
+        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            raise Http404(
+                gettext("The calendar covers the years %(first)d to %(last)d.")
+                % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+            )
+        return view, dt.date(year, month, day)
+    except (ValueError, OverflowError):
+        raise Http404(gettext("No such day.")) from None
+
+
+def _query(view: str, day: dt.date) -> str:
+    return urlencode({"view": view, "year": day.year, "month": day.month, "day": day.day})
+
+
+def engagement_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    view, anchor = _calendar_day(request, today)
+    if view == "week":
+        first = anchor - dt.timedelta(days=anchor.weekday())
+        last = first + dt.timedelta(days=6)
+        previous, following = first - dt.timedelta(days=7), first + dt.timedelta(days=7)
+        grid_days = [[first + dt.timedelta(days=i) for i in range(7)]]
+        this = today
+    else:
+        first = anchor.replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        previous = (first - dt.timedelta(days=1)).replace(day=1)
+        following = last + dt.timedelta(days=1)
+        grid_days = month_calendar.Calendar(firstweekday=0).monthdatescalendar(
+            first.year, first.month
+        )
+        this = today.replace(day=1)
+    by_day = _calendar_entries(request, grid_days[0][0], grid_days[-1][-1])
     weeks = [
-        [(day, by_day.get(day, []), day.month == month) for day in week]
-        for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+        [Day(day, by_day.get(day, []), first <= day <= last) for day in week] for week in grid_days
     ]
-    previous = first - dt.timedelta(days=1)
-    following = first + dt.timedelta(days=32)
+    agenda = [
+        Day(day, entries, True)
+        for day, entries in sorted(by_day.items())
+        if first <= day <= last and entries
+    ]
+    if view == "week":
+        heading = gettext("Week of %(day)s") % {"day": formats.format_date(first, "long")}
+    else:
+        heading = formats.format_skeleton(first, "yMMMM")
+    last_in_range = dt.date(LATEST_YEAR, 12, 31)
+    first_in_range = dt.date(EARLIEST_YEAR, 1, 1)
     return render(
         request,
         "engagements/calendar.html",
         {
-            "weeks": weeks,
+            "view": view,
+            "heading": heading,
             "first": first,
-            "previous": previous.replace(day=1),
-            "following": following.replace(day=1),
-            # Monday first, abbreviated as the reader's language abbreviates them (CLDR).
-            "weekdays": [formats.locale().days["format"]["abbreviated"][day] for day in range(7)],
+            "last": last,
+            "weeks": weeks,
+            "agenda": agenda,
+            "weekdays": [
+                formats.locale().days["format"]["abbreviated"][day.weekday()]
+                for day in grid_days[0]
+            ],
             "today": today,
+            "previous": _query(view, previous) if previous >= first_in_range else None,
+            "following": _query(view, following) if following <= last_in_range else None,
+            "this_period": _query(view, this),
+            "views": [
+                (name, label, _query(name, anchor))
+                for name, label in (
+                    ("month", gettext("Month")),
+                    ("week", gettext("Week")),
+                    ("agenda", gettext("Agenda")),
+                )
+            ],
+            "months": [(number, MONTHS[number]) for number in range(1, 13)],
+            "earliest_year": EARLIEST_YEAR,
+            "latest_year": LATEST_YEAR,
+            "kinds": [(kind, label, KIND_MARKS[kind]) for kind, label in Kind.choices],
         },
     )
 

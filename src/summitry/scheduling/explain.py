@@ -38,6 +38,9 @@ class Breakdown:
     latest_needed: int | None  # clock minute acceptable hours would have to end at
     days_off: tuple[DayOff, ...]
     clashes: tuple[str, ...]
+    # How far the slot reaches outside preferred (working) hours, in minutes, on each side.
+    before_preferred: int = 0
+    after_preferred: int = 0
 
 
 def _day_off_reason(person: Participant, day: date) -> str | None:
@@ -62,11 +65,19 @@ def breakdown(person: Participant, start: datetime, end: datetime) -> Breakdown:
     acceptable, preferred = person.acceptable, person.preferred
     preferred_minutes = soft = night = 0
     early_depth = late_depth = 0
+    before_preferred = after_preferred = 0
     days: dict[date, str | None] = {}
     instant = start.astimezone(UTC)
     while instant < end:
         local = instant.astimezone(tz)
         minute = local.hour * 60 + local.minute
+        if not preferred.contains(minute):
+            before = (preferred.start - minute) % MINUTES_PER_DAY
+            after = (minute - preferred.end) % MINUTES_PER_DAY + 1
+            if before <= after:
+                before_preferred = max(before_preferred, before)
+            else:
+                after_preferred = max(after_preferred, after)
         if not acceptable.contains(minute):
             night += 1
             before = (acceptable.start - minute) % MINUTES_PER_DAY
@@ -98,7 +109,61 @@ def breakdown(person: Participant, start: datetime, end: datetime) -> Breakdown:
         latest_needed=(acceptable.end + late_depth) % MINUTES_PER_DAY if late_depth else None,
         days_off=tuple(DayOff(day, reason) for day, reason in days.items() if reason is not None),
         clashes=clashes,
+        before_preferred=before_preferred,
+        after_preferred=after_preferred,
     )
+
+
+class HourState:
+    """Where a local hour falls for one participant."""
+
+    PREFERRED = "preferred"
+    ACCEPTABLE = "acceptable"
+    NIGHT = "night"
+
+
+@dataclass(frozen=True)
+class LocalHour:
+    participant: Participant
+    local: datetime
+    state: str  # a HourState value
+    day_off: str | None  # "weekly day off", a holiday's name, or None
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One hour of the timeline: its UTC start, whether the meeting runs in it, everyone's clock."""
+
+    start: datetime
+    meeting: bool
+    hours: tuple[LocalHour, ...]
+
+
+def local_hour(person: Participant, instant: datetime) -> LocalHour:
+    local = instant.astimezone(ZoneInfo(person.zone))
+    minute = local.hour * 60 + local.minute
+    if person.preferred.contains(minute):
+        state = HourState.PREFERRED
+    elif person.acceptable.contains(minute):
+        state = HourState.ACCEPTABLE
+    else:
+        state = HourState.NIGHT
+    return LocalHour(person, local, state, _day_off_reason(person, local.date()))
+
+
+def timeline(slot: Slot, before: int = 4, after: int = 4) -> tuple[TimelineRow, ...]:
+    """Everyone's local clock hour by hour, `before` hours ahead of the slot to `after` past it."""
+    first = slot.start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    first -= timedelta(hours=before)
+    last = slot.end.astimezone(UTC) + timedelta(hours=after)
+    people = [seat.participant for seat in slot.attendance]
+    rows = []
+    instant = first
+    while instant < last:
+        meeting = instant < slot.end and instant + timedelta(hours=1) > slot.start
+        rows.append(TimelineRow(instant, meeting, tuple(local_hour(p, instant) for p in people)))
+        instant += timedelta(hours=1)
+    return tuple(rows)
 
 
 def _where(person: Participant) -> str:

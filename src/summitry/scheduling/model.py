@@ -145,6 +145,8 @@ class Request:
     Slot starts are ``start + k * step_minutes``. ``prior`` is each
     participant's inconvenience carried over from earlier meetings of a
     series (see `series.Ledger`); it only shifts the worst-cost criterion.
+    With ``spread`` the slots shown first start at distinct times of day
+    (see `solver.pick`), so that five options are not one hour on five days.
     """
 
     participants: tuple[Participant, ...]
@@ -154,6 +156,7 @@ class Request:
     step_minutes: int = 5
     limit: int = 5
     distinct: bool = True
+    spread: bool = False
     prior: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:

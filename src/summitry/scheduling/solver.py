@@ -262,20 +262,48 @@ def evaluate(request: Request) -> Evaluation:
     )
 
 
-def pick(evaluation: Evaluation, limit: int, distinct: bool) -> list[int]:
-    """The first `limit` slots in rank order; if `distinct`, none overlapping another."""
+#: With `spread`, slots less than this (or the meeting) apart on the clock count as one time of day.
+SPREAD_MINUTES = 60
+
+
+def _clock_gap(a: int, b: int) -> int:
+    gap = abs(a - b) % MINUTES_PER_DAY
+    return min(gap, MINUTES_PER_DAY - gap)
+
+
+def pick(evaluation: Evaluation, limit: int, distinct: bool, spread: bool = False) -> list[int]:
+    """The first `limit` slots in rank order; if `distinct`, none overlapping another.
+
+    With `spread`, rank order is first walked for slots at distinct times of day (at least
+    SPREAD_MINUTES, or the meeting's length, apart on the clock, whatever the day), then
+    what is left to fill is taken in rank order as without it. An unacceptable slot is never
+    spread in ahead of an acceptable one.
+    """
     if not distinct:
         return [int(i) for i in evaluation.order[:limit]]
     duration = evaluation.request.duration_minutes
+    origin = evaluation.request.start.astimezone(UTC)
+    clock = origin.hour * 60 + origin.minute
     chosen: list[int] = []
     taken: list[int] = []
-    for index in evaluation.order:
-        start = int(evaluation.starts[index])
-        if all(abs(start - other) >= duration for other in taken):
+    passes = (True, False) if spread else (False,)
+    any_acceptable = bool(evaluation.acceptable.any())
+    for spreading in passes:
+        for index in evaluation.order:
+            if spreading and any_acceptable and not evaluation.acceptable[index]:
+                break  # rank order puts every acceptable slot first
+            start = int(evaluation.starts[index])
+            if any(abs(start - other) < duration for other in taken):
+                continue
+            if spreading and any(
+                _clock_gap(clock + start, clock + other) < max(duration, SPREAD_MINUTES)
+                for other in taken
+            ):
+                continue
             chosen.append(int(index))
             taken.append(start)
             if len(chosen) == limit:
-                break
+                return chosen
     return chosen
 
 
@@ -307,7 +335,7 @@ def describe(evaluation: Evaluation, index: int) -> Slot:
 def solve(request: Request) -> Ranking:
     """Rank every slot of the window and return the best `request.limit` of them."""
     evaluation = evaluate(request)
-    chosen = pick(evaluation, request.limit, request.distinct)
+    chosen = pick(evaluation, request.limit, request.distinct, request.spread)
     return Ranking(
         request=request,
         slots=tuple(describe(evaluation, i) for i in chosen),

@@ -59,6 +59,11 @@ def format_date(
     return dates.format_date(value, format=_style(style), locale=locale(language))
 
 
+def format_skeleton(value: dt.date, skeleton: str = "yMMMM", language: str | None = None) -> str:
+    """A date by a CLDR skeleton (yMMMM: "March 2020", "mars 2020", "2020年3月")."""
+    return dates.format_skeleton(skeleton, value, locale=locale(language))
+
+
 def format_time(
     value: dt.datetime | dt.time,
     style: str = "short",

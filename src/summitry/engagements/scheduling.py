@@ -1,7 +1,8 @@
 """The register's side of scheduling: an engagement in, a ranking out.
 
-The one module of `summitry.scheduling` that imports Django; the core stays
-plain Python so the CLI and tests can run it without a database.
+It stands with the register so that `summitry.scheduling` imports neither
+Django nor the register: the core stays plain Python, which the CLI and the
+known-answer tests run without a database.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext, ngettext
 
 from summitry.directory.models import Country, Person
 from summitry.engagements.models import Engagement, Participation, Role, Status
 from summitry.engagements.queries import visible_to
-
-from .explain import Relaxation, relax
-from .model import Busy, Participant, Ranking, Request
-from .solver import solve
-from .zones import ORGANISATION_SEATS, capital_zone
+from summitry.scheduling.explain import Relaxation, relax
+from summitry.scheduling.model import Busy, Participant, Ranking, Request
+from summitry.scheduling.solver import solve
+from summitry.scheduling.zones import ORGANISATION_SEATS, capital_zone
 
 # Interpreters can be replaced and observers only listen: the meeting can go ahead without them.
 OPTIONAL_ROLES: frozenset[str] = frozenset({Role.INTERPRETER, Role.OBSERVER})
@@ -91,9 +92,11 @@ def seat_of(participation: Participation) -> Seat:
 
 
 def seats_of(engagement: Engagement) -> list[Seat]:
+    """Every participation's seat, the principal first, then in the record's order."""
+    principal_first = Case(When(role=Role.PRINCIPAL, then=Value(0)), default=Value(1))
     participations = engagement.participations.select_related(
         "person__country", "country", "organisation__seat"
-    ).order_by("order", "id")
+    ).order_by(principal_first, "order", "id")
     return [seat_of(p) for p in participations]
 
 
@@ -147,7 +150,7 @@ def busy_intervals(
         other = row.engagement
         assert other.start is not None
         until = other.end if other.end is not None and other.end > other.start else None
-        label = other.title if other.pk in readable else "another engagement"
+        label = other.title if other.pk in readable else gettext("another engagement")
         found.setdefault(row.person_id, []).append(
             Busy(other.start, until or other.start + DEFAULT_BUSY, label)
         )
@@ -211,6 +214,7 @@ def find_times(
     viewer: Any = None,
     not_before: dt.datetime | None = None,
     zone: str = "UTC",
+    spread: bool = True,
 ) -> tuple[Ranking, Relaxation | None]:
     """The best `limit` slots for the engagement, and the smallest relaxation if none fits.
 
@@ -218,15 +222,22 @@ def find_times(
     `zone` (the viewer's, so that "from Monday" means their Monday); with
     `not_before` (usually now) it starts no earlier than that, on the step grid.
     Raises CannotSchedule when fewer than two participants have a known zone
-    or nothing of the window is left.
+    or nothing of the window is left. With `spread` (the default) the options
+    start at distinct times of day before any hour repeats on another day.
     """
     participants = participants_for(
         engagement, optional, first_day=first_day, days=days, viewer=viewer, zone=zone
     )
     if len(participants) < 2:
         raise CannotSchedule(
-            "Finding a time needs at least two participants whose time zone is known; "
-            f"this engagement has {len(participants)}."
+            ngettext(
+                "Finding a time needs at least two participants whose time zone is known; "
+                "this engagement has %(count)d.",
+                "Finding a time needs at least two participants whose time zone is known; "
+                "this engagement has %(count)d.",
+                len(participants),
+            )
+            % {"count": len(participants)}
         )
     start, end = window(first_day, days, zone)
     if not_before is not None and not_before > start:
@@ -234,7 +245,7 @@ def find_times(
         steps = -(-(not_before - start) // dt.timedelta(minutes=step))
         start += dt.timedelta(minutes=step * steps)
     if end - start < dt.timedelta(minutes=duration_minutes):
-        raise CannotSchedule("What is left of the window is shorter than the meeting.")
+        raise CannotSchedule(gettext("What is left of the window is shorter than the meeting."))
     request = Request(
         participants=tuple(participants),
         duration_minutes=duration_minutes,
@@ -242,6 +253,7 @@ def find_times(
         end=end,
         step_minutes=step,
         limit=limit,
+        spread=spread,
     )
     ranking = solve(request)
     return ranking, relax(ranking.evaluation)
