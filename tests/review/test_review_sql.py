@@ -209,4 +209,4 @@ def test_review_counts_only_international_and_regional_organisations() -> None:
     assert {o.code for o in review.top_organisations} == {"UN", "EU", "WHO"}
     assert {o.code for o in review.top_groupings} == {"BRI", "GDI", "BFA", "G20"}
     assert review.top_groupings[0] == Counterpart("BRI", "Belt and Road Initiative", 1)
-    assert "and 3 international organizations" in review.sentence
+    assert "counterparts from 3 international organizations." in review.sentence
