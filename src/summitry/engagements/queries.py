@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from summitry.engagements.models import Confidentiality, Engagement, Topic
+from summitry.engagements import search
+from summitry.engagements.models import Confidentiality, Engagement, Participation, Topic
 
 
 def _access(user: Any, named_reader: Q) -> Q | None:
@@ -79,6 +80,9 @@ def filtered(
     status: str | None = None,
     q: str | None = None,
 ) -> QuerySet[Engagement]:
+    """The list filters. Related records are matched in subqueries, never joins: each record
+    comes once without DISTINCT, which would make the database read the whole register to
+    sort one page."""
     if year:
         engagements = engagements.filter(start__year=year)
     if kind:
@@ -86,19 +90,36 @@ def filtered(
     if status:
         engagements = engagements.filter(status=status)
     if topic:
-        engagements = engagements.filter(topics__name__iexact=topic)
+        engagements = engagements.filter(
+            pk__in=Engagement.topics.through.objects.filter(topic__name__iexact=topic).values(
+                "engagement"
+            )
+        )
     if region:
         engagements = engagements.filter(
-            Q(countries__region=region) | Q(countries__subregion=region)
+            pk__in=Engagement.countries.through.objects.filter(
+                Q(country__region=region) | Q(country__subregion=region)
+            ).values("engagement")
         )
     if counterpart:
         # A counterpart is a country (code or name), an organisation (acronym) or a person.
         engagements = engagements.filter(
-            Q(countries__code__iexact=counterpart)
-            | Q(countries__name__icontains=counterpart)
-            | Q(organisations__acronym__iexact=counterpart)
-            | Q(participations__person__name__icontains=counterpart)
+            Q(
+                pk__in=Engagement.countries.through.objects.filter(
+                    Q(country__code__iexact=counterpart) | Q(country__name__icontains=counterpart)
+                ).values("engagement")
+            )
+            | Q(
+                pk__in=Engagement.organisations.through.objects.filter(
+                    organisation__acronym__iexact=counterpart
+                ).values("engagement")
+            )
+            | Q(
+                pk__in=Participation.objects.filter(person__name__icontains=counterpart).values(
+                    "engagement"
+                )
+            )
         )
     if q:
-        engagements = engagements.filter(Q(title__icontains=q) | Q(readout__icontains=q))
-    return engagements.distinct()
+        engagements = search.matching(engagements, q)
+    return engagements
