@@ -57,7 +57,7 @@ def decode(token: str, model: type[models.Model], order: Order) -> tuple[Any, An
         value, pk = json.loads(raw)
         field = model._meta.get_field(order.key)
         key = None if value is None else field.to_python(value)  # type: ignore[union-attr]
-        pk = model._meta.pk.to_python(pk)  # type: ignore[union-attr]
+        pk = model._meta.pk.to_python(pk)
     except (ValueError, TypeError, binascii.Error, ValidationError) as exc:
         raise BadCursor(str(exc)) from None
     if pk is None:
@@ -139,11 +139,11 @@ def paginate(
             next=encode(items[-1], order) if items else None,
             previous=encode(items[0], order) if items and more else None,
         )
-    cursor = decode(after, model, order) if after is not None else None
-    rows = _read(queryset, order, nullable, False, cursor, size + 1)
+    start = decode(after, model, order) if after is not None else None
+    rows = _read(queryset, order, nullable, False, start, size + 1)
     items = rows[:size]
     return Page(
         items,
         next=encode(items[-1], order) if len(rows) > size else None,
-        previous=encode(items[0], order) if items and cursor is not None else None,
+        previous=encode(items[0], order) if items and start is not None else None,
     )

@@ -60,3 +60,42 @@ def test_streaming_export_equals_the_earlier_export_on_a_small_register(fmt: str
     with open(DATA / f"small_register.{fmt}", encoding="utf-8", newline="") as golden:
         expected = golden.read()
     assert normalised(out.getvalue()) == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "ics"])
+def test_export_writes_each_chunk_before_reading_the_next(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db.models.signals import post_init
+
+    from summitry.engagements import exporter
+
+    monkeypatch.setattr(exporter, "CHUNK", 5)
+    for i in range(23):
+        factories.engagement(title=f"Call {i}")
+    made: list[int] = []
+
+    def count(sender: type[Engagement], **kwargs: object) -> None:
+        made.append(1)
+
+    class Watch(io.StringIO):
+        """Notes how many records had been read when each record was written."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.read_at_write: list[int] = []
+
+        def write(self, text: str) -> int:
+            if "Call " in text:
+                self.read_at_write.append(len(made))
+            return super().write(text)
+
+    out = Watch()
+    post_init.connect(count, sender=Engagement)
+    try:
+        assert export(out, fmt) == 23
+    finally:
+        post_init.disconnect(count, sender=Engagement)
+    # The first record goes out when only its chunk has been read, not the whole register.
+    assert out.read_at_write[0] <= 5
+    assert len(made) >= 23

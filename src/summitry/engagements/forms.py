@@ -180,6 +180,10 @@ def participants_from(formset: Any) -> list[ParticipantInput]:
     ]
 
 
+# The columns the register can be sorted by, and the field each sorts on.
+SORT_KEYS = {"date": "start", "title": "title", "kind": "kind", "status": "status"}
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search")
     year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
@@ -190,3 +194,10 @@ class FilterForm(forms.Form):
     )
     region = forms.CharField(required=False)
     topic = forms.CharField(required=False)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[(f"{sign}{key}", f"{sign}{key}") for key in SORT_KEYS for sign in ("", "-")],
+    )
+
+    # Not filters: how the list is shown.
+    PRESENTATION = ("sort",)
