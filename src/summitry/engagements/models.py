@@ -120,6 +120,13 @@ class Engagement(models.Model):
 
     class Meta:
         ordering = ["-start", "-id"]
+        # The register's sortable columns, each with the id that breaks ties (keyset pages).
+        indexes = [
+            models.Index(fields=["start", "id"], name="engagement_by_date"),
+            models.Index(fields=["title", "id"], name="engagement_by_title"),
+            models.Index(fields=["kind", "id"], name="engagement_by_kind"),
+            models.Index(fields=["status", "id"], name="engagement_by_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(start__isnull=False, end__gte=models.F("start")),

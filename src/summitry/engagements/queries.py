@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from summitry.engagements import search
 from summitry.engagements.models import Confidentiality, Engagement, Participation, Topic
@@ -49,8 +49,12 @@ def revisions_visible_to(user: Any, engagement: Engagement) -> QuerySet[Any]:
 
 
 def topics_visible_to(user: Any) -> QuerySet[Topic]:
-    """Topics used on at least one record the viewer may see."""
-    return Topic.objects.filter(engagements__in=visible_to(user)).distinct()
+    """Topics used on at least one record the viewer may see. Asked topic by topic (EXISTS):
+    a join with every record and DISTINCT would read the whole register."""
+    tagged = Engagement.topics.through.objects.filter(
+        topic=OuterRef("pk"), engagement__in=visible_to(user)
+    )
+    return Topic.objects.filter(Exists(tagged))
 
 
 def can_edit(user: Any, engagement: Engagement) -> bool:
@@ -67,6 +71,11 @@ def with_related(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
         "participations__person__country", "participations__office",
         "participations__country",
     )  # fmt: skip
+
+
+def for_list(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """What a row of the register shows: no more, so that a page costs few reads."""
+    return engagements.prefetch_related("countries", "organisations")
 
 
 def filtered(

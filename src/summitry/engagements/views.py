@@ -37,6 +37,7 @@ from summitry.engagements.models import Engagement, Status
 from summitry.engagements.queries import (
     can_edit,
     filtered,
+    for_list,
     revisions_visible_to,
     topics_visible_to,
     visible_to,
@@ -98,7 +99,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     order = Order(SORT_KEYS[column], descending=sort.startswith("-"))
     try:
         page = paginate(
-            with_related(engagements),
+            for_list(engagements),
             order,
             PAGE_SIZE,
             after=request.GET.get("after") or None,
