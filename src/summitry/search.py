@@ -16,12 +16,14 @@ the database only as a bound parameter.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.expressions import RawSQL
+from django.db.models import F
+from django.db.models.expressions import Expression, RawSQL
 
 M = TypeVar("M", bound=models.Model)
 
@@ -58,10 +60,9 @@ class TextIndex:
             f"{fts}_au": f"AFTER UPDATE OF {cols} ON {self.table} BEGIN {remove} {add} END",
         }
 
-    def _vector(self, qualified: bool = False) -> str:
-        # The query names the table (a join may bring another `title`); the index need not.
-        prefix = f'"{self.table}".' if qualified else ""
-        text = " || ' ' || ".join(f"coalesce({prefix}{c}, '')" for c in self.columns)
+    def _vector(self, columns: Sequence[str] | None = None) -> str:
+        # The same expression in the index and in each query, or the index goes unused.
+        text = " || ' ' || ".join(f"coalesce({c}, '')" for c in (columns or self.columns))
         return f"to_tsvector('{self.config}'::regconfig, {text})"
 
     def create(self, connection: BaseDatabaseWrapper) -> None:
@@ -115,14 +116,7 @@ class TextIndex:
         vendor = connections[queryset.db].vendor
         if vendor == "postgresql":
             terms = " & ".join(f"'{w}':*" for w in found)
-            vector = self._vector(qualified=True)
-            return queryset.filter(
-                RawSQL(  # noqa: S611
-                    f"{vector} @@ to_tsquery('{self.config}'::regconfig, %s)",
-                    [terms],
-                    output_field=models.BooleanField(),
-                )
-            )
+            return queryset.filter(_Matches(self, terms))
         if vendor == "sqlite":
             phrase = " ".join(f'"{w}"*' for w in found)
             ids = RawSQL(  # noqa: S611
@@ -137,3 +131,34 @@ class TextIndex:
                 *[models.Q(**{f"{c}__icontains": w}) for c in self.columns], _connector=models.Q.OR
             )
         return queryset.filter(condition)
+
+
+class _Matches(Expression):
+    """`vector @@ query` on PostgreSQL, with the columns named as the query names them (a
+    subquery gives the table another alias)."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, index: TextIndex, terms: str, columns: Sequence[Any] | None = None) -> None:
+        super().__init__()
+        self.index = index
+        self.terms = terms
+        self.columns = list(columns) if columns is not None else [F(c) for c in index.columns]
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.columns
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.columns = list(exprs)
+
+    def as_sql(
+        self, compiler: Any, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        names = []
+        for column in self.columns:
+            sql, params = compiler.compile(column)
+            assert not params
+            names.append(sql)
+        vector = self.index._vector(names)
+        return f"{vector} @@ to_tsquery('{self.index.config}'::regconfig, %s)", [self.terms]
