@@ -64,7 +64,8 @@ def _date(request: HttpRequest, field: str) -> dt.date | None:
 
 
 def window(request: HttpRequest, today: dt.date | None = None) -> Window:
-    today = today or timezone.localdate()
+    # The site's day, not the viewer's: a feed is the same for every subscriber.
+    today = today or timezone.localdate(timezone=timezone.get_default_timezone())
     start = _date(request, "from") or today - dt.timedelta(days=settings.FEED_PAST_DAYS)
     end = _date(request, "to")
     if end is not None and end < start:
