@@ -59,7 +59,7 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Engagement:
 
 PAGE_SIZE = 50
 # Counting a whole large register would cost more than the page: past this, "more than".
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", "engagements.csv"),
     "json": ("application/json; charset=utf-8", "engagements.json"),
@@ -110,7 +110,10 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             _("The page asked for (after or before) is not a page of this list."),
             content_type="text/plain; charset=utf-8",
         )
-    count = engagements.order_by()[: COUNT_LIMIT + 1].count()
+    # Counted in the page's order, so that the database reads the same index as for the page.
+    count = engagements.order_by(f"{'-' if order.descending else ''}{order.key}")[
+        : COUNT_LIMIT + 1
+    ].count()
     # Links keep the filters and the sort; a new sort or filter starts from the first page.
     query = request.GET.copy()
     for name in ("after", "before"):
