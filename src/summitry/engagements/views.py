@@ -110,10 +110,12 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             _("The page asked for (after or before) is not a page of this list."),
             content_type="text/plain; charset=utf-8",
         )
-    # Counted in the page's order, so that the database reads the same index as for the page.
-    count = engagements.order_by(f"{'-' if order.descending else ''}{order.key}")[
-        : COUNT_LIMIT + 1
-    ].count()
+    # Counted in the page's order, so that the database reads the same index as for the page;
+    # a search is counted from the text index's matches, which need no order.
+    counted = engagements.order_by(
+        *([] if filters.get("q") else [f"{'-' if order.descending else ''}{order.key}"])
+    )
+    count = counted[: COUNT_LIMIT + 1].count()
     # Links keep the filters and the sort; a new sort or filter starts from the first page.
     query = request.GET.copy()
     for name in ("after", "before"):
