@@ -299,3 +299,8 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Calendar feeds cover the past FEED_PAST_DAYS days and everything ahead unless asked for other
+# dates (`from`, `to`); the part of a window before today is at most FEED_MAX_DAYS long.
+FEED_PAST_DAYS = int(os.environ.get("SUMMITRY_FEED_PAST_DAYS", "90"))
+FEED_MAX_DAYS = int(os.environ.get("SUMMITRY_FEED_MAX_DAYS", "731"))

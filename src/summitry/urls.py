@@ -7,7 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from summitry.accounts.views import admin_login, set_language
 from summitry.api import api
-from summitry.engagements.views import calendar_feed
+from summitry.engagements import feeds
 
 admin.site.site_header = "Summitry administration"
 admin.site.site_title = "Summitry"
@@ -17,7 +17,9 @@ urlpatterns = [
     path("engagements/", include("summitry.engagements.urls")),
     path("review/", include("summitry.review.urls")),
     path("rooms/", include("summitry.rooms.urls")),
-    path("calendar.ics", calendar_feed, name="calendar_feed"),
+    path("calendar.ics", feeds.calendar_feed, name="calendar_feed"),
+    path("calendar/people/<int:pk>.ics", feeds.person_feed, name="person_feed"),
+    path("calendar/topics/<int:pk>.ics", feeds.topic_feed, name="topic_feed"),
     path("api/", api.urls),
     # Django's own admin sign-in would skip the second factor: allauth's pages stand in for it.
     path("admin/login/", admin_login),

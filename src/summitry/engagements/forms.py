@@ -237,6 +237,10 @@ def participants_from(formset: Any) -> list[ParticipantInput]:
     ]
 
 
+# The columns the register can be sorted by, and the field each sorts on.
+SORT_KEYS = {"date": "start", "title": "title", "kind": "kind", "status": "status"}
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(required=False, label=gettext_lazy("Search"))
     year = forms.IntegerField(
@@ -259,6 +263,13 @@ class FilterForm(forms.Form):
     )
     region = forms.CharField(label=gettext_lazy("Region"), required=False)
     topic = forms.CharField(label=gettext_lazy("Topic"), required=False)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[(f"{sign}{key}", f"{sign}{key}") for key in SORT_KEYS for sign in ("", "-")],
+    )
+
+    # Not filters: how the list is shown.
+    PRESENTATION = ("sort",)
 
 
 def _language_choices() -> list[tuple[str, str]]:

@@ -134,6 +134,11 @@ class Engagement(models.Model):
             ),
         ]
         indexes = [
+            # The register's sortable columns, each with the id that breaks ties (keyset pages).
+            models.Index(fields=["start", "id"], name="engagement_by_date"),
+            models.Index(fields=["title", "id"], name="engagement_by_title"),
+            models.Index(fields=["kind", "id"], name="engagement_by_kind"),
+            models.Index(fields=["status", "id"], name="engagement_by_status"),
             # The yearly review: a year's held engagements by a range of starts, with every
             # column its counts and the public's filter read, so the table itself is not read.
             models.Index(

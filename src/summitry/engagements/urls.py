@@ -7,6 +7,7 @@ app_name = "engagements"
 urlpatterns = [
     path("", views.engagement_list, name="list"),
     path("calendar/", views.engagement_calendar, name="calendar"),
+    path("export.<str:fmt>", views.engagement_export, name="export"),
     path("new/", views.engagement_create, name="create"),
     path("<int:pk>/", views.engagement_detail, name="detail"),
     path("<int:pk>/edit/", views.engagement_edit, name="edit"),

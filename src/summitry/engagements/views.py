@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import datetime as dt
-import io
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -11,8 +10,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -23,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from summitry.directory.models import Country
 from summitry.engagements import exporter
 from summitry.engagements.forms import (
+    SORT_KEYS,
     EngagementForm,
     FilterForm,
     ParticipantFormSet,
@@ -34,6 +42,7 @@ from summitry.engagements.models import Engagement, Kind, Status
 from summitry.engagements.queries import (
     can_edit,
     filtered,
+    for_list,
     revisions_visible_to,
     topics_visible_to,
     visible_to,
@@ -47,6 +56,7 @@ from summitry.engagements.services import (
     update_engagement,
 )
 from summitry.engagements.texts import in_reader_language, text_for, texts_of
+from summitry.keyset import BadCursor, Order, paginate
 from summitry.web import formats
 
 
@@ -54,24 +64,108 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Engagement:
     return get_object_or_404(with_related(visible_to(request.user)), pk=pk)
 
 
-def engagement_list(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None)
+PAGE_SIZE = 50
+# Counting a whole large register would cost more than the page: past this, "more than".
+COUNT_LIMIT = 1_000
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", "engagements.csv"),
+    "json": ("application/json; charset=utf-8", "engagements.json"),
+    "ics": ("text/calendar; charset=utf-8", "engagements.ics"),
+}
+
+
+def _listed(request: HttpRequest, form: FilterForm) -> tuple[QuerySet[Engagement], dict[str, Any]]:
+    """The records the viewer may see that the filters keep: the one selection that the page,
+    its count and its exports all read."""
     engagements = visible_to(request.user)
     filters: dict[str, Any] = {}
     if form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        filters = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if v not in (None, "") and k not in FilterForm.PRESENTATION
+        }
         engagements = filtered(engagements, **filters)
-    page = Paginator(with_related(engagements), 50).get_page(request.GET.get("page"))
+    return engagements, filters
+
+
+def _link(query: QueryDict, **changes: str | None) -> str:
+    changed = query.copy()
+    for name, value in changes.items():
+        changed.pop(name, None)
+        if value is not None:
+            changed[name] = value
+    return "?" + changed.urlencode()
+
+
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    engagements, filters = _listed(request, form)
+    sort = (form.cleaned_data.get("sort") if form.is_valid() else None) or "-date"
+    column = sort.lstrip("-")
+    order = Order(SORT_KEYS[column], descending=sort.startswith("-"))
+    try:
+        page = paginate(
+            for_list(engagements),
+            order,
+            PAGE_SIZE,
+            after=request.GET.get("after") or None,
+            before=request.GET.get("before") or None,
+        )
+    except BadCursor:
+        return HttpResponseBadRequest(
+            _("The page asked for (after or before) is not a page of this list."),
+            content_type="text/plain; charset=utf-8",
+        )
+    # Counted in the page's order, so that the database reads the same index as for the page;
+    # a search is counted from the text index's matches, which need no order.
+    counted = engagements.order_by(
+        *([] if filters.get("q") else [f"{'-' if order.descending else ''}{order.key}"])
+    )
+    count = counted[: COUNT_LIMIT + 1].count()
+    # Links keep the filters and the sort; a new sort or filter starts from the first page.
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("after", "before"):
+        query.pop(name, None)
+    columns = []
+    for key, label in (
+        ("date", _("Date")),
+        ("title", _("Engagement")),
+        ("kind", _("Kind")),
+        (None, _("Counterparts")),
+        ("status", _("Status")),
+    ):
+        state = None
+        link = None
+        if key is not None:
+            if key == column:
+                state = "descending" if order.descending else "ascending"
+            # Dates open newest first; the other columns from A.
+            following = (
+                ("" if order.descending else "-")
+                if key == column
+                else ("-" if key == "date" else "")
+            )
+            link = _link(query, sort=f"{following}{key}")
+        columns.append({"label": label, "sort": state, "link": link})
+    exports = query.copy()
+    exports.pop("sort", None)
     return render(
         request,
         "engagements/list.html",
         {
             "form": form,
             "page": page,
+            "count": min(count, COUNT_LIMIT),
+            "more": count > COUNT_LIMIT,
             "filters": filters,
-            "query": query.urlencode(),
+            "columns": columns,
+            "first_link": _link(query)
+            if (request.GET.get("after") or request.GET.get("before"))
+            else None,
+            "next_link": _link(query, after=page.next) if page.next else None,
+            "previous_link": _link(query, before=page.previous) if page.previous else None,
+            "export_query": exports.urlencode(),
             "regions": Country.objects.exclude(region="")
             .values_list("region", flat=True)
             .distinct()
@@ -80,6 +174,26 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             "can_create": getattr(request.user, "is_editor", False),
         },
     )
+
+
+def engagement_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered list as a file, written as the records are read (any size, flat memory)."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404(_("Exports are CSV, JSON or iCalendar (csv, json, ics)."))
+    form = FilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
+        )
+        return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+    engagements, _filters = _listed(request, form)
+    content_type, filename = EXPORT_TYPES[fmt]
+    response = StreamingHttpResponse(
+        exporter.CHUNKS[fmt](exporter.selection_for_export(engagements)),
+        content_type=content_type,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 VIEWS = ("month", "week", "agenda")
@@ -373,12 +487,3 @@ def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
         "engagements/form.html",
         {"form": form, "formset": formset, "engagement": engagement, "texts": texts},
     )
-
-
-def calendar_feed(request: HttpRequest) -> HttpResponse:
-    """The public feed: calendar clients subscribe to it without signing in."""
-    out = io.StringIO()
-    exporter.write_ics(out, with_related(visible_to(None)).order_by("start"))
-    response = HttpResponse(out.getvalue(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="summitry.ics"'
-    return response

@@ -1,0 +1,164 @@
+"""Full-text search through the database's own index: SQLite FTS5, PostgreSQL tsvector + GIN.
+
+One interface for every app that searches text: declare a `TextIndex` over a table's columns,
+create it in a migration (`TextIndex.create` in a RunPython), and filter a queryset with
+`TextIndex.matching`. Both databases read a query the same way: every word must appear, each as
+a word or the start of one ("vacc" finds "vaccine"); punctuation only separates words, so no
+input is a syntax error.
+
+On SQLite the index is an external-content FTS5 table kept in sync by triggers. Django rebuilds a
+SQLite table to alter a column, which drops its triggers: `ensure_text_indexes` (run after every
+migrate) puts back whatever is missing and rebuilds that index.
+Table and column names come from the code that declares an index; what a person typed reaches
+the database only as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F
+from django.db.models.expressions import Expression, RawSQL
+
+M = TypeVar("M", bound=models.Model)
+
+# Words as both indexes see them: runs of letters and digits in any script.
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Enough words for any real question; more only make the query longer.
+MAX_WORDS = 12
+
+
+def words(query: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(query)][:MAX_WORDS]
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    table: str
+    columns: tuple[str, ...]
+    # PostgreSQL's language-neutral configuration: records are in many languages.
+    config: str = "simple"
+
+    @property
+    def fts_table(self) -> str:
+        return f"{self.table}_fts"
+
+    def _triggers(self) -> dict[str, str]:
+        fts, cols = self.fts_table, ", ".join(self.columns)
+        new = ", ".join(f"new.{c}" for c in self.columns)
+        old = ", ".join(f"old.{c}" for c in self.columns)
+        add = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"  # noqa: S608
+        remove = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"  # noqa: S608
+        return {
+            f"{fts}_ai": f"AFTER INSERT ON {self.table} BEGIN {add} END",
+            f"{fts}_ad": f"AFTER DELETE ON {self.table} BEGIN {remove} END",
+            f"{fts}_au": f"AFTER UPDATE OF {cols} ON {self.table} BEGIN {remove} {add} END",
+        }
+
+    def _vector(self, columns: Sequence[str] | None = None) -> str:
+        # The same expression in the index and in each query, or the index goes unused.
+        text = " || ' ' || ".join(f"coalesce({c}, '')" for c in (columns or self.columns))
+        return f"to_tsvector('{self.config}'::regconfig, {text})"
+
+    def create(self, connection: BaseDatabaseWrapper) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.fts_table} USING fts5("
+                    f"{', '.join(self.columns)}, content='{self.table}', content_rowid='id', "
+                    "tokenize='unicode61 remove_diacritics 2')"
+                )
+                for name, body in self._triggers().items():
+                    cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+                cursor.execute(f"INSERT INTO {self.fts_table}({self.fts_table}) VALUES ('rebuild')")  # noqa: S608
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {self.table}_text ON {self.table} "
+                    f"USING GIN (({self._vector()}))"
+                )
+
+    def drop(self, connection: BaseDatabaseWrapper) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                for name in self._triggers():
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(f"DROP TABLE IF EXISTS {self.fts_table}")
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"DROP INDEX IF EXISTS {self.table}_text")
+
+    def ensure(self, connection: BaseDatabaseWrapper) -> bool:
+        """Recreate what a table rebuild dropped (SQLite); True when something was missing."""
+        if connection.vendor != "sqlite":
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+                [self.fts_table, *self._triggers()],
+            )
+            present = {row[0] for row in cursor.fetchall()}
+        if self.fts_table not in present:
+            return False  # not migrated yet: the migration creates it
+        if present >= set(self._triggers()):
+            return False
+        self.create(connection)
+        return True
+
+    def matching(self, queryset: models.QuerySet[M], query: str) -> models.QuerySet[M]:
+        """The rows whose columns hold every word of `query` (all rows when it has none)."""
+        found = words(query)
+        if not found:
+            return queryset
+        vendor = connections[queryset.db].vendor
+        if vendor == "postgresql":
+            terms = " & ".join(f"'{w}':*" for w in found)
+            return queryset.filter(_Matches(self, terms))
+        if vendor == "sqlite":
+            phrase = " ".join(f'"{w}"*' for w in found)
+            ids = RawSQL(  # noqa: S611
+                f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s",  # noqa: S608
+                [phrase],
+            )
+            return queryset.filter(pk__in=ids)
+        # Any other database: a plain scan, slower but the same answer.
+        condition = models.Q()
+        for w in found:
+            condition &= models.Q(
+                *[models.Q(**{f"{c}__icontains": w}) for c in self.columns], _connector=models.Q.OR
+            )
+        return queryset.filter(condition)
+
+
+class _Matches(Expression):
+    """`vector @@ query` on PostgreSQL, with the columns named as the query names them (a
+    subquery gives the table another alias)."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, index: TextIndex, terms: str, columns: Sequence[Any] | None = None) -> None:
+        super().__init__()
+        self.index = index
+        self.terms = terms
+        self.columns = list(columns) if columns is not None else [F(c) for c in index.columns]
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.columns
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.columns = list(exprs)
+
+    def as_sql(
+        self, compiler: Any, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        names = []
+        for column in self.columns:
+            sql, params = compiler.compile(column)
+            assert not params
+            names.append(sql)
+        vector = self.index._vector(names)
+        return f"{vector} @@ to_tsquery('{self.index.config}'::regconfig, %s)", [self.terms]
