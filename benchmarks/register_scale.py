@@ -137,9 +137,9 @@ def build(count: int, seed: int = 14) -> dict[str, Any]:
             if rng.random() < 0.5:
                 links.append((pk, rng.choice(countries)[0]))
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
             cursor.executemany(
-                f"INSERT INTO {link_table} (engagement_id, country_id) VALUES (%s, %s)",  # noqa: S608
+                f"INSERT INTO {link_table} (engagement_id, country_id) VALUES (%s, %s)",
                 list(dict.fromkeys(links)),
             )
     ENGAGEMENT_TEXT.create(connection)
