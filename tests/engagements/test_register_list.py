@@ -20,7 +20,7 @@ from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
-ROW = re.compile(r'<a href="/engagements/(\d+)/">')
+ROW = re.compile(r'<a href="/engagements/(\d+)/"')
 
 
 def listed(content: bytes) -> list[int]:

@@ -23,19 +23,21 @@ from tests import factories
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 NBSP = "\u00a0"
-# The demo's 2020, written by hand from its figures: Xi Jinping's 14 calls and 8 events by video
-# link; 34 engagements, 82.4 % at a distance, 38 countries and 14 organisations.
+# The demo's 2020, written by hand from its figures: Xi Jinping's 16 calls and 8 events by video
+# link; 36 engagements, 83.3 % at a distance, 38 countries and 7 international organisations
+# (forums, formats and initiatives are not counted as organisations). Russian readers see the
+# name as Russian writes it.
 DEMO_RU = (
-    "Xi Jinping в 2020 году: 14 телефонных разговоров с лидерами зарубежных стран и "
+    "Си Цзиньпин в 2020 году: 16 телефонных разговоров с лидерами зарубежных стран и "
     "международных организаций и 8 дипломатических мероприятий по видеосвязи. Всего за год "
-    f"проведено 34 мероприятия, доля дистанционных — 82,4{NBSP}%; партнёры представляли 38 стран "
-    "и 14 международных организаций."
+    f"проведено 36 мероприятий, доля дистанционных — 83,3{NBSP}%; партнёры представляли 38 стран "
+    "и 7 международных организаций."
 )
 DEMO_EN = (
-    "In 2020, Xi Jinping had 14 telephone calls with leaders of foreign countries and "
-    "international organizations, and attended 8 diplomatic events via video link. Of 34 "
-    "engagements in all, 82.4% were held at a distance, with counterparts from 38 countries and "
-    "14 international organizations."
+    "In 2020, Xi Jinping had 16 telephone calls with leaders of foreign countries and "
+    "international organizations, and attended 8 diplomatic events via video link. Of 36 "
+    "engagements in all, 83.3% were held at a distance, with counterparts from 38 countries and "
+    "7 international organizations."
 )
 # Two calls and a virtual summit, no principal recorded, counterparts from France and Saudi Arabia.
 SMALL_ZH = (

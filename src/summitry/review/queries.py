@@ -81,6 +81,8 @@ class Review:
     engagements: list[Engagement] = field(default_factory=list)
     # Forums, formats and initiatives the year's engagements were held in (not organisations).
     top_groupings: list[Counterpart] = field(default_factory=list)
+    # The principal's name as written in other languages ("zh-hans": "习近平"), where known.
+    principal_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def principal_total(self) -> int:
@@ -291,6 +293,9 @@ def yearly_review(
         top_organisations=_top((o.acronym, o.name, n) for o, n in by_org.items()),
         home_country=home,
         principal=principal.name if principal else None,
+        principal_names={k: v for k, v in (principal.names or {}).items() if v}
+        if principal
+        else {},
         sentence=_sentence(
             year,
             principal.name if principal else None,

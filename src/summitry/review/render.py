@@ -24,13 +24,13 @@ def _language(language: str | None) -> str:
 
 def in_language(review: Review, language: str | None = None) -> Review:
     """The review with its sentence written in `language` (the active language by default)."""
-    written = sentence.write(sentence.figures_of(review), _language(language))
+    code = _language(language)
+    written = sentence.write(sentence.figures_of(review, code), code)
     return dataclasses.replace(review, sentence=written)
 
 
 def review_data(review: Review, language: str | None = None) -> dict[str, Any]:
     """The figures; `sentence` stays the English one, `sentences` holds all six languages."""
-    figures = sentence.figures_of(review)
     return {
         "year": review.year,
         "total": review.total,
@@ -56,7 +56,10 @@ def review_data(review: Review, language: str | None = None) -> dict[str, Any]:
         "principal_by_kind": review.principal_by_kind,
         "sentence": review.sentence,
         "language": _language(language),
-        "sentences": {code: sentence.write(figures, code) for code in sentence.LANGUAGES},
+        "sentences": {
+            code: sentence.write(sentence.figures_of(review, code), code)
+            for code in sentence.LANGUAGES
+        },
     }
 
 

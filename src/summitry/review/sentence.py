@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
+from summitry.directory.names import from_mapping
+
 if TYPE_CHECKING:
     from summitry.review.queries import Review
 
@@ -66,7 +68,9 @@ def figures(
     )
 
 
-def figures_of(review: Review) -> Figures:
+def figures_of(review: Review, language: str | None = None) -> Figures:
+    """The sentence's figures, with the principal named as readers of `language` write the name
+    where the directory knows it (Си Цзиньпин, 习近平), else as recorded."""
     # The counting rule: the principal's own engagements, or the register's without a principal.
     by_kind = review.principal_by_kind if review.principal else review.by_kind
     totals = (
@@ -75,7 +79,10 @@ def figures_of(review: Review) -> Figures:
         review.counterpart_countries,
         review.counterpart_organisations,
     )
-    return figures(review.year, review.principal, by_kind, totals)
+    name = review.principal
+    if name and language:
+        name = from_mapping(review.principal_names, language) or name
+    return figures(review.year, name, by_kind, totals)
 
 
 def _number(n: int, locale: str) -> str:
