@@ -50,7 +50,7 @@ def test_editor_adds_participants_without_saving_and_searches_the_pickers(
     sign_in(page, base, "desk", "desk-officer-pw-1")
     page.goto(f"{base}/engagements/new/")
 
-    page.get_by_label("Title").fill("Video conference of European leaders")
+    page.locator("#id_title").fill("Video conference of European leaders")
     page.get_by_label("Kind").select_option("video_conference")
     page.get_by_label("Status").select_option("held")
     page.get_by_label("Date").fill("2020-03-26")
@@ -89,7 +89,7 @@ def test_failed_submit_moves_focus_to_the_error_summary(
     factories.user(User.Role.EDITOR, username="desk", password="desk-officer-pw-1")
     sign_in(page, live_server.url, "desk", "desk-officer-pw-1")
     page.goto(f"{live_server.url}/engagements/new/")
-    page.get_by_label("Title").fill("Call without a date")
+    page.locator("#id_title").fill("Call without a date")
     page.get_by_label("Status").select_option("held")
     page.get_by_role("button", name="Add to the register").click()
     summary = page.locator("#errors")

@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
-from summitry.directory.names import from_mapping
-
 if TYPE_CHECKING:
     from summitry.review.queries import Review
 
@@ -79,6 +77,9 @@ def figures_of(review: Review, language: str | None = None) -> Figures:
         review.counterpart_countries,
         review.counterpart_organisations,
     )
+    # Imported here: the CLI builds its parser before Django is set up.
+    from summitry.directory.names import from_mapping
+
     name = review.principal
     if name and language:
         name = from_mapping(review.principal_names, language) or name
