@@ -160,30 +160,28 @@ def _month(year: int, zone: dt.tzinfo) -> Case:
 def _participants(
     held: QuerySet[Engagement], held_ids: QuerySet[Engagement, Any]
 ) -> tuple[Person | None, dict[str, int], set[int]]:
-    """From one pass over the year's principals and heads of delegation: the person who took part
-    as principal most often (among equals, the one who did so first: by start, then record, then
-    place in the list of participants), their engagements by kind, and the heads of delegation."""
-    rows = (
-        held.filter(participations__role__in=[Role.PRINCIPAL, Role.HEAD_OF_DELEGATION])
-        .annotate(
-            # Kinds matter for the principal only; heads of delegation make one row each.
-            principal_kind=Case(
-                When(participations__role=Role.PRINCIPAL, then="kind"),
-                default=Value(""),
-                output_field=CharField(),
-            )
-        )
-        .values_list("participations__role", "participations__person_id", "principal_kind")
-        .annotate(n=Count("id"))
+    """The person who took part as principal most often (among equals, the one who did so first:
+    by start, then record, then place in the list of participants), their engagements by kind,
+    and the heads of delegation.
+
+    Two inner joins, each on one role, so that the (engagement, role, person) index answers them
+    alone; one grouped join over both roles costs as much as the two together three times over.
+    """
+    by_person: dict[int, dict[str, int]] = {}
+    principals = (
+        held.filter(participations__role=Role.PRINCIPAL)
+        .values_list("participations__person_id", "kind")
+        .annotate(n=Count("*"))
         .order_by()
     )
-    by_person: dict[int, dict[str, int]] = {}
-    heads: set[int] = set()
-    for role, person, kind, n in rows:
-        if role == Role.PRINCIPAL:
-            by_person.setdefault(person, {k.value: 0 for k in Kind})[kind] = n
-        else:
-            heads.add(person)
+    for person, kind, n in principals:
+        by_person.setdefault(person, {k.value: 0 for k in Kind})[kind] = n
+    heads = set(
+        held.filter(participations__role=Role.HEAD_OF_DELEGATION)
+        .values_list("participations__person_id", flat=True)
+        .distinct()
+        .order_by()
+    )
     if not by_person:
         return None, {kind.value: 0 for kind in Kind}, heads
     counts = {person: sum(kinds.values()) for person, kinds in by_person.items()}
