@@ -110,8 +110,19 @@ def _dated_between(first: dt.date, after: dt.date, zone: dt.tzinfo) -> Q:
     def moment(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
         return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
 
+    if _same_as_utc(zone, (first, after)):
+        return Q(start__gte=moment(first, dt.UTC), start__lt=moment(after, dt.UTC))
     return Q(time_known=True, start__gte=moment(first, zone), start__lt=moment(after, zone)) | Q(
         time_known=False, start__gte=moment(first, dt.UTC), start__lt=moment(after, dt.UTC)
+    )
+
+
+def _same_as_utc(zone: dt.tzinfo, days: Iterable[dt.date]) -> bool:
+    """Whether `zone` is at UTC at midnight of each of `days`: then dating by the zone or by UTC
+    draws the same lines, and one range (or one month expression) serves both kinds of start."""
+    return all(
+        dt.datetime(day.year, day.month, day.day, tzinfo=zone).utcoffset() == dt.timedelta(0)
+        for day in days
     )
 
 
@@ -145,16 +156,23 @@ def _sentence(
     return review_sentence.english(review_sentence.figures(year, principal, by_kind, totals))
 
 
-def _month(year: int, zone: dt.tzinfo) -> Case:
-    """The month (1-12) of a held engagement of `year`, by the counting rule's dating."""
+def _month(year: int, zone: dt.tzinfo) -> Case | Value:
+    """The month (1-12) of a held engagement of `year`, by the counting rule's dating: a binary
+    search over the months' first instants (four comparisons a record, not up to eleven)."""
 
-    def months(tz: dt.tzinfo) -> Case:
-        firsts = [dt.datetime(year, month, 1, tzinfo=tz) for month in range(2, 13)]
+    def months(tz: dt.tzinfo, low: int = 1, high: int = 12) -> Case | Value:
+        if low == high:
+            return Value(low)
+        middle = (low + high) // 2
         return Case(
-            *(When(start__lt=first, then=Value(index)) for index, first in enumerate(firsts, 1)),
-            default=Value(12),
+            When(
+                start__lt=dt.datetime(year, middle + 1, 1, tzinfo=tz), then=months(tz, low, middle)
+            ),
+            default=months(tz, middle + 1, high),
         )
 
+    if _same_as_utc(zone, (dt.date(year, month, 1) for month in range(1, 13))):
+        return months(dt.UTC)
     return Case(When(time_known=True, then=months(zone)), default=months(dt.UTC))
 
 
