@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import asdict
 
 import pytest
+from django.db import connection, transaction
 
 from summitry.accounts.models import User
 from summitry.directory.models import Country, Organisation, Person
@@ -211,3 +212,26 @@ def test_review_counts_only_international_and_regional_organisations() -> None:
     assert {o.code for o in review.top_groupings} == {"BRI", "GDI", "BFA", "G20"}
     assert review.top_groupings[0] == Counterpart("BRI", "Belt and Road Initiative", 1)
     assert "and 3 international organizations" in review.sentence
+
+
+def test_review_leaves_the_planner_settings_as_they_were() -> None:
+    # On PostgreSQL the review turns hash and merge joins off for its own statements only.
+    random_register(4)
+
+    def settings() -> tuple[str, ...]:
+        if connection.vendor != "postgresql":
+            return ()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')"
+            )
+            row = cursor.fetchone()
+        assert row is not None
+        return tuple(row)
+
+    with transaction.atomic():
+        before = settings()
+        review = yearly_review(2020)
+        assert settings() == before
+    assert review.total > 0
+    assert before in ((), ("on", "on"))
