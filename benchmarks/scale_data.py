@@ -124,7 +124,7 @@ def build_register(
                 confidentiality = "public" if rng.random() < 0.9 else "restricted"
                 rows.append(
                     (pk, f"Engagement {pk}", kind, "held", adapt(start), time_known, "",
-                     confidentiality, now, now)
+                     confidentiality, "en", now, now)
                 )  # fmt: skip
                 chosen = rng.sample(country_ids, rng.randint(1, 3))
                 if rng.random() < 0.1:
@@ -143,7 +143,7 @@ def build_register(
             _insert(
                 "engagements_engagement",
                 ("id", "title", "kind", "status", "start", "time_known", "readout",
-                 "confidentiality", "created_at", "updated_at"),
+                 "confidentiality", "original_language", "created_at", "updated_at"),
                 rows,
             )  # fmt: skip
             _insert("engagements_engagement_countries", ("engagement_id", "country_id"), countries)

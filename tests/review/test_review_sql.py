@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import asdict
 
 import pytest
+from django.db import connection, transaction
 
 from summitry.accounts.models import User
 from summitry.directory.models import Country, Organisation, Person
@@ -172,7 +173,8 @@ def test_review_sql_agrees_with_python_on_random_registers(
     )
     public = [e for e in every if e.confidentiality == "public"]
     compared = 0
-    for zone in ("UTC", "Asia/Shanghai", "America/Los_Angeles"):
+    # London: at UTC on 1 January, not in summer (one range for the year, two month expressions).
+    for zone in ("UTC", "Europe/London", "Asia/Shanghai", "America/Los_Angeles"):
         monkeypatch.setenv("SUMMITRY_REVIEW_TIME_ZONE", zone)
         for year in (2019, 2020, 2021):
             for home in (None, "US"):
@@ -210,3 +212,26 @@ def test_review_counts_only_international_and_regional_organisations() -> None:
     assert {o.code for o in review.top_groupings} == {"BRI", "GDI", "BFA", "G20"}
     assert review.top_groupings[0] == Counterpart("BRI", "Belt and Road Initiative", 1)
     assert "counterparts from 3 international organizations." in review.sentence
+
+
+def test_review_leaves_the_planner_settings_as_they_were() -> None:
+    # On PostgreSQL the review turns hash and merge joins off for its own statements only.
+    random_register(4)
+
+    def settings() -> tuple[str, ...]:
+        if connection.vendor != "postgresql":
+            return ()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')"
+            )
+            row = cursor.fetchone()
+        assert row is not None
+        return tuple(row)
+
+    with transaction.atomic():
+        before = settings()
+        review = yearly_review(2020)
+        assert settings() == before
+    assert review.total > 0
+    assert before in ((), ("on", "on"))
