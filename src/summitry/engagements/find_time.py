@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +46,7 @@ from summitry.scheduling.model import (
 )
 from summitry.scheduling.serialize import utc_iso
 from summitry.scheduling.zones import country_name
+from summitry.web.formats import format_datetime, format_range, format_time, locale
 
 DEFAULT_DURATION = 60
 DEFAULT_DAYS = 14
@@ -129,6 +130,7 @@ class Option:
     number: int
     slot: Slot
     utc: str
+    when: str  # in the viewer's zone and language
     start_utc: str  # what the "schedule" button posts back
     end_utc: str
     rows: list[Row]
@@ -178,7 +180,7 @@ def cost_words(b: Breakdown) -> list[str]:
             gettext("outside the hours they accept (%(hours)s)") % {"hours": str(person.acceptable)}
         )
     for off in b.days_off:
-        weekday = formats.date_format(off.day, "l")
+        weekday = str(locale().days["format"]["wide"][off.day.weekday()])
         if off.reason == "weekly day off":
             found.append(
                 gettext("%(weekday)s, a weekly day off in %(place)s")
@@ -202,9 +204,7 @@ def _offset(moment: dt.datetime) -> str:
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:
     """A local span, formatted in the zone it carries (not the viewer's) and the active language."""
-    if start.date() == end.date() or (end - start <= dt.timedelta(days=1) and not end.time()):
-        return f"{formats.date_format(start, 'D j M, H:i')}–{formats.time_format(end, 'H:i')}"
-    return f"{formats.date_format(start, 'D j M, H:i')} – {formats.date_format(end, 'D j M, H:i')}"
+    return format_range(start, end, "MMMEd", zone=start.tzinfo)
 
 
 def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) -> Option:
@@ -244,6 +244,7 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
         number=number,
         slot=slot,
         utc=f"{_span(start, end)} UTC",
+        when=format_range(slot.start, slot.end, "yMMMMEEEEd"),
         start_utc=utc_iso(start),
         end_utc=utc_iso(end),
         rows=rows,
@@ -280,9 +281,9 @@ def hours_of(slot: Slot, viewer_zone: dt.tzinfo) -> list[Hour]:
     previous_day: dt.date | None = None
     for row in timeline(slot):
         yours = row.start.astimezone(viewer_zone)
-        label = formats.time_format(yours, "H:i")
+        label = format_time(yours, zone=viewer_zone)
         if yours.date() != previous_day:
-            label = formats.date_format(yours, "D j M, H:i")
+            label = format_datetime(yours, "medium", zone=viewer_zone)
             previous_day = yours.date()
         cells = []
         for hour in row.hours:
@@ -291,7 +292,7 @@ def hours_of(slot: Slot, viewer_zone: dt.tzinfo) -> list[Hour]:
                 off = (
                     gettext("weekly day off") if hour.day_off == "weekly day off" else hour.day_off
                 )
-            cells.append(Cell(formats.time_format(hour.local, "H:i"), hour.state, off))
+            cells.append(Cell(format_time(hour.local, zone=hour.local.tzinfo), hour.state, off))
         found.append(Hour(label, row.meeting, cells))
     return found
 
@@ -376,8 +377,8 @@ def find_time(request: HttpRequest, pk: int) -> HttpResponse:
         working_hours=str(DEFAULT_PREFERRED),
         acceptable_hours=str(DEFAULT_ACCEPTABLE),
         options=options,
-        window_start=ranking.request.start,
-        window_end=ranking.request.end,
+        window_start=format_datetime(ranking.request.start, "medium"),
+        window_end=format_datetime(ranking.request.end, "medium"),
         viewer_zone=timezone.get_current_timezone_name(),
     )
     return render(request, "engagements/find_time.html", context)
@@ -432,7 +433,7 @@ def _schedule(request: HttpRequest, engagement: Engagement) -> HttpResponse:
         request,
         gettext("Scheduled for %(when)s (%(zone)s).")
         % {
-            "when": formats.date_format(local, "l j F Y, H:i"),
+            "when": format_datetime(local, "full"),
             "zone": timezone.get_current_timezone_name(),
         },
     )
