@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from babel.lists import format_list
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -31,6 +32,7 @@ from summitry.engagements.scheduling import (
 from summitry.engagements.services import EngagementInvalid, input_from, update_engagement
 from summitry.scheduling.explain import (
     Breakdown,
+    Change,
     HourState,
     Relaxation,
     breakdown,
@@ -46,7 +48,13 @@ from summitry.scheduling.model import (
 )
 from summitry.scheduling.serialize import utc_iso
 from summitry.scheduling.zones import country_name
-from summitry.web.formats import format_datetime, format_range, format_time, locale
+from summitry.web.formats import (
+    format_datetime,
+    format_range,
+    format_skeleton,
+    format_time,
+    locale,
+)
 
 DEFAULT_DURATION = 60
 DEFAULT_DAYS = 14
@@ -148,9 +156,67 @@ def duration_words(minutes: int) -> str:
     return gettext("%(minutes)d min") % {"minutes": rest}
 
 
+def _country(code: str) -> str:
+    """A country's name in the active language (CLDR), the scheduler's English one in English."""
+    if locale().language == "en":
+        return country_name(code)
+    return str(locale().territories.get(code.upper()) or country_name(code))
+
+
 def _place(b: Breakdown) -> str:
     person = b.participant
-    return country_name(person.country) if person.country else person.display
+    return _country(person.country) if person.country else person.display
+
+
+def _change_words(change: Change) -> str:
+    """One accommodation the relaxation asks for, worded in the active language."""
+    if change.kind == "hours":
+        if change.earliest is not None and change.latest is not None:
+            return gettext("widen the acceptable hours of %(name)s to %(start)s–%(end)s") % {
+                "start": format_clock(change.earliest),
+                "end": format_clock(change.latest),
+                "name": change.display,
+            }
+        if change.earliest is not None:
+            return gettext("let the acceptable hours of %(name)s start at %(clock)s") % {
+                "clock": format_clock(change.earliest),
+                "name": change.display,
+            }
+        return gettext("let the acceptable hours of %(name)s end at %(clock)s") % {
+            "clock": format_clock(change.latest or 0),
+            "name": change.display,
+        }
+    if change.kind == "day off":
+        assert change.day is not None
+        day = format_skeleton(change.day, "MMMEd")
+        place = _country(change.country) if change.country else change.display
+        if change.reason == "weekly day off":
+            return gettext("meet %(name)s on %(day)s, a weekly day off in %(place)s") % {
+                "name": change.display,
+                "day": day,
+                "place": place,
+            }
+        return gettext("meet %(name)s on %(day)s, a public holiday in %(place)s (%(holiday)s)") % {
+            "name": change.display,
+            "day": day,
+            "place": place,
+            "holiday": change.reason,
+        }
+    return gettext("move %(engagement)s for %(name)s") % {
+        "engagement": change.clash,
+        "name": change.display,
+    }
+
+
+def relaxation_words(relaxation: Relaxation) -> str:
+    """What it takes to hold the relaxation's time, as one sentence in the active language."""
+    changes = format_list([_change_words(c) for c in relaxation.changes], locale=locale())
+    if not relaxation.excused:
+        return gettext("%(changes)s.") % {"changes": capfirst(changes)}
+    return gettext("%(changes)s; or make %(names)s optional.") % {
+        "changes": capfirst(changes),
+        "names": format_list(list(relaxation.excused), locale=locale()),
+    }
 
 
 def cost_words(b: Breakdown) -> list[str]:
@@ -227,7 +293,11 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
                 zone=f"{person.zone} ({_offset(seat.local_start)})",
                 acceptable=seat.acceptable,
                 within=not words,
-                notes=capfirst("; ".join(words)) if words else gettext("Within the working day"),
+                notes=capfirst(
+                    pgettext("between two notes on a participant's time", "; ").join(words)
+                )
+                if words
+                else gettext("Within the working day"),
             )
         )
     start, end = slot.start.astimezone(dt.UTC), slot.end.astimezone(dt.UTC)
@@ -239,7 +309,11 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
             "Outside the working day for %(count)d of %(total)d participants: %(names)s.",
             "Outside the working day for %(count)d of %(total)d participants: %(names)s.",
             len(outside),
-        ) % {"count": len(outside), "total": len(rows), "names": ", ".join(r.name for r in outside)}
+        ) % {
+            "count": len(outside),
+            "total": len(rows),
+            "names": format_list([r.name for r in outside], locale=locale()),
+        }
     return Option(
         number=number,
         slot=slot,
@@ -369,6 +443,7 @@ def find_time(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         ranking=ranking,
         relaxation=relaxation,
+        relaxation_text=relaxation_words(relaxation) if relaxation is not None else "",
         recommended=options[0],
         others=options[1:],
         people=[row.name for row in options[0].rows],
