@@ -71,6 +71,7 @@ REVIEW_WORDS = [
     "None",
     "Telephone call",
     "Not on the map",
+    "France",
     "Jan",
     "Mar",
     "Dec",
@@ -120,6 +121,8 @@ FIND_TIME_WORDS = [
     "No",
     "Thu",
     "Fri",
+    "United States",
+    "Australia",
 ]
 CHROME = ["a.skip", ".language-bar", "header.site", "footer.site"]
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from summitry.directory.names import display_name
 from summitry.engagements.models import Engagement, Status
 from summitry.engagements.queries import visible_to
 from summitry.engagements.scheduling import (
@@ -281,7 +282,7 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
         about = str(where.participation.get_role_display())
         represented = where.participation.country or where.participation.organisation
         if represented is not None:
-            about += f" · {represented}"
+            about += f" · {display_name(represented)}"
         words = cost_words(breakdown(person, slot.start, slot.end))
         rows.append(
             Row(

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+import pycountry
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -27,6 +28,29 @@ def in_language(review: Review, language: str | None = None) -> Review:
     """The review with its sentence written in `language` (the active language by default)."""
     written = sentence.write(sentence.figures_of(review), _language(language))
     return dataclasses.replace(review, sentence=written)
+
+
+def _country(code: str, recorded: str) -> str:
+    """A country's name for the reader: CLDR's in other languages, as recorded in English."""
+    where = locale()
+    if where.language == "en":
+        return recorded
+    return str(where.territories.get(code.upper()) or recorded)
+
+
+def _reader_names(review: Review) -> Review:
+    """The page's (not the JSON's) country names in the reader's language."""
+    numeric = {c.numeric: c.alpha_2 for c in pycountry.countries}
+    return dataclasses.replace(
+        review,
+        top_countries=[
+            dataclasses.replace(c, name=_country(c.code, c.name)) for c in review.top_countries
+        ],
+        country_names={
+            number: _country(numeric.get(number, ""), name)
+            for number, name in review.country_names.items()
+        },
+    )
 
 
 def month_names() -> list[str]:
@@ -112,7 +136,7 @@ def review_context(review: Review, language: str | None = None) -> dict[str, Any
     """The page's (and the PDF's) context; `review.sentence` is in `language` (else the active)."""
     from summitry.review import charts
 
-    review = in_language(review, language)
+    review = _reader_names(in_language(review, language))
 
     months = month_names()
     month_chart = charts.bar_chart_svg(
