@@ -97,7 +97,7 @@ def test_javascript_url_is_refused_naming_sources_url(client: Client, editor: Us
         refused = post(client, record(sources=[{"citation": "Readout", "url": url}]))
         assert refused.status_code == 400, url
         [problem] = refused.json()["problems"]
-        assert problem["field"] == "sources" and "the url" in problem["message"]
+        assert problem["field"] == "sources" and "the link" in problem["message"]
     assert not Source.objects.exists()
     kept = post(client, record(sources=[{"citation": "R", "url": "https://example.org/r"}]))
     assert kept.status_code == 201

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from babel.lists import format_list
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,12 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from summitry.directory.names import display_name
 from summitry.engagements.models import Engagement, Status
 from summitry.engagements.queries import visible_to
 from summitry.engagements.scheduling import (
@@ -31,6 +33,7 @@ from summitry.engagements.scheduling import (
 from summitry.engagements.services import EngagementInvalid, input_from, update_engagement
 from summitry.scheduling.explain import (
     Breakdown,
+    Change,
     HourState,
     Relaxation,
     breakdown,
@@ -46,6 +49,13 @@ from summitry.scheduling.model import (
 )
 from summitry.scheduling.serialize import utc_iso
 from summitry.scheduling.zones import country_name
+from summitry.web.formats import (
+    format_datetime,
+    format_range,
+    format_skeleton,
+    format_time,
+    locale,
+)
 
 DEFAULT_DURATION = 60
 DEFAULT_DAYS = 14
@@ -129,6 +139,7 @@ class Option:
     number: int
     slot: Slot
     utc: str
+    when: str  # in the viewer's zone and language
     start_utc: str  # what the "schedule" button posts back
     end_utc: str
     rows: list[Row]
@@ -146,9 +157,67 @@ def duration_words(minutes: int) -> str:
     return gettext("%(minutes)d min") % {"minutes": rest}
 
 
+def _country(code: str) -> str:
+    """A country's name in the active language (CLDR), the scheduler's English one in English."""
+    if locale().language == "en":
+        return country_name(code)
+    return str(locale().territories.get(code.upper()) or country_name(code))
+
+
 def _place(b: Breakdown) -> str:
     person = b.participant
-    return country_name(person.country) if person.country else person.display
+    return _country(person.country) if person.country else person.display
+
+
+def _change_words(change: Change) -> str:
+    """One accommodation the relaxation asks for, worded in the active language."""
+    if change.kind == "hours":
+        if change.earliest is not None and change.latest is not None:
+            return gettext("widen the acceptable hours of %(name)s to %(start)s–%(end)s") % {
+                "start": format_clock(change.earliest),
+                "end": format_clock(change.latest),
+                "name": change.display,
+            }
+        if change.earliest is not None:
+            return gettext("let the acceptable hours of %(name)s start at %(clock)s") % {
+                "clock": format_clock(change.earliest),
+                "name": change.display,
+            }
+        return gettext("let the acceptable hours of %(name)s end at %(clock)s") % {
+            "clock": format_clock(change.latest or 0),
+            "name": change.display,
+        }
+    if change.kind == "day off":
+        assert change.day is not None
+        day = format_skeleton(change.day, "MMMEd")
+        place = _country(change.country) if change.country else change.display
+        if change.reason == "weekly day off":
+            return gettext("meet %(name)s on %(day)s, a weekly day off in %(place)s") % {
+                "name": change.display,
+                "day": day,
+                "place": place,
+            }
+        return gettext("meet %(name)s on %(day)s, a public holiday in %(place)s (%(holiday)s)") % {
+            "name": change.display,
+            "day": day,
+            "place": place,
+            "holiday": change.reason,
+        }
+    return gettext("move %(engagement)s for %(name)s") % {
+        "engagement": change.clash,
+        "name": change.display,
+    }
+
+
+def relaxation_words(relaxation: Relaxation) -> str:
+    """What it takes to hold the relaxation's time, as one sentence in the active language."""
+    changes = format_list([_change_words(c) for c in relaxation.changes], locale=locale())
+    if not relaxation.excused:
+        return gettext("%(changes)s.") % {"changes": capfirst(changes)}
+    return gettext("%(changes)s; or make %(names)s optional.") % {
+        "changes": capfirst(changes),
+        "names": format_list(list(relaxation.excused), locale=locale()),
+    }
 
 
 def cost_words(b: Breakdown) -> list[str]:
@@ -178,7 +247,7 @@ def cost_words(b: Breakdown) -> list[str]:
             gettext("outside the hours they accept (%(hours)s)") % {"hours": str(person.acceptable)}
         )
     for off in b.days_off:
-        weekday = formats.date_format(off.day, "l")
+        weekday = str(locale().days["format"]["wide"][off.day.weekday()])
         if off.reason == "weekly day off":
             found.append(
                 gettext("%(weekday)s, a weekly day off in %(place)s")
@@ -202,9 +271,7 @@ def _offset(moment: dt.datetime) -> str:
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:
     """A local span, formatted in the zone it carries (not the viewer's) and the active language."""
-    if start.date() == end.date() or (end - start <= dt.timedelta(days=1) and not end.time()):
-        return f"{formats.date_format(start, 'D j M, H:i')}–{formats.time_format(end, 'H:i')}"
-    return f"{formats.date_format(start, 'D j M, H:i')} – {formats.date_format(end, 'D j M, H:i')}"
+    return format_range(start, end, "MMMEd", zone=start.tzinfo)
 
 
 def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) -> Option:
@@ -215,7 +282,7 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
         about = str(where.participation.get_role_display())
         represented = where.participation.country or where.participation.organisation
         if represented is not None:
-            about += f" · {represented}"
+            about += f" · {display_name(represented)}"
         words = cost_words(breakdown(person, slot.start, slot.end))
         rows.append(
             Row(
@@ -227,7 +294,11 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
                 zone=f"{person.zone} ({_offset(seat.local_start)})",
                 acceptable=seat.acceptable,
                 within=not words,
-                notes=capfirst("; ".join(words)) if words else gettext("Within the working day"),
+                notes=capfirst(
+                    pgettext("between two notes on a participant's time", "; ").join(words)
+                )
+                if words
+                else gettext("Within the working day"),
             )
         )
     start, end = slot.start.astimezone(dt.UTC), slot.end.astimezone(dt.UTC)
@@ -239,11 +310,16 @@ def _option(number: int, slot: Slot, seats: dict[str, Seat], suggested: bool) ->
             "Outside the working day for %(count)d of %(total)d participants: %(names)s.",
             "Outside the working day for %(count)d of %(total)d participants: %(names)s.",
             len(outside),
-        ) % {"count": len(outside), "total": len(rows), "names": ", ".join(r.name for r in outside)}
+        ) % {
+            "count": len(outside),
+            "total": len(rows),
+            "names": format_list([r.name for r in outside], locale=locale()),
+        }
     return Option(
         number=number,
         slot=slot,
         utc=f"{_span(start, end)} UTC",
+        when=format_range(slot.start, slot.end, "yMMMMEEEEd"),
         start_utc=utc_iso(start),
         end_utc=utc_iso(end),
         rows=rows,
@@ -280,9 +356,9 @@ def hours_of(slot: Slot, viewer_zone: dt.tzinfo) -> list[Hour]:
     previous_day: dt.date | None = None
     for row in timeline(slot):
         yours = row.start.astimezone(viewer_zone)
-        label = formats.time_format(yours, "H:i")
+        label = format_time(yours, zone=viewer_zone)
         if yours.date() != previous_day:
-            label = formats.date_format(yours, "D j M, H:i")
+            label = format_datetime(yours, "medium", zone=viewer_zone)
             previous_day = yours.date()
         cells = []
         for hour in row.hours:
@@ -291,7 +367,7 @@ def hours_of(slot: Slot, viewer_zone: dt.tzinfo) -> list[Hour]:
                 off = (
                     gettext("weekly day off") if hour.day_off == "weekly day off" else hour.day_off
                 )
-            cells.append(Cell(formats.time_format(hour.local, "H:i"), hour.state, off))
+            cells.append(Cell(format_time(hour.local, zone=hour.local.tzinfo), hour.state, off))
         found.append(Hour(label, row.meeting, cells))
     return found
 
@@ -368,6 +444,7 @@ def find_time(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         ranking=ranking,
         relaxation=relaxation,
+        relaxation_text=relaxation_words(relaxation) if relaxation is not None else "",
         recommended=options[0],
         others=options[1:],
         people=[row.name for row in options[0].rows],
@@ -376,8 +453,8 @@ def find_time(request: HttpRequest, pk: int) -> HttpResponse:
         working_hours=str(DEFAULT_PREFERRED),
         acceptable_hours=str(DEFAULT_ACCEPTABLE),
         options=options,
-        window_start=ranking.request.start,
-        window_end=ranking.request.end,
+        window_start=format_datetime(ranking.request.start, "medium"),
+        window_end=format_datetime(ranking.request.end, "medium"),
         viewer_zone=timezone.get_current_timezone_name(),
     )
     return render(request, "engagements/find_time.html", context)
@@ -432,7 +509,7 @@ def _schedule(request: HttpRequest, engagement: Engagement) -> HttpResponse:
         request,
         gettext("Scheduled for %(when)s (%(zone)s).")
         % {
-            "when": formats.date_format(local, "l j F Y, H:i"),
+            "when": format_datetime(local, "full"),
             "zone": timezone.get_current_timezone_name(),
         },
     )

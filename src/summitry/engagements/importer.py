@@ -67,8 +67,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", field '{self.field}'" if self.field else "")
-        return f"{where}: {self.message}"
+        if self.field:
+            return _("line %(line)s, field '%(field)s': %(message)s") % {
+                "line": self.line,
+                "field": self.field,
+                "message": self.message,
+            }
+        return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 class ImportFailed(Exception):
@@ -113,10 +118,12 @@ def _decode(decoder: json.JSONDecoder, text: str, index: int) -> tuple[Any, int]
     try:
         value, end = decoder.raw_decode(text, index)
     except json.JSONDecodeError as error:
-        raise ImportFailed([Problem(error.lineno, "", f"invalid JSON: {error.msg}")]) from None
+        raise ImportFailed(
+            [Problem(error.lineno, "", _("invalid JSON: %(error)s") % {"error": error.msg})]
+        ) from None
     except RecursionError:
         raise ImportFailed(
-            [Problem(_line_at(text, index), "", "the JSON is nested too deeply")]
+            [Problem(_line_at(text, index), "", _("the JSON is nested too deeply"))]
         ) from None
     return value, end
 
@@ -130,19 +137,21 @@ def _json_list(decoder: json.JSONDecoder, text: str, index: int) -> tuple[list[R
     while True:
         index = _skip_space(text, index)
         if index >= len(text):
-            raise ImportFailed([Problem(_line_at(text, index), "", "the JSON list is not closed")])
+            raise ImportFailed(
+                [Problem(_line_at(text, index), "", _("the JSON list is not closed"))]
+            )
         if text[index] == "]":
             return items, index + 1
         if items:
             if text[index] != ",":
                 line = _line_at(text, index)
-                raise ImportFailed([Problem(line, "", "invalid JSON: expected ',' or ']'")])
+                raise ImportFailed([Problem(line, "", _("invalid JSON: expected ',' or ']'"))])
             index = _skip_space(text, index + 1)
         line += text.count("\n", counted, index)
         counted = index
         value, index = _decode(decoder, text, index)
         if not isinstance(value, dict):
-            raise ImportFailed([Problem(line, "", "each item must be a JSON object")])
+            raise ImportFailed([Problem(line, "", _("each item must be a JSON object"))])
         items.append(Row(line, value))
 
 
@@ -151,7 +160,7 @@ def _json_batch(text: str) -> Batch:
 
     The json module keeps no positions, so the lists are walked here item by item."""
     decoder = json.JSONDecoder()
-    expected = "expected a JSON list of engagements, or an object with people and engagements"
+    expected = _("expected a JSON list of engagements, or an object with people and engagements")
     index = _skip_space(text, 0)
     batch = Batch()
     if text.startswith("[", index):
@@ -167,19 +176,21 @@ def _json_batch(text: str) -> Batch:
             if not first:
                 if not text.startswith(",", index):
                     line = _line_at(text, index)
-                    raise ImportFailed([Problem(line, "", "invalid JSON: expected ',' or '}'")])
+                    raise ImportFailed([Problem(line, "", _("invalid JSON: expected ',' or '}'"))])
                 index = _skip_space(text, index + 1)
             first = False
             line = _line_at(text, index)
             key, index = _decode(decoder, text, index)
             index = _skip_space(text, index)
             if not isinstance(key, str) or not text.startswith(":", index):
-                raise ImportFailed([Problem(line, "", "invalid JSON: expected a key and ':'")])
+                raise ImportFailed([Problem(line, "", _("invalid JSON: expected a key and ':'"))])
             index = _skip_space(text, index + 1)
             if key not in ("engagements", "people"):
-                raise ImportFailed([Problem(line, key, "unknown key; known: engagements, people")])
+                raise ImportFailed(
+                    [Problem(line, key, _("unknown key; known: engagements, people"))]
+                )
             if not text.startswith("[", index):
-                raise ImportFailed([Problem(line, key, "expected a list")])
+                raise ImportFailed([Problem(line, key, _("expected a list"))])
             items, index = _json_list(decoder, text, index)
             if key == "engagements":
                 batch.rows = items
@@ -189,13 +200,13 @@ def _json_batch(text: str) -> Batch:
         raise ImportFailed([Problem(_line_at(text, index), "", expected)])
     if text[index:].strip():
         line = _line_at(text, _skip_space(text, index))
-        raise ImportFailed([Problem(line, "", "unexpected text after the JSON")])
+        raise ImportFailed([Problem(line, "", _("unexpected text after the JSON"))])
     for row in batch.rows:
         # People may also travel with a record, as in a CSV row.
         people = row.values.get("people")
         if people is not None:
             if not isinstance(people, list) or not all(isinstance(p, dict) for p in people):
-                raise ImportFailed([Problem(row.line, "people", "expected a list of objects")])
+                raise ImportFailed([Problem(row.line, "people", _("expected a list of objects"))])
             batch.people += [Row(row.line, p) for p in people]
             row.values = {k: v for k, v in row.values.items() if k != "people"}
     return batch
@@ -228,17 +239,17 @@ def _csv_list(cell: str, line: int, name: str) -> list[Any] | None:
     try:
         value = json.loads(cell)
     except (json.JSONDecodeError, RecursionError):
-        message = "the cell starts with '[' but is not a JSON list"
+        message = _("the cell starts with '[' but is not a JSON list")
         raise ImportFailed([Problem(line, name, message)]) from None
     if not isinstance(value, list):
-        raise ImportFailed([Problem(line, name, "expected a JSON list")])
+        raise ImportFailed([Problem(line, name, _("expected a JSON list"))])
     return value
 
 
 def _csv_batch(text: str) -> Batch:
     opened = _unclosed_quote_line(text)
     if opened is not None:
-        raise ImportFailed([Problem(opened, "", "a quoted cell opens here and is never closed")])
+        raise ImportFailed([Problem(opened, "", _("a quoted cell opens here and is never closed"))])
     reader = csv.reader(io.StringIO(text))
     header = [unguard_cell(name).strip() for name in next(reader, [])]
     versioned = {name: VERSION_COLUMN.match(name) for name in header}
@@ -253,7 +264,7 @@ def _csv_batch(text: str) -> Batch:
         )
         for name in unknown
     ]
-    problems += [Problem(1, name, "required column is missing") for name in missing]
+    problems += [Problem(1, name, _("required column is missing")) for name in missing]
     languages: dict[str, str] = {}
     for name, match in versioned.items():
         if match is None:
@@ -275,7 +286,7 @@ def _csv_batch(text: str) -> Batch:
         if not cells:
             continue
         if len(cells) > len(header):
-            raise ImportFailed([Problem(line, "", "more cells than columns")])
+            raise ImportFailed([Problem(line, "", _("more cells than columns"))])
         values: dict[str, Any] = {
             name: unguard_cell(cell) for name, cell in zip(header, cells, strict=False)
         }
@@ -314,10 +325,12 @@ def _csv_batch(text: str) -> Batch:
         cell = values.pop("people", "")
         people = _csv_list(cell, line, "people")
         if people is None and cell:
-            raise ImportFailed([Problem(line, "people", "expected a JSON list of people")])
+            raise ImportFailed([Problem(line, "people", _("expected a JSON list of people"))])
         for entry in people or []:
             if not isinstance(entry, dict):
-                raise ImportFailed([Problem(line, "people", "each person must be a JSON object")])
+                raise ImportFailed(
+                    [Problem(line, "people", _("each person must be a JSON object"))]
+                )
             batch.people.append(Row(line, entry))
         batch.rows.append(Row(line, values))
     return batch
@@ -327,11 +340,17 @@ def _parse_day(value: Any, name: str) -> dt.date | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        raise ValueError(f"{name}: expected a date as YYYY-MM-DD, got {value!r}")
+        raise ValueError(
+            _("%(name)s: expected a date as YYYY-MM-DD, got %(value)s")
+            % {"name": name, "value": repr(value)}
+        )
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as error:
-        raise ValueError(f"{name}: {value!r} is not a valid date ({error})") from None
+        raise ValueError(
+            _("%(name)s: %(value)s is not a valid date (%(error)s)")
+            % {"name": name, "value": repr(value), "error": error}
+        ) from None
 
 
 def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, list[Problem]]:
@@ -344,26 +363,28 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
     def text(name: str) -> str:
         value = values.get(name) or ""
         if not isinstance(value, str):
-            problem(name, "expected text")
+            problem(name, _("expected text"))
             return ""
         return value
 
     def listed(name: str) -> list[Any]:
         value = values.get(name) or []
         if not isinstance(value, list):
-            problem(name, "expected a list")
+            problem(name, _("expected a list"))
             return []
         return value
 
     known = set(CSV_COLUMNS) | {"time_known", "id", "url", "versions"}
     for name in values:
         if name not in known:
-            problem(name, f"unknown field; known: {', '.join(CSV_COLUMNS)}")
+            problem(
+                name, _("unknown field; known: %(fields)s") % {"fields": ", ".join(CSV_COLUMNS)}
+            )
         elif any("\x00" in item for item in _strings(values[name])):
-            problem(name, "contains a NUL character, which cannot be stored")
+            problem(name, _("contains a NUL character, which cannot be stored"))
     for name in REQUIRED:
         if not text(name).strip():
-            problem(name, "is required")
+            problem(name, _("is required"))
 
     start = end = None
     time_known = True
@@ -401,7 +422,7 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
     participants = []
     for entry in listed("participants"):
         if not isinstance(entry, dict) or not entry.get("person"):
-            problem("participants", "each participant needs a person")
+            problem("participants", _("each participant needs a person"))
             continue
         person = resolve("participants", "person", str(entry["person"]))
         role = str(entry.get("role") or Role.HEAD_OF_DELEGATION)
@@ -433,18 +454,36 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
         if isinstance(entry, str):
             entry = {"citation": entry}
         if not isinstance(entry, dict):
-            problem("sources", "each source is a citation or an object with a citation")
+            problem("sources", _("each source is a citation or an object with a citation"))
             continue
         source = SourceInput(
             citation=str(entry.get("citation") or entry.get("url") or ""),
             url=str(entry.get("url") or "").strip(),
             note=str(entry.get("note") or ""),
         )
-        for part, limit in SOURCE_LIMITS.items():
-            if len(getattr(source, part)) > limit:
-                problem("sources", f"a source's {part} is longer than {limit} characters")
+        if len(source.citation) > SOURCE_LIMITS["citation"]:
+            problem(
+                "sources",
+                _("a source's citation is longer than %(limit)s characters")
+                % {"limit": SOURCE_LIMITS["citation"]},
+            )
+        if len(source.note) > SOURCE_LIMITS["note"]:
+            problem(
+                "sources",
+                _("a source's note is longer than %(limit)s characters")
+                % {"limit": SOURCE_LIMITS["note"]},
+            )
+        if len(source.url) > SOURCE_LIMITS["url"]:
+            problem(
+                "sources",
+                _("a source's url is longer than %(limit)s characters")
+                % {"limit": SOURCE_LIMITS["url"]},
+            )
         if source.url and not is_web_url(source.url):
-            problem("sources", f"{source.url[:60]!r} is not an http or https address")
+            problem(
+                "sources",
+                _("%(url)s is not an http or https address") % {"url": repr(source.url[:60])},
+            )
         sources.append(source)
     readers: list[Any] = []
     if values.get("readers") is not None:
@@ -469,7 +508,7 @@ def _to_input(row: Row, resolver: _Resolver) -> tuple[EngagementInput | None, li
             versions.append(TextInput(parts["language"], parts["title"], parts["readout"]))
     ref = text("ref").strip() or None
     if ref is not None and not REF.fullmatch(ref):
-        problem("ref", "use letters, digits, hyphens and underscores (at most 120)")
+        problem("ref", _("use letters, digits, hyphens and underscores (at most 120)"))
     data = EngagementInput(
         title=text("title"),
         kind=text("kind"),
@@ -564,11 +603,14 @@ def _add_people(entries: list[Row], resolver: _Resolver) -> list[Problem]:
 
         given = values.get("name")
         if not isinstance(given, str) or not given.strip():
-            problem("each person needs a name")
+            problem(_("each person needs a name"))
             continue
         name: str = given.strip()
         if any("\x00" in item for item in _strings(values)):
-            problem(f"{name[:40]!r}: contains a NUL character, which cannot be stored")
+            problem(
+                _("%(name)s: contains a NUL character, which cannot be stored")
+                % {"name": repr(name[:40])}
+            )
             continue
         if name.casefold() in seen or name.casefold() in resolver.people:
             seen.add(name.casefold())
@@ -576,14 +618,17 @@ def _add_people(entries: list[Row], resolver: _Resolver) -> list[Problem]:
         seen.add(name.casefold())
         before = len(problems)
         if len(name) > PERSON_NAME_LIMIT:
-            problem(f"{name[:40]!r}…: a name is at most {PERSON_NAME_LIMIT} characters")
+            problem(
+                _("%(name)s…: a name is at most %(limit)s characters")
+                % {"name": repr(name[:40]), "limit": PERSON_NAME_LIMIT}
+            )
         names = values.get("names") or {}
         if wrong := names_problem(names, PERSON_NAME_LIMIT):
             problem(f"{name}: {wrong}")
             names = {}
         zone = values.get("time_zone") or ""
         if zone and (not isinstance(zone, str) or zone not in zoneinfo.available_timezones()):
-            problem(f"{name}: unknown time zone {zone!r}")
+            problem(_("%(name)s: unknown time zone %(zone)s") % {"name": name, "zone": repr(zone)})
 
         def lookup(kind: str, value: Any, name: str = name) -> Any:
             if not value:
@@ -597,17 +642,20 @@ def _add_people(entries: list[Row], resolver: _Resolver) -> list[Problem]:
         country = lookup("country", values.get("country"))
         offices = values.get("offices") or []
         if not isinstance(offices, list) or not all(isinstance(o, dict) for o in offices):
-            problem(f"{name}: offices must be a list of objects")
+            problem(_("%(name)s: offices must be a list of objects") % {"name": name})
             offices = []
         terms: list[tuple[Office, dt.date, dt.date | None]] = []
         for held in offices:
             title = held.get("title")
             if not isinstance(title, str) or not title.strip():
-                problem(f"{name}: each office needs a title")
+                problem(_("%(name)s: each office needs a title") % {"name": name})
                 continue
             title = title.strip()
             if len(title) > OFFICE_TITLE_LIMIT:
-                problem(f"{name}: an office title is at most {OFFICE_TITLE_LIMIT} characters")
+                problem(
+                    _("%(name)s: an office title is at most %(limit)s characters")
+                    % {"name": name, "limit": OFFICE_TITLE_LIMIT}
+                )
                 continue
             try:
                 start = _parse_day(held.get("start"), "start")
@@ -616,7 +664,10 @@ def _add_people(entries: list[Row], resolver: _Resolver) -> list[Problem]:
                 problem(f"{name}, {title}: {error}")
                 continue
             if end is not None and (start is None or end <= start):
-                problem(f"{name}, {title}: a term ends after it starts")
+                problem(
+                    _("%(name)s, %(office)s: a term ends after it starts")
+                    % {"name": name, "office": title}
+                )
                 continue
             office = resolver.offices.get(title.casefold())
             if office is None:
@@ -718,7 +769,9 @@ def read_batch(text: str, fmt: str) -> Batch:
         return _json_batch(text)
     if fmt == "csv":
         return _csv_batch(text)
-    raise ImportFailed([Problem(1, "", f"unknown format {fmt!r}; use csv or json")])
+    raise ImportFailed(
+        [Problem(1, "", _("unknown format %(format)s; use csv or json") % {"format": repr(fmt)})]
+    )
 
 
 def import_text(text: str, fmt: str, dry_run: bool = False, by: Any = None) -> ImportResult:
@@ -732,10 +785,19 @@ def import_file(
     fmt = fmt or path.suffix.lstrip(".").lower()
     if fmt not in ("csv", "json"):
         raise ImportFailed(
-            [Problem(1, "", f"cannot tell the format of {path.name}; use --format csv|json")]
+            [
+                Problem(
+                    1,
+                    "",
+                    _("cannot tell the format of %(file)s; use --format csv|json")
+                    % {"file": path.name},
+                )
+            ]
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise ImportFailed([Problem(1, "", f"cannot read the file: {error}")]) from None
+        raise ImportFailed(
+            [Problem(1, "", _("cannot read the file: %(error)s") % {"error": error})]
+        ) from None
     return import_text(text, fmt, dry_run=dry_run, by=by)

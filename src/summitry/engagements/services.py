@@ -6,6 +6,7 @@ Views, the API, the importer, the demo loader and the tests all call these funct
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from summitry.directory.languages import DEFAULT_LANGUAGE, language_problem, normalise
 from summitry.directory.models import Country, Office, Organisation, Person
@@ -51,7 +54,7 @@ DATE_ONLY_HOUR = 12
 # conversion overflows; the review and the API's year filters use the same bounds.
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2999
 REF_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
-REF_TAKEN = "This ref is already in use; choose another."
+REF_TAKEN = gettext_lazy("This ref is already in use; choose another.")
 # Only these schemes are stored, so that no stored link can run script when followed.
 WEB_URL = URLValidator(schemes=["http", "https"])
 
@@ -62,30 +65,112 @@ def _max_length(model: type[Any], name: str) -> int:
     return int(length)
 
 
-def text_problem(value: str, max_length: int | None = None) -> str | None:
-    """What keeps a text from being stored as it is: a NUL character, or its length."""
+class TextProblem(enum.Enum):
+    """What keeps a text from being stored as it is."""
+
+    UNSTORABLE = "unstorable"  # a NUL character or invalid Unicode
+    TOO_LONG = "too long"
+
+
+def text_problem(value: str, max_length: int | None = None) -> TextProblem | None:
+    """What keeps a text from being stored as it is: a NUL character, bad Unicode, its length."""
     if "\x00" in value:
-        return "contains a NUL character, which cannot be stored."
+        return TextProblem.UNSTORABLE
     try:
         value.encode()
     except UnicodeEncodeError:
-        return "is not valid Unicode text."
+        return TextProblem.UNSTORABLE
     if max_length is not None and len(value) > max_length:
-        return f"is longer than {max_length} characters."
+        return TextProblem.TOO_LONG
     return None
 
 
-def url_problem(value: str) -> str | None:
-    """Why a link cannot be stored, or None: only http and https, so no link runs script."""
+# One whole sentence per field and problem: the field's name inflects differently in each language.
+_UNSTORABLE: dict[str, Promise] = {
+    "title": gettext_lazy(
+        "The title contains a character that cannot be stored (a NUL character or invalid Unicode)."
+    ),
+    "readout": gettext_lazy(
+        "The readout contains a character that cannot be stored (a NUL character or invalid "
+        "Unicode)."
+    ),
+    "ref": gettext_lazy(
+        "The ref contains a character that cannot be stored (a NUL character or invalid Unicode)."
+    ),
+    "topic": gettext_lazy(
+        "The topic %(topic)s contains a character that cannot be stored (a NUL character or "
+        "invalid Unicode)."
+    ),
+    "citation": gettext_lazy(
+        "Source %(number)d: the citation contains a character that cannot be stored (a NUL "
+        "character or invalid Unicode)."
+    ),
+    "note": gettext_lazy(
+        "Source %(number)d: the note contains a character that cannot be stored (a NUL character "
+        "or invalid Unicode)."
+    ),
+    "url": gettext_lazy(
+        "Source %(number)d: the link contains a character that cannot be stored (a NUL character "
+        "or invalid Unicode)."
+    ),
+}
+_TOO_LONG: dict[str, Promise] = {
+    "title": ngettext_lazy(
+        "The title is longer than %(limit)d character.",
+        "The title is longer than %(limit)d characters.",
+        "limit",
+    ),
+    "ref": ngettext_lazy(
+        "The ref is longer than %(limit)d character.",
+        "The ref is longer than %(limit)d characters.",
+        "limit",
+    ),
+    "topic": ngettext_lazy(
+        "The topic %(topic)s is longer than %(limit)d character.",
+        "The topic %(topic)s is longer than %(limit)d characters.",
+        "limit",
+    ),
+    "citation": ngettext_lazy(
+        "Source %(number)d: the citation is longer than %(limit)d character.",
+        "Source %(number)d: the citation is longer than %(limit)d characters.",
+        "limit",
+    ),
+    "note": ngettext_lazy(
+        "Source %(number)d: the note is longer than %(limit)d character.",
+        "Source %(number)d: the note is longer than %(limit)d characters.",
+        "limit",
+    ),
+    "url": ngettext_lazy(
+        "Source %(number)d: the link is longer than %(limit)d character.",
+        "Source %(number)d: the link is longer than %(limit)d characters.",
+        "limit",
+    ),
+}
+
+
+def text_message(
+    field: str, problem: TextProblem, limit: int | None = None, **values: object
+) -> str:
+    """The sentence for `problem` in `field` (title, readout, ref, topic, citation, note, url)."""
+    if problem is TextProblem.UNSTORABLE:
+        return str(_UNSTORABLE[field]) % values
+    return str(_TOO_LONG[field] % {**values, "limit": limit})
+
+
+def url_problem(value: str, number: int) -> str | None:
+    """Why source `number`'s link cannot be stored, or None: only http and https, so no link
+    runs script."""
     if not value:
         return None
-    problem = text_problem(value, _max_length(Source, "url"))
-    if problem:
-        return problem
+    limit = _max_length(Source, "url")
+    if problem := text_problem(value, limit):
+        return text_message("url", problem, limit, number=number)
     try:
         WEB_URL(value)
     except ValidationError:
-        return "must be an http:// or https:// address."
+        return _("Source %(number)d: the link must be an http:// or https:// address.") % {
+            "number": number
+        }
     return None
 
 
@@ -178,13 +263,13 @@ def version_field(part: str, language: str) -> str:
 
 def _validate_versions(data: EngagementInput, err: Any) -> None:
     original = normalise(data.original_language or DEFAULT_LANGUAGE)
-    if data.original_language is not None and (problem := language_problem(original)):
-        err("original_language", problem)
+    if data.original_language is not None and (unknown_original := language_problem(original)):
+        err("original_language", unknown_original)
     seen: set[str] = set()
     for version in data.versions or ():
         language = normalise(version.language)
-        if problem := language_problem(language):
-            err("versions", problem)
+        if unknown := language_problem(language):
+            err("versions", unknown)
             continue
         if language == original:
             err(
@@ -204,13 +289,10 @@ def _validate_versions(data: EngagementInput, err: Any) -> None:
         title = version_field("title", language)
         if not version.title.strip():
             err(title, _("A title is required."))
-        elif problem := text_problem(version.title, _max_length(EngagementText, "title")):
-            err(title, _("The title %(problem)s") % {"problem": problem})
+        elif problem := text_problem(version.title, limit := _max_length(EngagementText, "title")):
+            err(title, text_message("title", problem, limit))
         if problem := text_problem(version.readout):
-            err(
-                version_field("readout", language),
-                _("The readout %(problem)s") % {"problem": problem},
-            )
+            err(version_field("readout", language), text_message("readout", problem))
 
 
 def date_only_start(day: dt.date) -> dt.datetime:
@@ -226,14 +308,14 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
 
     if not data.title.strip():
         err("title", _("A title is required."))
-    elif problem := text_problem(data.title, _max_length(Engagement, "title")):
-        err("title", f"The title {problem}")
+    elif problem := text_problem(data.title, limit := _max_length(Engagement, "title")):
+        err("title", text_message("title", problem, limit))
     if problem := text_problem(data.readout):
-        err("readout", f"The readout {problem}")
+        err("readout", text_message("readout", problem))
     _validate_versions(data, err)
     if data.ref is not None:
-        if problem := text_problem(data.ref, _max_length(Engagement, "ref")):
-            err("ref", f"The ref {problem}")
+        if problem := text_problem(data.ref, limit := _max_length(Engagement, "ref")):
+            err("ref", text_message("ref", problem, limit))
         elif not REF_PATTERN.fullmatch(data.ref):
             err("ref", _("Use letters, digits, hyphens and underscores."))
     if data.kind not in Kind.values:
@@ -255,8 +337,8 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
             % {"value": repr(data.confidentiality), "choices": ", ".join(Confidentiality.values)},
         )
     for name, value in (("start", data.start), ("end", data.end)):
-        if value is not None and (problem := moment_problem(value)):
-            err(name, problem)
+        if value is not None and (wrong := moment_problem(value)):
+            err(name, wrong)
     if "start" not in errors and "end" not in errors:
         if data.end is not None and data.start is None:
             err("end", _("An end needs a start."))
@@ -302,8 +384,8 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
             err("participants", _("%(person)s is listed twice.") % {"person": participant.person})
         seen.add(participant.person.pk)
     for topic in data.topics:
-        if problem := text_problem(topic, _max_length(Topic, "name")):
-            err("topics", f"Topic {topic[:20]!r} {problem}")
+        if problem := text_problem(topic, limit := _max_length(Topic, "name")):
+            err("topics", text_message("topic", problem, limit, topic=repr(topic[:20])))
     for number, source in enumerate(data.sources, start=1):
         if not source.citation.strip():
             err(
@@ -311,10 +393,10 @@ def validate(data: EngagementInput, previous_status: str | None = None) -> dict[
                 _("Source %(number)s: each source needs a citation.") % {"number": number},
             )
         for part, text in (("citation", source.citation), ("note", source.note)):
-            if problem := text_problem(text, _max_length(Source, part)):
-                err("sources", f"Source {number}: the {part} {problem}")
-        if problem := url_problem(source.url):
-            err("sources", f"Source {number}: the url {problem}")
+            if problem := text_problem(text, limit := _max_length(Source, part)):
+                err("sources", text_message(part, problem, limit, number=number))
+        if bad_link := url_problem(source.url, number):
+            err("sources", bad_link)
     return errors
 
 
@@ -403,7 +485,7 @@ def _ref_taken(engagement: Engagement) -> bool:
 
 def _save_with_ref(engagement: Engagement) -> None:
     # The same words whoever holds the ref, so that a refusal tells nothing of a hidden record.
-    taken = EngagementInvalid({"ref": [REF_TAKEN]})
+    taken = EngagementInvalid({"ref": [str(REF_TAKEN)]})
     if _ref_taken(engagement):
         raise taken
     try:

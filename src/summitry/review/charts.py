@@ -19,6 +19,8 @@ from html import escape
 from pathlib import Path
 from typing import Any, Final
 
+from django.utils.translation import gettext, ngettext
+
 SVG_NS: Final = "http://www.w3.org/2000/svg"
 FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 TEXT_COLOUR: Final = "#1f2937"
@@ -473,8 +475,10 @@ def _colour(count: int, classes: Sequence[MapClass]) -> str:
 
 def _tooltip(name: str, count: int) -> str:
     if count == 0:
-        return f"{name}: no engagements"
-    return f"{name}: {count} engagement{'' if count == 1 else 's'}"
+        return gettext("%(country)s: no engagements") % {"country": name}
+    return ngettext(
+        "%(country)s: %(count)d engagement", "%(country)s: %(count)d engagements", count
+    ) % {"country": name, "count": count}
 
 
 def _dot_path(x: float, y: float, radius: float = 4.5) -> str:
@@ -556,7 +560,8 @@ def world_map_svg(
     if unplaced:
         parts.append(
             f'<text class="unplaced" x="{_n(MAP_PADDING)}" y="{_n(legend_top + 42)}"'
-            f' font-size="15" fill="{MUTED_TEXT_COLOUR}">Not on the map: '
+            f' font-size="15" fill="{MUTED_TEXT_COLOUR}">'
+            f"{escape(gettext('Not on the map:'))} "
         )
         listed = [
             f'<tspan data-code="{_attr(code)}" data-count="{counts[code]}">'
@@ -572,10 +577,11 @@ def _legend(classes: Sequence[MapClass], top: float) -> str:
     # 15 units of a 960-wide map stay legible (about 8 pt) when the PDF fits it to A4.
     parts = [
         f'<g class="legend" font-size="15" fill="{TEXT_COLOUR}">'
-        f'<text x="{_n(MAP_PADDING)}" y="{_n(top + 13)}" font-weight="600">Engagements</text>'
+        f'<text x="{_n(MAP_PADDING)}" y="{_n(top + 13)}" font-weight="600">'
+        f"{escape(gettext('Engagements'))}</text>"
     ]
     x = MAP_PADDING + 130
-    entries = [("None", MAP_NEUTRAL), *((c.label, c.colour) for c in classes)]
+    entries = [(gettext("None"), MAP_NEUTRAL), *((c.label, c.colour) for c in classes)]
     for label, colour in entries:
         parts.append(
             f'<rect x="{_n(x)}" y="{_n(top)}" width="22" height="15" fill="{colour}"'

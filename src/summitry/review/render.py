@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+import pycountry
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from summitry.engagements.models import Kind
 from summitry.review import sentence
 from summitry.review.queries import MONTHS, Review
+from summitry.web.formats import locale
 
 
 def _language(language: str | None) -> str:
@@ -27,6 +29,35 @@ def in_language(review: Review, language: str | None = None) -> Review:
     code = _language(language)
     written = sentence.write(sentence.figures_of(review, code), code)
     return dataclasses.replace(review, sentence=written)
+
+
+def _country(code: str, recorded: str) -> str:
+    """A country's name for the reader: CLDR's in other languages, as recorded in English."""
+    where = locale()
+    if where.language == "en":
+        return recorded
+    return str(where.territories.get(code.upper()) or recorded)
+
+
+def _reader_names(review: Review) -> Review:
+    """The page's (not the JSON's) country names in the reader's language."""
+    numeric = {c.numeric: c.alpha_2 for c in pycountry.countries}
+    return dataclasses.replace(
+        review,
+        top_countries=[
+            dataclasses.replace(c, name=_country(c.code, c.name)) for c in review.top_countries
+        ],
+        country_names={
+            number: _country(numeric.get(number, ""), name)
+            for number, name in review.country_names.items()
+        },
+    )
+
+
+def month_names() -> list[str]:
+    """The months' short names in the active language, from CLDR (Jan, janv., 1月…)."""
+    names = locale().months["stand-alone"]["abbreviated"]
+    return [str(names[month]) for month in range(1, 13)]
 
 
 def review_data(review: Review, language: str | None = None) -> dict[str, Any]:
@@ -71,6 +102,7 @@ def review_text(review: Review, language: str | None = None) -> str:
     """The review as text, its sentence in `language` and its labels in the active language."""
     sentence_text = in_language(review, language).sentence
     total, share = _("Total"), _("Online share")
+    months = month_names()
     width = max(len(label) for label in [*map(str, Kind.labels), total, share])
     none = "  " + _("(none)")
     title = _("Yearly review %(year)s") % {"year": review.year}
@@ -91,7 +123,7 @@ def review_text(review: Review, language: str | None = None) -> str:
         f"  {counterparts}",
         "",
         _("Per month:"),
-        "  " + "  ".join(f"{m} {n}" for m, n in zip(MONTHS, review.per_month, strict=True)),
+        "  " + "  ".join(f"{m} {n}" for m, n in zip(months, review.per_month, strict=True)),
         "",
         _("Per region:"),
     ]
@@ -107,25 +139,26 @@ def review_context(review: Review, language: str | None = None) -> dict[str, Any
     """The page's (and the PDF's) context; `review.sentence` is in `language` (else the active)."""
     from summitry.review import charts
 
-    review = in_language(review, language)
+    review = _reader_names(in_language(review, language))
 
+    months = month_names()
     month_chart = charts.bar_chart_svg(
-        MONTHS,
+        months,
         review.per_month,
-        title=f"Engagements per month, {review.year}",
-        description=", ".join(f"{m}: {n}" for m, n in zip(MONTHS, review.per_month, strict=True)),
+        title=_("Engagements per month, %(year)s") % {"year": review.year},
+        description=", ".join(f"{m}: {n}" for m, n in zip(months, review.per_month, strict=True)),
     )
     world_map = charts.world_map_svg(
         review.by_country,
         review.country_names,
-        title=f"Engagements by counterpart country, {review.year}",
+        title=_("Engagements by counterpart country, %(year)s") % {"year": review.year},
         description=", ".join(f"{c.name}: {c.count}" for c in review.top_countries),
     )
     kinds = [(kind.label, kind.value, review.by_kind[kind.value]) for kind in Kind]
     return {
         "review": review,
         "kinds": kinds,
-        "months": list(zip(MONTHS, review.per_month, strict=True)),
+        "months": list(zip(months, review.per_month, strict=True)),
         "month_chart": month_chart,
         "world_map": world_map,
     }

@@ -5,6 +5,7 @@ import datetime as dt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from summitry.engagements.models import Status
 from summitry.engagements.queries import visible_to
@@ -42,7 +43,10 @@ def _years(request: HttpRequest) -> list[int]:
 def _in_range(year: int) -> int:
     # The register holds no year outside this range (the services refuse it).
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise Http404(f"The review covers the years {EARLIEST_YEAR} to {LATEST_YEAR}.")
+        raise Http404(
+            gettext("The review covers the years %(first)d to %(last)d.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
     return year
 
 

@@ -238,9 +238,18 @@ def explain(ranking: Ranking) -> str:
 
 @dataclass(frozen=True)
 class Change:
+    """One accommodation; besides the English `text`, the facts another language words it from."""
+
     participant: str  # name
     kind: str  # "hours", "day off" or "engagement"
     text: str
+    display: str = ""  # the participant as shown
+    earliest: int | None = None  # hours: the clock minute acceptable hours would start at
+    latest: int | None = None  # hours: the clock minute acceptable hours would end at
+    day: date | None = None  # day off: the local day
+    reason: str | None = None  # day off: "weekly day off" or the holiday's name
+    country: str | None = None  # day off: whose calendar (ISO 3166 alpha-2), if known
+    clash: str | None = None  # engagement: the one to move
 
 
 @dataclass(frozen=True)
@@ -251,6 +260,7 @@ class Relaxation:
     changes: tuple[Change, ...]
     alternatives: tuple[str, ...]
     text: str
+    excused: tuple[str, ...] = ()  # the must-attend participants (as shown) to make optional
 
 
 def _changes(b: Breakdown) -> list[Change]:
@@ -266,14 +276,39 @@ def _changes(b: Breakdown) -> list[Change]:
         else:
             assert b.latest_needed is not None
             text = f"allow until {format_clock(b.latest_needed)} for {person.display}"
-        found.append(Change(person.name, "hours", text))
+        found.append(
+            Change(
+                person.name,
+                "hours",
+                text,
+                display=person.display,
+                earliest=b.earliest_needed,
+                latest=b.latest_needed,
+            )
+        )
     for off in b.days_off:
         what = "weekly day off" if off.reason == "weekly day off" else off.reason
         found.append(
-            Change(person.name, "day off", f"meet on {off.day:%a %d %b} ({what} in {where})")
+            Change(
+                person.name,
+                "day off",
+                f"meet on {off.day:%a %d %b} ({what} in {where})",
+                display=person.display,
+                day=off.day,
+                reason=off.reason,
+                country=person.country,
+            )
         )
     for clash in b.clashes:
-        found.append(Change(person.name, "engagement", f"move {clash} for {person.display}"))
+        found.append(
+            Change(
+                person.name,
+                "engagement",
+                f"move {clash} for {person.display}",
+                display=person.display,
+                clash=clash,
+            )
+        )
     return found
 
 
@@ -307,5 +342,9 @@ def relax(evaluation: Evaluation) -> Relaxation | None:
     text = f"To meet {when}: {_join([c.text for c in changes])}"
     text += f"; or make {_join(excused)} optional." if excused else "."
     return Relaxation(
-        slot=slot, changes=tuple(changes), alternatives=tuple(alternatives), text=text
+        slot=slot,
+        changes=tuple(changes),
+        alternatives=tuple(alternatives),
+        text=text,
+        excused=tuple(excused),
     )
