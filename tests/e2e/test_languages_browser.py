@@ -124,6 +124,20 @@ FIND_TIME_WORDS = [
     "United States",
     "Australia",
 ]
+# The register list: its filters, summary, column heads, exports and pages (the titles are data).
+REGISTER_WORDS = [
+    "Register of engagements",
+    "Search",
+    "Any region",
+    "Filter",
+    "Export what is listed",
+    "Date",
+    "Engagement",
+    "Counterparts",
+    "Status",
+    "engagement",
+]
+REGISTER_PARTS = ["main h1", "main form.filters", "main .register-summary", "main table thead"]
 CHROME = ["a.skip", ".language-bar", "header.site", "footer.site"]
 
 
@@ -176,6 +190,7 @@ def test_register_engagement_and_review_in_arabic_and_chinese(
 
     reader_page.goto(f"{base}/engagements/")
     check_page(reader_page, language)
+    assert not english_left(reader_page, REGISTER_PARTS, REGISTER_WORDS)
     reader_page.screenshot(path=str(artifacts / f"i18n-{name}-register.png"), full_page=True)
 
     reader_page.goto(f"{base}{call.get_absolute_url()}")
