@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from summitry.directory.models import Country, Organisation, Person
-from summitry.directory.names import display_name
+from summitry.directory.names import display_name, region_name
 from summitry.directory.services import DirectoryError, sync_organisation_names, sync_people
 from summitry.engagements.demo import demo_people
 
@@ -119,3 +119,18 @@ def test_every_organisation_has_its_names_in_the_six_languages_or_null() -> None
     for organisation in Organisation.objects.all():
         assert set(organisation.names) == {"en", "ar", "zh-hans", "fr", "ru", "es"}, organisation
         assert organisation.names["en"] == organisation.name
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en-gb", "Asia"),
+        ("zh-hans", "亚洲"),
+        ("ar", "آسيا"),
+        ("ru", "Азия"),
+        ("fr", "Asie"),
+        ("es", "Asia"),
+    ],
+)
+def test_region_is_named_in_the_readers_language(language: str, expected: str) -> None:
+    assert region_name("Asia", language) == expected

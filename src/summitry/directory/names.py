@@ -35,6 +35,20 @@ def country_name(country: Country, language: str | None = None) -> str:
     return str(name) if name else country.name
 
 
+# The UN M49 regions the directory groups countries into, by their M49 codes (CLDR names them).
+M49_CODES = {"Africa": "002", "Americas": "019", "Asia": "142", "Europe": "150", "Oceania": "009"}
+
+
+def region_name(region: str, language: str | None = None) -> str:
+    """CLDR's name for a UN M49 region ("Asia") in the reader's language; others as given."""
+    wanted = reader_language(language)
+    code = M49_CODES.get(region)
+    if code is None or primary(wanted) == DEFAULT_LANGUAGE:
+        return region
+    name = cldr_locale(wanted).territories.get(code)
+    return str(name) if name else region
+
+
 def language_name(code: str, language: str | None = None) -> str:
     """CLDR's name for the language `code` in the reader's language ("Chinese (Simplified)")."""
     reader = cldr_locale(reader_language(language))

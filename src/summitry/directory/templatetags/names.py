@@ -20,3 +20,8 @@ def display_name(subject: Any, language: str | None = None) -> str:
 @register.filter(name="language_name")
 def language_name(code: str, language: str | None = None) -> str:
     return names.language_name(code, language) if code else ""
+
+
+@register.filter(name="region_name")
+def region_name(region: str, language: str | None = None) -> str:
+    return names.region_name(region, language)
