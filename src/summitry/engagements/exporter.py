@@ -129,7 +129,8 @@ def _people(named: dict[int, set[int]]) -> dict[int, dict[str, Any]]:
             "name": person.name,
             "country": person.country.code if person.country else None,
             "time_zone": person.time_zone,
-            "names": person.names,
+            # Sorted: PostgreSQL's jsonb keeps keys in its own order, SQLite in the order written.
+            "names": dict(sorted((person.names or {}).items())),
             "offices": held,
         }
     return entries
