@@ -13,6 +13,7 @@ from ninja.errors import ValidationError
 import summitry
 from summitry.engagements import api as engagements_api
 from summitry.engagements.services import EngagementInvalid
+from summitry.outcomes import api as outcomes_api
 from summitry.review import api as review_api
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/", engagements_api.router)
 api.add_router("/", review_api.router)
+api.add_router("/", outcomes_api.router)
 
 
 def _request_field(location: tuple[str | int, ...]) -> str:
