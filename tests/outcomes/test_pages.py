@@ -100,7 +100,7 @@ def test_drafting_page_silence_broken_by_a_delegate(
     deadline = (timezone.now() + dt.timedelta(days=2)).astimezone(dt.UTC)
     response = client.post(
         f"/outcomes/{document.pk}/drafting/silence/",
-        {"deadline": deadline.strftime("%Y-%m-%dT%H:%M"), "time_zone": "UTC"},
+        {"silence-deadline": deadline.strftime("%Y-%m-%dT%H:%M"), "silence-time_zone": "UTC"},
     )
     assert response.status_code == 302
     client.force_login(delegate)
@@ -109,7 +109,7 @@ def test_drafting_page_silence_broken_by_a_delegate(
     senegal = document.delegations.get(country__code="SN")
     response = client.post(
         f"/outcomes/{document.pk}/drafting/object/",
-        {"delegation": senegal.pk, "text": "Paragraph 2 is not agreed."},
+        {"object-delegation": senegal.pk, "object-text": "Paragraph 2 is not agreed."},
     )
     assert response.status_code == 302
     document.refresh_from_db()
@@ -124,10 +124,10 @@ def test_drafting_page_deadline_in_the_past_names_the_field(
     client.force_login(editor)
     response = client.post(
         f"/outcomes/{document.pk}/drafting/silence/",
-        {"deadline": "2020-01-01T12:00", "time_zone": "Asia/Shanghai"},
+        {"silence-deadline": "2020-01-01T12:00", "silence-time_zone": "Asia/Shanghai"},
     )
     assert response.status_code == 400
-    assert 'href="#id_deadline"' in response.content.decode()
+    assert 'href="#id_silence-deadline"' in response.content.decode()
 
 
 def test_delegate_cannot_act_for_another_delegation(
@@ -137,7 +137,8 @@ def test_delegate_cannot_act_for_another_delegation(
     client.force_login(delegate)
     china = document.delegations.get(country__code="CN")
     response = client.post(
-        f"/outcomes/{document.pk}/drafting/comment/", {"delegation": china.pk, "text": "Not mine."}
+        f"/outcomes/{document.pk}/drafting/comment/",
+        {"comment-delegation": china.pk, "comment-text": "Not mine."},
     )
     assert response.status_code == 400  # not among the delegations offered to this user
     assert not china.comments.exists()
@@ -152,17 +153,21 @@ def test_comment_on_a_paragraph_is_shown_under_it(
     senegal = document.delegations.get(country__code="SN")
     response = client.post(
         f"/outcomes/{document.pk}/drafting/comment/",
-        {"delegation": senegal.pk, "paragraph": 2, "text": "Add a date."},
+        {"comment-delegation": senegal.pk, "comment-paragraph": 2, "comment-text": "Add a date."},
     )
     assert response.status_code == 302
     page = client.get(f"/outcomes/{document.pk}/drafting/").content.decode()
     assert page.index('id="p1"') < page.index('id="p2"') < page.index("Add a date.")
     response = client.post(
         f"/outcomes/{document.pk}/drafting/comment/",
-        {"delegation": senegal.pk, "paragraph": 9, "text": "No such paragraph."},
+        {
+            "comment-delegation": senegal.pk,
+            "comment-paragraph": 9,
+            "comment-text": "No such paragraph.",
+        },
     )
     assert response.status_code == 400
-    assert 'href="#id_paragraph"' in response.content.decode()
+    assert 'href="#id_comment-paragraph"' in response.content.decode()
 
 
 def test_deadline_shown_in_each_delegation_zone(

@@ -292,14 +292,16 @@ def _drafting_context(
     )
     text = "\n\n".join(p.text for p in revision.paragraphs.all())
     forms_ = {
-        "edit": forms.TextForm(initial={"title": revision.title, "text": text}),
-        "corrigendum": forms.TextForm(initial={"title": revision.title, "text": text}),
-        "comment": forms.CommentForm(delegations=acting),
-        "object": forms.ObjectionForm(delegations=acting),
-        "silence": forms.SilenceForm(),
-        "adopt": forms.AdoptForm(engagements=engagements),
-        "delegation": forms.DelegationForm(),
-        "party": forms.PartyForm(),
+        "edit": forms.TextForm(initial={"title": revision.title, "text": text}, prefix="edit"),
+        "corrigendum": forms.TextForm(
+            initial={"title": revision.title, "text": text}, prefix="corrigendum"
+        ),
+        "comment": forms.CommentForm(delegations=acting, prefix="comment"),
+        "object": forms.ObjectionForm(delegations=acting, prefix="object"),
+        "silence": forms.SilenceForm(prefix="silence"),
+        "adopt": forms.AdoptForm(engagements=engagements, prefix="adopt"),
+        "delegation": forms.DelegationForm(prefix="delegation"),
+        "party": forms.PartyForm(prefix="party"),
     } | bound
     comments_by_paragraph: dict[int | None, list[Comment]] = {}
     for item in comments_for(_user(request), document).filter(revision=revision):
@@ -377,7 +379,7 @@ def _delegation(document: OutcomeDocument, pk: int) -> Delegation:
 
 def _act_edit(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
     return _with_form(
-        forms.TextForm(request.POST),
+        forms.TextForm(request.POST, prefix="edit"),
         lambda d: edit_text(
             document,
             d["title"],
@@ -390,7 +392,7 @@ def _act_edit(request: HttpRequest, document: OutcomeDocument) -> django_forms.F
 
 def _act_corrigendum(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
     return _with_form(
-        forms.TextForm(request.POST),
+        forms.TextForm(request.POST, prefix="corrigendum"),
         lambda d: start_corrigendum(
             document,
             d["title"],
@@ -403,7 +405,9 @@ def _act_corrigendum(request: HttpRequest, document: OutcomeDocument) -> django_
 
 def _act_comment(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
     return _with_form(
-        forms.CommentForm(request.POST, delegations=_acting_choices(request, document)),
+        forms.CommentForm(
+            request.POST, delegations=_acting_choices(request, document), prefix="comment"
+        ),
         lambda d: comment(
             document,
             _delegation(document, d["delegation"]),
@@ -416,7 +420,9 @@ def _act_comment(request: HttpRequest, document: OutcomeDocument) -> django_form
 
 def _act_object(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
     return _with_form(
-        forms.ObjectionForm(request.POST, delegations=_acting_choices(request, document)),
+        forms.ObjectionForm(
+            request.POST, delegations=_acting_choices(request, document), prefix="object"
+        ),
         lambda d: break_silence(
             document,
             _delegation(document, d["delegation"]),
@@ -427,7 +433,7 @@ def _act_object(request: HttpRequest, document: OutcomeDocument) -> django_forms
 
 
 def _act_silence(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
-    form = forms.SilenceForm(request.POST)
+    form = forms.SilenceForm(request.POST, prefix="silence")
     return _with_form(
         form,
         lambda d: start_silence(document, form.deadline_instant(), _user(request)),
@@ -438,13 +444,13 @@ def _act_adopt(request: HttpRequest, document: OutcomeDocument) -> django_forms.
     engagements = engagements_visible_to(_user(request)).filter(
         pk__in=document.engagement_links.values("engagement")
     )
-    form = forms.AdoptForm(request.POST, engagements=engagements)
+    form = forms.AdoptForm(request.POST, engagements=engagements, prefix="adopt")
     return _with_form(form, lambda d: adopt(document, _user(request), at=d["engagement"]))
 
 
 def _act_delegation(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
     return _with_form(
-        forms.DelegationForm(request.POST),
+        forms.DelegationForm(request.POST, prefix="delegation"),
         lambda d: add_delegation(
             document,
             _user(request),
@@ -457,7 +463,7 @@ def _act_delegation(request: HttpRequest, document: OutcomeDocument) -> django_f
 
 def _act_party(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
     return _with_form(
-        forms.PartyForm(request.POST),
+        forms.PartyForm(request.POST, prefix="party"),
         lambda d: add_party(
             document,
             d["action"],
