@@ -145,7 +145,9 @@ class DocumentInput:
     note: str = ""
 
 
-def validate(data: DocumentInput, user: User | None) -> dict[str, list[str]]:
+def validate(
+    data: DocumentInput, user: User | None, *, require_text: bool = True
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.kind not in DocumentKind.values:
         errors["kind"] = [
@@ -156,7 +158,7 @@ def validate(data: DocumentInput, user: User | None) -> dict[str, list[str]]:
         errors["title"] = problems
     if problems := _text("note", data.note, NOTE_LENGTH, required=False):
         errors["note"] = problems
-    if problems := _paragraph_problems(data.paragraphs):
+    if (require_text or data.paragraphs) and (problems := _paragraph_problems(data.paragraphs)):
         errors["paragraphs"] = problems
     if not data.drafted_at:
         errors["engagements"] = [_("Name at least one engagement where the text is drafted.")]
@@ -201,10 +203,12 @@ def _new_revision(
     return revision
 
 
-def create_document(data: DocumentInput, by: User | None) -> OutcomeDocument:
-    """A new draft with its first revision."""
+def create_document(
+    data: DocumentInput, by: User | None, *, require_text: bool = True
+) -> OutcomeDocument:
+    """A new draft with its first revision (without text only for a record of the past)."""
     _require_editor(by)
-    if errors := validate(data, by):
+    if errors := validate(data, by, require_text=require_text):
         raise DocumentInvalid(errors)
     with transaction.atomic():
         document = OutcomeDocument.objects.create(
@@ -641,12 +645,13 @@ def record_adopted(
     at: Engagement | None,
     *,
     published: bool = True,
-    sources: Sequence[tuple[str, str]] = (),
+    sources: Sequence[tuple[str, str, str]] = (),
 ) -> OutcomeDocument:
     """A document adopted before it was kept here (the demo records): its known text, adopted
-    at `adopted_on`, published when it was made public. For the loader, not for users."""
+    at `adopted_on`, published when it was made public; a text the record does not hold is left
+    empty. For the demo loader, not for users."""
     with transaction.atomic():
-        document = create_document(data, by=None)
+        document = create_document(data, by=None, require_text=False)
         revision = current_revision(document)
         assert revision is not None
         revision.created_at = adopted_on
@@ -661,7 +666,7 @@ def record_adopted(
         document.published_at = adopted_on if published else None
         document.save(update_fields=["status", "published_at"])
         DocumentSource.objects.bulk_create(
-            DocumentSource(document=document, citation=citation, url=url)
-            for citation, url in sources
+            DocumentSource(document=document, citation=citation, url=url, note=note)
+            for citation, url, note in sources
         )
     return document
