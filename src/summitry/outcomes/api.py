@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, QueryEx, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -394,7 +395,7 @@ def compare(
         r.number: r for r in revisions_for(request.user, document).filter(number__in=[a, b])
     }
     missing = {
-        name: ["There is no such revision to compare."]
+        name: [_("There is no such revision to compare.")]
         for name, n in (("a", a), ("b", b))
         if n not in revisions
     }
@@ -456,14 +457,14 @@ class PartyIn(Schema):
 
 def _require_editor(request: HttpRequest) -> None:
     if not getattr(request.user, "is_editor", False):
-        raise HttpError(403, "Only editors can record outcome documents.")
+        raise HttpError(403, _("Only editors can record outcome documents."))
 
 
 def _engagements(ids: list[int], request: HttpRequest, field: str) -> list[Any]:
     found = {e.pk: e for e in engagements_visible_to(request.user).filter(pk__in=ids)}
     unknown = [i for i in ids if i not in found]
     if unknown:
-        raise DocumentInvalid({field: [f"Unknown engagement: {', '.join(map(str, unknown))}."]})
+        raise DocumentInvalid({field: [_("Unknown engagement.")]})
     return [found[i] for i in ids]
 
 
