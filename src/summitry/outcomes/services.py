@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from summitry.directory.languages import language_problem, normalise
 from summitry.directory.models import Country, Organisation
@@ -73,7 +74,15 @@ def _text(field: str, value: str, limit: int | None, *, required: bool = True) -
     if problem is TextProblem.UNSTORABLE:
         return [_("This contains a character that cannot be stored (a NUL or invalid Unicode).")]
     if problem is TextProblem.TOO_LONG:
-        return [_("This is longer than %(limit)d characters.") % {"limit": limit}]
+        assert limit is not None
+        return [
+            ngettext(
+                "This is longer than %(limit)d character.",
+                "This is longer than %(limit)d characters.",
+                limit,
+            )
+            % {"limit": limit}
+        ]
     return []
 
 
@@ -81,7 +90,14 @@ def _paragraph_problems(paragraphs: Sequence[str]) -> list[str]:
     if not any(p.strip() for p in paragraphs):
         return [_("The text needs at least one paragraph.")]
     if len(paragraphs) > MOST_PARAGRAPHS:
-        return [_("The text has more than %(limit)d paragraphs.") % {"limit": MOST_PARAGRAPHS}]
+        return [
+            ngettext(
+                "The text has more than %(limit)d paragraph.",
+                "The text has more than %(limit)d paragraphs.",
+                MOST_PARAGRAPHS,
+            )
+            % {"limit": MOST_PARAGRAPHS}
+        ]
     problems = []
     for number, paragraph in enumerate(paragraphs, start=1):
         for message in _text("paragraphs", paragraph, PARAGRAPH_LENGTH, required=False):
@@ -620,7 +636,11 @@ def attach_translation(
         errors["paragraphs"] = problems
     elif len(kept) != revision.paragraphs.count():
         errors["paragraphs"] = [
-            _("The original has %(count)d paragraphs; the translation must have as many.")
+            ngettext(
+                "The original has %(count)d paragraph; the translation must have as many.",
+                "The original has %(count)d paragraphs; the translation must have as many.",
+                revision.paragraphs.count(),
+            )
             % {"count": revision.paragraphs.count()}
         ]
     if errors:

@@ -556,7 +556,7 @@ def delegates_action(request: HttpRequest, pk: int, delegation_pk: int) -> HttpR
         raise PermissionDenied(_("Only editors who may see this document can change it."))
     if form.is_valid():
         set_delegates(delegation, form.cleaned_data["usernames"], _user(request))
-        messages.success(request, _("Who acts for the delegation was saved."))
+        messages.success(request, _("The delegation's delegates were saved."))
         return redirect("outcomes:drafting", document.pk)
     context = _drafting_context(request, document, {f"delegates-{delegation.pk}": form})
     return render(request, "outcomes/drafting.html", context, status=400)
