@@ -172,3 +172,13 @@ def test_break_silence_by_someone_else_delegation_is_refused(
         break_silence(document, china, "Not mine to say.", delegate, now=START)
     document.refresh_from_db()
     assert document.status == DocumentStatus.UNDER_SILENCE
+
+
+def test_silence_deadline_beyond_the_calendar_is_refused(
+    editor: User, circulated: Circulated
+) -> None:
+    document, _ = circulated
+    far = dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(-dt.timedelta(hours=1)))
+    with pytest.raises(DocumentInvalid) as refused:
+        start_silence(document, far, editor, now=START)
+    assert "deadline" in refused.value.errors

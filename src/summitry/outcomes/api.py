@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 
 router = Router(tags=["outcome documents"])
 T = TypeVar("T")
+# A row id as the database holds it: a larger number is refused as input (422), never looked up.
+Id = Annotated[int, Field(ge=1, le=LARGEST_ID)]
 REFUSALS: dict[int, Any] = {400: Refusal, 401: Refusal, 403: Refusal, 404: Refusal, 422: Refusal}
 
 
@@ -412,7 +414,9 @@ class DocumentIn(Schema):
     kind: DocumentKind
     title: str
     paragraphs: list[str] = Field(description="The text, paragraph by paragraph")
-    engagements: list[int] = Field(description="Ids of the engagements where it is drafted")
+    engagements: list[Id] = Field(
+        description="Ids of the engagements where it is drafted", min_length=1, max_length=100
+    )
     original_language: str = Field("en", max_length=20)
     authentic_languages: list[str] = []
     note: str = ""
@@ -429,7 +433,7 @@ class SilenceIn(Schema):
 
 
 class DelegationActIn(Schema):
-    delegation: int = Field(description="The id of the delegation the caller acts for")
+    delegation: Id = Field(description="The id of the delegation the caller acts for")
     text: str
 
 
@@ -438,9 +442,7 @@ class CommentIn(DelegationActIn):
 
 
 class AdoptIn(Schema):
-    engagement: int | None = Field(
-        None, description="Where adopted in session; empty after silence"
-    )
+    engagement: Id | None = Field(None, description="Where adopted in session; empty after silence")
 
 
 class DelegationIn(Schema):

@@ -26,7 +26,12 @@ from summitry.directory.languages import language_problem, normalise
 from summitry.directory.models import Country, Organisation
 from summitry.engagements.models import Engagement
 from summitry.engagements.queries import visible_to as engagements_visible_to
-from summitry.engagements.services import EngagementInvalid, TextProblem, text_problem
+from summitry.engagements.services import (
+    EngagementInvalid,
+    TextProblem,
+    moment_problem,
+    text_problem,
+)
 from summitry.outcomes.models import (
     Comment,
     Delegation,
@@ -126,9 +131,8 @@ def _zone_problem(zone: str) -> str | None:
 
 
 def _moment_problem(value: dt.datetime) -> str | None:
-    if timezone.is_naive(value):
-        return _("The time needs a time zone or a UTC offset.")
-    return None
+    # The register's rule: an offset, and a year it can hold in any zone.
+    return moment_problem(value)
 
 
 def _require_editor(user: User | None, document: OutcomeDocument | None = None) -> None:
