@@ -237,3 +237,11 @@ def test_api_refusals_name_the_field(
     status, _ = post(f"{base}/objections", {"delegation": senegal.pk, "text": "No."})
     assert status == 200
     assert client.get(base).json()["objections"][0]["delegation"] == "SN"
+
+
+def test_resolve_with_a_bad_comment_id_is_a_400(
+    client: Client, editor: User, document: OutcomeDocument
+) -> None:
+    client.force_login(editor)
+    response = client.post(f"/outcomes/{document.pk}/drafting/resolve/", {"comment": "abc"})
+    assert response.status_code == 400

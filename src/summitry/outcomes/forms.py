@@ -199,3 +199,12 @@ class DiffForm(forms.Form):
     # "from" is a Python keyword: the query names are a and b.
     a = forms.IntegerField(label=gettext_lazy("From revision"), min_value=1, max_value=10**6)
     b = forms.IntegerField(label=gettext_lazy("To revision"), min_value=1, max_value=10**6)
+
+
+class ResolveForm(forms.Form):
+    comment = forms.IntegerField(
+        label=gettext_lazy("Comment"), widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
+    resolved = forms.TypedChoiceField(
+        widget=forms.HiddenInput, choices=[("0", "0"), ("1", "1")], coerce=int, initial=1
+    )

@@ -485,10 +485,11 @@ def _simple(step: Callable[[OutcomeDocument, Any], object]) -> Handler:
 
 
 def _act_resolve(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
-    item = get_object_or_404(
-        Comment, pk=request.POST.get("comment") or 0, revision__document=document
-    )
-    resolve_comment(item, _user(request), resolved=request.POST.get("resolved") != "0")
+    form = forms.ResolveForm(request.POST)
+    if not form.is_valid():
+        return form
+    item = get_object_or_404(Comment, pk=form.cleaned_data["comment"], revision__document=document)
+    resolve_comment(item, _user(request), resolved=bool(form.cleaned_data["resolved"]))
     return None
 
 
@@ -541,7 +542,7 @@ def drafting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("outcomes:drafting", document.pk)
     document.refresh_from_db()
     context = _drafting_context(request, document, {action: refused})
-    if action in ("circulate", "publish", "withdraw"):
+    if action in ("circulate", "publish", "withdraw", "resolve"):
         context["step_form"] = refused
     return render(request, "outcomes/drafting.html", context, status=400)
 
