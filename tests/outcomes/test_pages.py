@@ -245,3 +245,33 @@ def test_resolve_with_a_bad_comment_id_is_a_400(
     client.force_login(editor)
     response = client.post(f"/outcomes/{document.pk}/drafting/resolve/", {"comment": "abc"})
     assert response.status_code == 400
+
+
+def test_api_translation_lines_up_with_the_original_paragraphs(
+    client: Client, editor: User, document: OutcomeDocument
+) -> None:
+    document.authentic_languages = ["en", "fr"]
+    document.save()
+    client.force_login(editor)
+    path = f"/api/outcomes/{document.pk}/revisions/1/translations"
+
+    def post(paragraphs: list[str], language: str = "fr") -> tuple[int, object]:
+        body = {"language": language, "title": "Projet", "paragraphs": paragraphs}
+        response = client.post(path, json.dumps(body), content_type="application/json")
+        return response.status_code, response.json()
+
+    status, refused = post(["Un seul paragraphe."])
+    assert status == 400 and [p["field"] for p in refused["problems"]] == ["paragraphs"]  # type: ignore[index]
+    assert post(["Un.", "Deux."], language="xx")[0] == 400
+    status, revision = post(["Premier paragraphe.", "Deuxième paragraphe."])
+    assert status == 201
+    assert revision["translations"] == [  # type: ignore[index]
+        {
+            "language": "fr",
+            "title": "Projet",
+            "authentic": True,
+            "paragraphs": ["Premier paragraphe.", "Deuxième paragraphe."],
+        }
+    ]
+    page = client.get(f"/outcomes/{document.pk}/?language=fr").content.decode()
+    assert "Deuxième paragraphe." in page and 'id="p2"' in page

@@ -44,6 +44,7 @@ from summitry.outcomes.services import (
     add_delegation,
     add_party,
     adopt,
+    attach_translation,
     break_silence,
     circulate,
     comment,
@@ -678,3 +679,36 @@ def party(
             d, payload.action, payload.date, _user(request), text=payload.text, **who
         ),
     )
+
+
+class TranslationIn(Schema):
+    language: str = Field(max_length=20, description="Language code: fr, zh-hans, ar")
+    title: str
+    paragraphs: list[str] = Field(description="As many paragraphs as the original, in order")
+
+
+@router.post(
+    "/outcomes/{document_id}/revisions/{number}/translations",
+    response={201: RevisionOut, **REFUSALS},
+    auth=django_auth,
+    summary="Attach a translation to a revision",
+)
+def translation(
+    request: HttpRequest,
+    document_id: PathEx[int, P(ge=1, le=LARGEST_ID)],
+    number: PathEx[int, P(ge=1, le=1_000_000)],
+    payload: TranslationIn,
+) -> Status[dict[str, Any]]:
+    """Editors only; authentic when the document names the language among its authentic ones."""
+    document = _document(request, document_id)
+    revision = get_object_or_404(revisions_for(request.user, document), number=number)
+    _acting(
+        lambda: attach_translation(
+            revision,
+            payload.language,
+            payload.title,
+            payload.paragraphs,
+            _user(request),
+        )
+    )
+    return Status(201, _revision_out(revision))
