@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "summitry.accounts",
     "summitry.directory",
     "summitry.engagements",
+    "summitry.outcomes",
     "summitry.review",
     "summitry.rooms",
     "summitry.commitments",
