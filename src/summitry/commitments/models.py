@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from summitry.directory.models import Country, Office, Organisation, Person
 from summitry.engagements.models import Engagement
+from summitry.outcomes.models import Paragraph
 
 
 class Kind(models.TextChoices):
@@ -52,6 +53,11 @@ class Commitment(models.Model):
     # PROTECT: the engagement's access rule is the commitment's; losing it would publish it.
     engagement = models.ForeignKey(
         Engagement, null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
+    )
+    # The paragraph of an outcome document that records the pledge (it names the revision and
+    # document); PROTECT for the same reason as the engagement.
+    paragraph = models.ForeignKey(
+        Paragraph, null=True, blank=True, on_delete=models.PROTECT, related_name="commitments"
     )
     made_on = models.DateField(db_index=True)
     text = models.TextField(help_text=_("The words of the pledge, quoted."))

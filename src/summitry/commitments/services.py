@@ -22,6 +22,7 @@ from summitry.commitments.models import Commitment, Kind, NamedUnit, ProgressRep
 from summitry.directory.models import Country, Office, Organisation, Person
 from summitry.directory.queries import offices_held
 from summitry.engagements.models import Engagement
+from summitry.outcomes.models import Paragraph
 
 if TYPE_CHECKING:
     from summitry.accounts.models import User
@@ -55,6 +56,7 @@ class CommitmentInput:
     person: Person | None = None
     office: Office | None = None
     engagement: Engagement | None = None
+    paragraph: Paragraph | None = None
     amount: Decimal | None = None
     unit: str = ""
     language: str = "en"
@@ -169,6 +171,7 @@ def create_commitment(data: CommitmentInput, user: User | None = None) -> Commit
         person=data.person,
         office=data.office or _office_that_day(data.person, data.made_on),
         engagement=data.engagement,
+        paragraph=data.paragraph,
         made_on=data.made_on,
         text=data.text.strip(),
         language=data.language,
