@@ -65,7 +65,8 @@ def rate(currency: str, day: dt.date) -> Rate | None:
     LOOKBACK_DAYS; None when the table has no quote then (a currency the ECB does not quote,
     or a day outside its history)."""
     if currency == "USD":
-        return Rate(currency, Decimal(1), day, day, source())
+        # No conversion, so no source to cite.
+        return Rate(currency, Decimal(1), day, day, "")
     table = _table()
     if currency not in table.currencies:
         return None
