@@ -123,6 +123,10 @@ class Commitment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("commitments:detail", args=[self.pk])
 
+    def get_unit_label(self) -> str:
+        """A named unit in the reader's language; a currency by its ISO 4217 code."""
+        return str(NamedUnit(self.unit).label) if self.unit in NamedUnit.values else self.unit
+
     @property
     def maker(self) -> Country | Organisation:
         maker = self.maker_country or self.maker_organisation
