@@ -68,3 +68,26 @@ def test_commitment_detail_hidden_as_its_engagement(client: Client) -> None:
     assert client.get(f"/commitments/{pledge.pk}/").status_code == 404
     client.force_login(reader)
     assert client.get(f"/commitments/{pledge.pk}/").status_code == 200
+
+
+def test_api_lists_commitments_in_openapi_and_hides_confidential(client: Client) -> None:
+    public = commitment_factories.commitment(amount=1000)
+    commitment_factories.report(public, dt.date(2022, 1, 1), 2500)
+    secret = factories.engagement(confidentiality="confidential")
+    hidden = commitment_factories.commitment(engagement=secret)
+    records = client.get("/api/commitments").json()
+    assert [r["id"] for r in records] == [public.pk]
+    assert records[0]["progress"] == 1 and records[0]["progress_capped"] is True
+    assert records[0]["delivered"] == 2500 and records[0]["status"] == "fulfilled"
+    assert client.get(f"/api/commitments/{hidden.pk}").status_code == 404
+    assert client.get(f"/api/commitments/{public.pk}").json()["made_by"] == "CN"
+    assert client.get("/api/commitments?status=fulfilled").json()[0]["id"] == public.pk
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert "/api/commitments" in paths and "/api/commitments/{commitment_id}" in paths
+
+
+def test_api_bad_filter_is_422_naming_field(client: Client) -> None:
+    answer = client.get("/api/commitments?kind=bananas&year=99999")
+    assert answer.status_code == 422
+    fields = {p["field"] for p in answer.json()["problems"]}
+    assert fields == {"kind", "year"}

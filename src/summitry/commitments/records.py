@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -99,10 +99,11 @@ def selection(
     commitments: QuerySet[Commitment],
     year: int | None = None,
     today: dt.date | None = None,
-    **filters: str,
+    filters: Mapping[str, str] | None = None,
 ) -> list[tuple[Commitment, Progress]]:
     """The commitments (filtered by year and by maker, beneficiary, kind; status is derived, so
     it is filtered after assessment) each with its progress, oldest first."""
+    filters = filters or {}
     if year is not None:
         commitments = commitments.filter(made_on__year=year)
     if maker := filters.get("maker"):

@@ -22,7 +22,7 @@ def tracker_page(request: HttpRequest) -> HttpResponse:
     }
     year = form.cleaned_data.get("year") if form.is_bound else None
     today = tracker.today()
-    pairs = records.selection(visible, year=year, today=today, **filters)
+    pairs = records.selection(visible, year=year, today=today, filters=filters)
     unit = (form.cleaned_data.get("unit") if form.is_bound else "") or tracker.default_unit(pairs)
     return render(
         request,
