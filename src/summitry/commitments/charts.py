@@ -31,7 +31,9 @@ def _open(kind: str, width: int, height: int, title: str, description: str) -> s
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}"'
         f' viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet"'
-        f' role="img" aria-labelledby="{title_id} {desc_id}" font-family="{escape(FONT)}">'
+        # Geometry is mirrored by hand for RTL: anchors must keep their LTR meaning.
+        f' role="img" aria-labelledby="{title_id} {desc_id}" font-family="{escape(FONT)}"'
+        ' direction="ltr">'
         f'<title id="{title_id}">{escape(title)}</title>'
         f'<desc id="{desc_id}">{escape(description)}</desc>'
     )
@@ -94,22 +96,26 @@ def timeline_svg(
     maximum = max([float(v) for line in lines for _, v in line] or [0])
     ceiling = nice_top(maximum)
 
+    # In RTL the axis labels stand on the right and time runs leftwards.
+    x0 = right if rtl else left
+    x1 = x0 + plot_w
+
     def x_of(day: dt.date) -> float:
         share = min(max((day - start).days / days, 0), 1)
-        return left + (1 - share) * plot_w if rtl else left + share * plot_w
+        return x1 - share * plot_w if rtl else x0 + share * plot_w
 
     def y_of(value: Decimal | float) -> float:
         return top + plot_h - float(value) / ceiling * plot_h
 
     parts = [_open("timeline", width, height, title, description)]
     anchor = "start" if rtl else "end"
-    axis_x = width - right + 6 if rtl else left - 6
+    axis_x = x1 + 6 if rtl else x0 - 6
     parts.append(f'<g font-size="11" fill="{MUTED_TEXT_COLOUR}" text-anchor="{anchor}">')
     for index in range(5):
         value = ceiling * index / 4
         y = y_of(value)
         parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{_n(y)}" y2="{_n(y)}"'
+            f'<line x1="{x0}" x2="{x1}" y1="{_n(y)}" y2="{_n(y)}"'
             f' stroke="{GRID_COLOUR}" stroke-width="1"/>'
             f'<text x="{axis_x}" y="{_n(y + 4)}">{escape(format_value(value))}</text>'
         )
@@ -142,7 +148,7 @@ def timeline_svg(
     for index, (colour, label) in enumerate(
         zip((PROMISED_COLOUR, DELIVERED_COLOUR), labels, strict=True)
     ):
-        x = width - right - index * 220 - 18 if rtl else left + index * 220
+        x = x1 - index * 260 - 18 if rtl else x0 + index * 260
         text_x, text_anchor = (x - 6, "end") if rtl else (x + 24, "start")
         parts.append(
             f'<rect x="{x}" y="{legend_y - 8}" width="18" height="4" fill="{colour}"/>'

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from babel import numbers
 from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from summitry.commitments.models import Commitment, Kind, NamedUnit
 from summitry.commitments.progress import Progress, Status
 from summitry.commitments.records import unit_label
 from summitry.directory.names import display_name
-from summitry.web.formats import format_number, format_percent
+from summitry.web.formats import format_number, format_percent, locale
 
 # The chart's currency line: every currency pledge in US dollars at its own day's rate.
 USD = "USD"
@@ -135,7 +136,7 @@ def chart(pairs: Sequence[tuple[Commitment, Progress]], unit: str, today: dt.dat
         start=start,
         end=today,
         labels=(_("Promised"), _("Delivered (evidence counted)")),
-        format_value=lambda v: format_number(int(v)),
+        format_value=compact,
         title=_("Promised against delivered over time, in %(unit)s") % {"unit": label},
         description=_(
             "%(promised)s %(unit)s promised; %(delivered)s %(unit)s delivered on the evidence "
@@ -148,6 +149,11 @@ def chart(pairs: Sequence[tuple[Commitment, Progress]], unit: str, today: dt.dat
         },
         rtl=translation.get_language_bidi(),
     )
+
+
+def compact(value: float) -> str:
+    """An axis value as the reader's language shortens it (200 B, 2000 亿, 200 млрд)."""
+    return numbers.format_compact_decimal(value, locale=locale(), fraction_digits=1)
 
 
 def today() -> dt.date:
