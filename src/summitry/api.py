@@ -14,6 +14,7 @@ import summitry
 from summitry.commitments import api as commitments_api
 from summitry.engagements import api as engagements_api
 from summitry.engagements.services import EngagementInvalid
+from summitry.outcomes import api as outcomes_api
 from summitry.review import api as review_api
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
 )
 api.add_router("/", engagements_api.router)
 api.add_router("/", review_api.router)
+api.add_router("/", outcomes_api.router)
 api.add_router("/", commitments_api.router)
 
 

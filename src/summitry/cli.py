@@ -159,6 +159,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_migrate(args)
     report = load_demo()
     print(report)
+    from summitry.outcomes.demo import load_demo_documents
+
+    print(load_demo_documents())
     from summitry.commitments.demo import load_demo as load_commitments
 
     print(load_commitments())

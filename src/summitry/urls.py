@@ -16,6 +16,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="engagements:list", permanent=False)),
     path("engagements/", include("summitry.engagements.urls")),
     path("review/", include("summitry.review.urls")),
+    path("outcomes/", include("summitry.outcomes.urls")),
     path("commitments/", include("summitry.commitments.urls")),
     path("rooms/", include("summitry.rooms.urls")),
     path("calendar.ics", feeds.calendar_feed, name="calendar_feed"),
