@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from summitry.accounts.models import User
 from summitry.commitments.queries import visible_to
+from summitry.commitments.services import CommitmentInvalid
 from summitry.outcomes.models import OutcomeDocument, Paragraph, Revision
 from tests import factories
 from tests.commitments import factories as commitment_factories
@@ -17,15 +18,19 @@ from tests.commitments import factories as commitment_factories
 pytestmark = pytest.mark.django_db
 
 
-def _paragraph(adopted: bool) -> Paragraph:
-    # The outcomes app's services are not on this branch: the rows are written as they store them.
-    document = OutcomeDocument.objects.create(kind="declaration", title="A declaration")
+def _paragraph(adopted: bool, published: bool = False) -> Paragraph:
+    # Rows as the outcomes services leave them: a document linked to a public engagement.
+    now = timezone.now()
+    document = OutcomeDocument.objects.create(
+        kind="declaration", title="A declaration", published_at=now if published else None
+    )
+    document.engagements.add(factories.engagement())
     revision = Revision.objects.create(
         document=document,
         number=1,
         title=document.title,
-        created_at=timezone.now(),
-        adopted_at=timezone.now() if adopted else None,
+        created_at=now,
+        adopted_at=now if adopted else None,
     )
     return Paragraph.objects.create(revision=revision, number=1, text="We pledge.")
 
@@ -44,18 +49,25 @@ def test_commitment_at_confidential_engagement_hidden_as_engagement_is() -> None
     assert hidden in visible_to(admin)
 
 
-def test_commitment_in_draft_paragraph_hidden_until_adopted() -> None:
-    draft = commitment_factories.commitment(paragraph=_paragraph(adopted=False))
-    adopted = commitment_factories.commitment(paragraph=_paragraph(adopted=True))
+def test_commitment_in_draft_paragraph_refused_naming_paragraph() -> None:
+    with pytest.raises(CommitmentInvalid) as refused:
+        commitment_factories.commitment(paragraph=_paragraph(adopted=False))
+    assert list(refused.value.errors) == ["paragraph"]
+
+
+def test_commitment_in_document_read_as_document_is() -> None:
+    unpublished = commitment_factories.commitment(paragraph=_paragraph(adopted=True))
+    published = commitment_factories.commitment(paragraph=_paragraph(adopted=True, published=True))
     editor = factories.user(User.Role.EDITOR)
-    assert list(visible_to(AnonymousUser())) == [adopted]
-    assert draft not in visible_to(editor)
-    assert draft in visible_to(factories.user(User.Role.ADMINISTRATOR))
+    # Adopted but not yet published: the public does not read it; editors do.
+    assert list(visible_to(AnonymousUser())) == [published]
+    assert unpublished in visible_to(editor)
 
 
 def test_commitment_in_document_of_confidential_engagement_hidden() -> None:
-    paragraph = _paragraph(adopted=True)
+    paragraph = _paragraph(adopted=True, published=True)
     secret = factories.engagement(confidentiality="confidential")
     paragraph.revision.document.engagements.add(secret)
     pledge = commitment_factories.commitment(made_on=dt.date(2021, 11, 29), paragraph=paragraph)
     assert pledge not in visible_to(AnonymousUser())
+    assert pledge not in visible_to(factories.user(User.Role.EDITOR))

@@ -28,6 +28,7 @@ from summitry.engagements.models import Engagement, Status
 from summitry.engagements.models import Kind as EngagementKind
 from summitry.engagements.queries import visible_to as engagements_visible_to
 from summitry.outcomes.models import DocumentKind, PartyAction, Revision
+from summitry.outcomes.queries import visible_to as documents_visible_to
 
 # The sixteen event categories of the manual, in its order.
 EVENT_TYPES = (
@@ -249,11 +250,14 @@ def commitment_events(year: int | None) -> Iterator[dict[str, Any]]:
 
 
 def document_events(year: int | None) -> Iterator[dict[str, Any]]:
-    """Adopted texts (not corrigenda) of documents whose engagements are all public."""
-    hidden = Engagement.objects.exclude(pk__in=engagements_visible_to(AnonymousUser()))
+    """Adopted texts (not corrigenda) of the documents the public may read (published, their
+    engagements all public: the outcomes app's rule)."""
     revisions = (
-        Revision.objects.filter(adopted_at__isnull=False, is_corrigendum=False)
-        .exclude(document__engagements__in=hidden)
+        Revision.objects.filter(
+            adopted_at__isnull=False,
+            is_corrigendum=False,
+            document__in=documents_visible_to(AnonymousUser()),
+        )
         .select_related("document", "adopted_at_engagement")
         .prefetch_related("document__parties__country", "document__parties__organisation")
         .order_by("adopted_at", "id")

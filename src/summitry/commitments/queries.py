@@ -1,6 +1,7 @@
 """Read-side selectors. Every read starts from `visible_to`: a commitment is seen by whoever may
-see the engagement it was made at and the document paragraph that records it (one with neither
-is public record)."""
+see the engagement it was made at and the document that records it (one with neither is public
+record). Only a paragraph of an adopted revision can record a commitment (services refuse
+others)."""
 
 from __future__ import annotations
 
@@ -9,31 +10,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from summitry.commitments.models import Commitment
-from summitry.engagements.models import Engagement
 from summitry.engagements.queries import visible_to as engagements_visible_to
-
-
-def _paragraph_rule(user: Any) -> Q | None:
-    """A paragraph counts only from an adopted revision (a draft's words are never public) of a
-    document whose engagements the viewer may all see. Administrators see every paragraph.
-    None means every paragraph."""
-    if getattr(user, "is_administrator", False) and user.is_active:
-        return None
-    hidden = Engagement.objects.exclude(pk__in=engagements_visible_to(user))
-    return Q(paragraph__revision__adopted_at__isnull=False) & ~Q(
-        paragraph__revision__document__engagements__in=hidden
-    )
+from summitry.outcomes.queries import visible_to as documents_visible_to
 
 
 def visible_to(user: Any) -> QuerySet[Commitment]:
-    commitments = Commitment.objects.filter(
-        Q(engagement__isnull=True) | Q(engagement__in=engagements_visible_to(user))
-    )
-    paragraphs = _paragraph_rule(user)
-    return (
-        commitments
-        if paragraphs is None
-        else commitments.filter(Q(paragraph__isnull=True) | paragraphs)
+    # A paragraph's commitment is read as its document is (the outcomes app's rule: its
+    # engagements all visible; before publication only its editors and delegates).
+    return Commitment.objects.filter(
+        Q(engagement__isnull=True) | Q(engagement__in=engagements_visible_to(user)),
+        Q(paragraph__isnull=True) | Q(paragraph__revision__document__in=documents_visible_to(user)),
     )
 
 

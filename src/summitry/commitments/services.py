@@ -156,6 +156,9 @@ def create_commitment(data: CommitmentInput, user: User | None = None) -> Commit
     begun = data.engagement.start if data.engagement is not None else None
     if begun is not None and begun.date() > data.made_on + dt.timedelta(days=1):
         _add(errors, "made_on", _("The commitment is dated before its engagement began."))
+    if data.paragraph is not None and data.paragraph.revision.adopted_at is None:
+        # A draft's words are not yet anyone's pledge.
+        _add(errors, "paragraph", _("Only a paragraph of an adopted text can record a commitment."))
     if data.ref is not None and Commitment.objects.filter(ref=data.ref).exists():
         _add(errors, "ref", _("This ref is already in use; choose another."))
     _check_sources(errors, data.sources)
