@@ -147,3 +147,29 @@ def test_status_unquantified_pledge_met_by_a_completing_report() -> None:
     factories.report(meeting, dt.date(2022, 6, 1), None, completes=True)
     progress = _progress(meeting)
     assert (progress.status, progress.share) == (Status.FULFILLED, None)
+
+
+def test_progress_report_before_pledge_refused_naming_on() -> None:
+    pledge = factories.commitment(made_on=dt.date(2021, 11, 29))
+    with pytest.raises(CommitmentInvalid) as refused:
+        factories.report(pledge, dt.date(2021, 1, 1), 10)
+    assert list(refused.value.errors) == ["on"]
+
+
+def test_progress_report_amount_on_unquantified_pledge_refused_naming_amount() -> None:
+    meeting = factories.commitment(amount=None, kind="institutional")
+    with pytest.raises(CommitmentInvalid) as refused:
+        factories.report(meeting, dt.date(2022, 1, 1), 10)
+    assert list(refused.value.errors) == ["amount"]
+
+
+def test_commitment_amount_not_positive_refused_naming_amount() -> None:
+    with pytest.raises(CommitmentInvalid) as refused:
+        factories.commitment(amount="-5", unit="USD")
+    assert list(refused.value.errors) == ["amount"]
+
+
+def test_conversion_currency_without_ecb_rate_keeps_no_dollar_figure() -> None:
+    # The ECB does not quote the CFA franc: no dollar figure, rather than a guess.
+    pledge = factories.commitment(amount="1000", unit="XOF", kind="funding")
+    assert pledge.usd is None and pledge.rate is None
