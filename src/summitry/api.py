@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 import summitry
+from summitry.commitments import api as commitments_api
 from summitry.engagements import api as engagements_api
 from summitry.engagements.services import EngagementInvalid
 from summitry.outcomes import api as outcomes_api
@@ -28,6 +29,7 @@ api = NinjaAPI(
 api.add_router("/", engagements_api.router)
 api.add_router("/", review_api.router)
 api.add_router("/", outcomes_api.router)
+api.add_router("/", commitments_api.router)
 
 
 def _request_field(location: tuple[str | int, ...]) -> str:

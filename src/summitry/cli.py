@@ -162,6 +162,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from summitry.outcomes.demo import load_demo_documents
 
     print(load_demo_documents())
+    from summitry.commitments.demo import load_demo as load_commitments
+
+    print(load_commitments())
     return 0
 
 
@@ -213,6 +216,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from summitry.engagements.exporter import export
 
+    if args.format == "plover":
+        return cmd_export_plover(args)
     out = _open_output(args.output)
     count = export(out, fmt=args.format, year=args.year)
     if out is not sys.stdout:
@@ -226,6 +231,39 @@ def cmd_export(args: argparse.Namespace) -> int:
             % {"count": count, "file": args.output},
             file=sys.stderr,
         )
+    return 0
+
+
+def cmd_export_plover(args: argparse.Namespace) -> int:
+    from summitry.commitments import plover
+
+    out = _open_output(args.output)
+    count = plover.export(out, year=args.year)
+    if out is not sys.stdout:
+        out.close()
+        print(
+            ngettext(
+                "Wrote %(count)s PLOVER event to %(file)s",
+                "Wrote %(count)s PLOVER events to %(file)s",
+                count,
+            )
+            % {"count": count, "file": args.output},
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_commitments(args: argparse.Namespace) -> int:
+    from summitry.commitments import records
+    from summitry.commitments.queries import visible_to
+
+    pairs = records.selection(visible_to(None), year=args.year)
+    out = _open_output(args.output)
+    {"json": records.write_json, "csv": records.write_csv, "text": records.write_text}[args.format](
+        out, pairs
+    )
+    if out is not sys.stdout:
+        out.close()
     return 0
 
 
@@ -282,11 +320,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     imp.set_defaults(func=cmd_import, django=True)
 
-    exp = sub.add_parser("export", help="export engagements as CSV, JSON or iCalendar")
-    exp.add_argument("--format", choices=["csv", "json", "ics"], required=True)
+    exp = sub.add_parser(
+        "export", help="export engagements as CSV, JSON or iCalendar, or events as PLOVER"
+    )
+    exp.add_argument("--format", choices=["csv", "json", "ics", "plover"], required=True)
     exp.add_argument("--year", type=int)
     exp.add_argument("-o", "--output", help="file to write (standard output by default)")
     exp.set_defaults(func=cmd_export, django=True)
+
+    pledges = sub.add_parser("commitments", help="the public record of commitments and progress")
+    pledges.add_argument("--year", type=int, help="only those made in this year")
+    pledges.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    pledges.add_argument("-o", "--output", help="file to write (standard output by default)")
+    pledges.set_defaults(func=cmd_commitments, django=True)
 
     schedule = sub.add_parser("schedule", help="find fair meeting times across time zones")
     from summitry.scheduling import cli as schedule_cli

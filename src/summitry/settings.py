@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "summitry.outcomes",
     "summitry.review",
     "summitry.rooms",
+    "summitry.commitments",
 ]
 
 MIDDLEWARE = [

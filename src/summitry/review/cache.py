@@ -131,6 +131,14 @@ def review_for(year: int, user: Any) -> Review:
 
 def pdf_for(year: int, user: Any) -> bytes:
     """The review's PDF: rendering it is the costliest part of the page, so it is cached too."""
+    from summitry.review import commitments
     from summitry.review.render import review_pdf
 
-    return _cached(year, user, "pdf", lambda: review_pdf(review_for(year, user)))
+    # The commitments section is part of the PDF: its stamp is part of the key.
+    part = "pdf-" + hashlib.blake2s(commitments.stamp(year).encode(), digest_size=8).hexdigest()
+    return _cached(
+        year,
+        user,
+        part,
+        lambda: review_pdf(review_for(year, user), commitments=commitments.section(year, user)),
+    )

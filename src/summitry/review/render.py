@@ -135,7 +135,9 @@ def review_text(review: Review, language: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def review_context(review: Review, language: str | None = None) -> dict[str, Any]:
+def review_context(
+    review: Review, language: str | None = None, commitments: Any = None
+) -> dict[str, Any]:
     """The page's (and the PDF's) context; `review.sentence` is in `language` (else the active)."""
     from summitry.review import charts
 
@@ -161,6 +163,8 @@ def review_context(review: Review, language: str | None = None) -> dict[str, Any
         "months": list(zip(months, review.per_month, strict=True)),
         "month_chart": month_chart,
         "world_map": world_map,
+        # The commitments made in the year (review.commitments.Section), where asked for.
+        "commitments": commitments,
     }
 
 
@@ -183,13 +187,13 @@ def page_footer_css(year: int) -> SafeString:
     return mark_safe(" ".join(values))  # noqa: S308 - every text part escaped above
 
 
-def review_pdf(review: Review, language: str | None = None) -> bytes:
+def review_pdf(review: Review, language: str | None = None, commitments: Any = None) -> bytes:
     """The PDF in `language` (else the active one): its sentence, its labels, its direction."""
     import weasyprint
 
     code = _language(language)
     with translation.override(code):
-        context = review_context(review, code)
+        context = review_context(review, code, commitments)
         context["language"] = code
         context["direction"] = "rtl" if translation.get_language_bidi() else "ltr"
         context["page_footer"] = page_footer_css(review.year)

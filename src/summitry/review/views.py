@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from summitry.engagements.models import Status
 from summitry.engagements.queries import visible_to
 from summitry.engagements.services import EARLIEST_YEAR, LATEST_YEAR
+from summitry.review import commitments as review_commitments
 from summitry.review import render as review_render
 from summitry.review.cache import pdf_for, review_for
 from summitry.review.queries import review_zone
@@ -53,7 +54,9 @@ def _in_range(year: int) -> int:
 def year_page(request: HttpRequest, year: int) -> HttpResponse:
     _in_range(year)
     review = review_for(year, request.user)
-    context = review_render.review_context(review)
+    context = review_render.review_context(
+        review, commitments=review_commitments.section(year, request.user)
+    )
     context["years"] = _years(request)
     return render(request, "review/review.html", context)
 
