@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssistanceConfig(AppConfig):
+    name = "summitry.assistance"
+    verbose_name = "Assistance ledger"
