@@ -159,6 +159,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_migrate(args)
     report = load_demo()
     print(report)
+    from summitry.assistance.demo import load_demo as load_assistance_demo
+
+    print(load_assistance_demo())
     return 0
 
 

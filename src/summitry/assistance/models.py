@@ -59,6 +59,18 @@ class Unit(models.TextChoices):
     TEAM = "team", _("teams")
 
 
+class Qualifier(models.TextChoices):
+    EXACT = "", _("exactly")
+    MORE_THAN = "more_than", _("more than")
+    AROUND = "around", _("around")
+    NEARLY = "nearly", _("nearly")
+
+
+class AsOfPrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    YEAR = "year", _("Year")
+
+
 class Donor(models.Model):
     """A government body, a province or city, a company or a foundation."""
 
@@ -186,9 +198,7 @@ class DeliveryItem(models.Model):
 
 
 class MedicalTeam(models.Model):
-    delivery = models.OneToOneField(
-        Delivery, on_delete=models.CASCADE, related_name="medical_team"
-    )
+    delivery = models.OneToOneField(Delivery, on_delete=models.CASCADE, related_name="medical_team")
     size = models.PositiveIntegerField(null=True, blank=True)
     specialities = models.CharField(max_length=300, blank=True)
     start = models.DateField(null=True, blank=True)
@@ -198,7 +208,9 @@ class MedicalTeam(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                condition=Q(start__isnull=True)
+                | Q(end__isnull=True)
+                | Q(end__gte=models.F("start")),
                 name="medical_team_ends_after_start",
             ),
         ]
@@ -212,6 +224,7 @@ class DeliverySource(models.Model):
     citation = models.CharField(max_length=300)
     url = models.URLField(blank=True, max_length=500)
     quote = models.TextField(blank=True)
+    note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -226,7 +239,11 @@ class ReportedTotal(models.Model):
 
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="reported_totals")
     reported_by = models.CharField(max_length=200)
+    # A report that gives no day (a year's review) is as of its year's last day, said so.
     as_of = models.DateField()
+    as_of_precision = models.CharField(
+        max_length=10, choices=AsOfPrecision.choices, default=AsOfPrecision.DAY
+    )
     # Where the report gives its span ("between 1 March and 31 May").
     period_start = models.DateField(null=True, blank=True)
     commercial = models.BooleanField(default=False)
@@ -251,6 +268,8 @@ class ReportedItem(models.Model):
     total = models.ForeignKey(ReportedTotal, on_delete=models.CASCADE, related_name="items")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     quantity = models.BigIntegerField()
+    # The report's own hedge ("more than 200 billion masks").
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True)
 
     class Meta:
         ordering = ["id"]
