@@ -213,6 +213,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from summitry.engagements.exporter import export
 
+    if args.format == "iati":
+        from summitry.assistance.cli import export_iati
+
+        return export_iati(args)
     out = _open_output(args.output)
     count = export(out, fmt=args.format, year=args.year)
     if out is not sys.stdout:
@@ -227,6 +231,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def cmd_assistance(args: argparse.Namespace) -> int:
+    from summitry.assistance.cli import run
+
+    return run(args, _open_output(args.output))
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
@@ -282,11 +292,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
     imp.set_defaults(func=cmd_import, django=True)
 
-    exp = sub.add_parser("export", help="export engagements as CSV, JSON or iCalendar")
-    exp.add_argument("--format", choices=["csv", "json", "ics"], required=True)
+    exp = sub.add_parser(
+        "export", help="export engagements as CSV, JSON or iCalendar; assistance as IATI XML"
+    )
+    exp.add_argument("--format", choices=["csv", "json", "ics", "iati"], required=True)
     exp.add_argument("--year", type=int)
     exp.add_argument("-o", "--output", help="file to write (standard output by default)")
     exp.set_defaults(func=cmd_export, django=True)
+
+    assistance = sub.add_parser("assistance", help="the assistance ledger's deliveries")
+    assistance.add_argument("--year", type=int)
+    assistance.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    assistance.add_argument("-o", "--output", help="file to write (standard output by default)")
+    assistance.set_defaults(func=cmd_assistance, django=True)
 
     schedule = sub.add_parser("schedule", help="find fair meeting times across time zones")
     from summitry.scheduling import cli as schedule_cli
