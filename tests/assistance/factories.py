@@ -57,3 +57,28 @@ def delivery(
         ),
         by=by,
     )
+
+
+def commitment(
+    unit: str = "doses",
+    amount: Decimal | None = Decimal(1_000_000_000),
+    members_of: str | None = "AU",
+    **fields: Any,
+) -> Any:
+    """A commitment as the commitments app stores it (its own services are not on this
+    branch yet): the FOCAC pledge of vaccine doses to the African Union's members."""
+    from summitry.commitments.models import Commitment
+    from summitry.directory.models import Country, Organisation
+
+    made = Commitment.objects.create(
+        maker_country=Country.objects.get(code="CN"),
+        made_on=fields.pop("made_on", dt.date(2021, 11, 29)),
+        text=fields.pop("text", "China will provide another one billion doses of vaccines"),
+        kind=fields.pop("kind", "vaccines"),
+        amount=amount,
+        unit=unit,
+        **fields,
+    )
+    if members_of:
+        made.beneficiary_members_of.add(Organisation.objects.get(acronym=members_of))
+    return made

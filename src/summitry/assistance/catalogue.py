@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Final
 
-# code, English name, unit. Names are shown through gettext (see ITEM_NAMES).
+from django.utils.translation import gettext_noop
+
+# code, English name (translated where shown: templatetags/ledger.py), unit.
 ITEMS: Final = (
-    ("masks", "Masks", "piece"),
-    ("protective-suits", "Protective suits", "piece"),
-    ("test-kits", "Test kits", "kit"),
-    ("ventilators", "Ventilators", "piece"),
-    ("goggles", "Goggles", "pair"),
-    ("infrared-thermometers", "Infrared thermometers", "piece"),
-    ("vaccine-doses", "Vaccine doses", "dose"),
-    ("health-kits", "Health kits", "kit"),
-    ("medical-teams", "Medical expert teams", "team"),
+    ("masks", gettext_noop("Masks"), "piece"),
+    ("protective-suits", gettext_noop("Protective suits"), "piece"),
+    ("test-kits", gettext_noop("Test kits"), "kit"),
+    ("ventilators", gettext_noop("Ventilators"), "piece"),
+    ("goggles", gettext_noop("Goggles"), "pair"),
+    ("infrared-thermometers", gettext_noop("Infrared thermometers"), "piece"),
+    ("vaccine-doses", gettext_noop("Vaccine doses"), "dose"),
+    ("health-kits", gettext_noop("Health kits"), "kit"),
+    ("medical-teams", gettext_noop("Medical expert teams"), "team"),
 )

@@ -276,3 +276,30 @@ class ReportedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.item}"
+
+
+class CommitmentLink(models.Model):
+    """A delivery counts towards a commitment only through this explicit link, with the
+    quantity (in the commitment's unit) it contributes; a delivery split across two commitments
+    has two links whose quantities together stay within what it holds."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="commitment_links"
+    )
+    commitment = models.ForeignKey(
+        "commitments.Commitment", on_delete=models.PROTECT, related_name="delivery_links"
+    )
+    quantity = models.DecimalField(max_digits=24, decimal_places=4)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "commitment"], name="one_link_a_pair"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="commitment_link_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} → {self.commitment_id} ({self.quantity})"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from summitry.assistance.models import (
@@ -105,7 +105,7 @@ def item_totals(deliveries: QuerySet[Delivery]) -> list[ItemTotal]:
     rows = (
         DeliveryItem.objects.filter(delivery__in=delivered(aid(deliveries)), quantity__isnull=False)
         .values("item")
-        .annotate(quantity=Sum("quantity"), deliveries=Sum(1))
+        .annotate(quantity=Sum("quantity"), deliveries=Count("delivery"))
         .order_by("item")
     )
     items = Item.objects.in_bulk([row["item"] for row in rows])
@@ -160,3 +160,15 @@ def deliveries_to_country(deliveries: QuerySet[Delivery], code: str) -> QuerySet
 
 def is_aid(modality: str) -> bool:
     return modality != Modality.COMMERCIAL
+
+
+def deliveries_by_country(deliveries: QuerySet[Delivery]) -> dict[str, int]:
+    """Aid deliveries (delivered) per recipient country, by ISO numeric code."""
+    rows = (
+        delivered(aid(deliveries))
+        .filter(recipient_country__isnull=False)
+        .values("recipient_country__numeric")
+        .annotate(value=Count("id"))
+        .order_by()
+    )
+    return {r["recipient_country__numeric"]: int(r["value"]) for r in rows}
