@@ -234,8 +234,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_assistance(args: argparse.Namespace) -> int:
-    from summitry.assistance.cli import run
+    from summitry.assistance.cli import import_file, run, write_xlsx
 
+    if args.import_file:
+        return import_file(args)
+    if args.format == "xlsx":
+        return write_xlsx(args)
     return run(args, _open_output(args.output))
 
 
@@ -302,8 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     assistance = sub.add_parser("assistance", help="the assistance ledger's deliveries")
     assistance.add_argument("--year", type=int)
-    assistance.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    assistance.add_argument(
+        "--format", choices=["text", "json", "csv", "hxl", "xlsx"], default="text",
+        help="hxl and xlsx: the spreadsheet columns with their HXL hashtags (xlsx needs -o)",
+    )  # fmt: skip
     assistance.add_argument("-o", "--output", help="file to write (standard output by default)")
+    assistance.add_argument("--import", dest="import_file", help="CSV or XLSX, all or nothing")
+    assistance.add_argument(
+        "--dry-run", action="store_true", help="check the import, write nothing"
+    )
     assistance.set_defaults(func=cmd_assistance, django=True)
 
     schedule = sub.add_parser("schedule", help="find fair meeting times across time zones")

@@ -51,3 +51,24 @@ def test_assistance_text_marks_commercial_sales(capsys: pytest.CaptureFixture[st
     factories.delivery("IT", modality="commercial")
     assert main(["assistance"]) == 0
     assert "(commercial, not aid)" in capsys.readouterr().out
+
+
+def test_assistance_import_and_hxl_export_from_the_command_line(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    factories.delivery("RS", ref="rs-masks")
+    assert main(["assistance", "--format", "hxl"]) == 0
+    exported = capsys.readouterr().out
+    assert exported.splitlines()[1].startswith("#activity+code")
+    folder = Path(str(tmp_path))
+    (folder / "in.csv").write_text(exported.replace("rs-masks", "rs-masks-2"), encoding="utf-8")
+    assert main(["assistance", "--import", str(folder / "in.csv"), "--dry-run"]) == 0
+    assert "Would import 1 delivery" in capsys.readouterr().out
+    assert main(["assistance", "--import", str(folder / "in.csv")]) == 0
+    assert main(["assistance", "--import", str(folder / "in.csv")]) == 1
+    assert (
+        "Row 3, column A (#activity+code): This reference is already in use"
+        in capsys.readouterr().err
+    )

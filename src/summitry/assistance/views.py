@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from summitry.assistance import maps, queries
+from summitry.assistance import maps, queries, spreadsheets
 from summitry.assistance.forms import DeliveryForm, LedgerFilters
 from summitry.assistance.models import Item, ReportedTotal
 from summitry.assistance.services import DeliveryInput, ItemInput, SourceInput, record_delivery
@@ -188,3 +188,25 @@ def _commitments_for(request: HttpRequest, country: Country) -> list[Any]:
         .distinct()
         .order_by("-made_on")[:200]
     )
+
+
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The ledger as listed, with HXL hashtags under the headers (CSV or XLSX)."""
+    form = LedgerFilters(request.GET or None)
+    deliveries = queries.visible_to(request.user)
+    if form.is_bound:
+        if not form.is_valid():
+            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+        deliveries = queries.filtered(
+            deliveries, **{k: v for k, v in form.cleaned_data.items() if v}
+        )
+    ordered = queries.with_related(deliveries).order_by("latest", "date_precision", "pk")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            spreadsheets.export_xlsx(ordered),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(spreadsheets.export_csv(ordered), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="summitry-assistance.{fmt}"'
+    return response
