@@ -33,15 +33,16 @@ def test_iati_export_of_the_demo_validates_against_the_official_schema(tmp_path:
     # The twelve countries that received a team, the CAR's vaccines and WHO's grants.
     assert len(activities) == 14
     who = next(a for a in activities if a.findtext("iati-identifier", "").endswith("-WHO"))
-    types = sorted(t.get("code") for t in who.iter("transaction-type"))
+    types = sorted(t.get("code", "") for t in who.iter("transaction-type"))
     assert types == ["2", "3"]  # the pledged US$30 million, the US$20 million disbursed
     assert who.find("recipient-region").get("code") == "998"  # type: ignore[union-attr]
     scope = who.find("humanitarian-scope")
-    assert scope is not None and scope.attrib == {
-        "type": "1",
-        "vocabulary": "1-2",
-        "code": "EP-2020-000012-001",
-    }
+    assert scope is not None
+    assert [scope.get(name) for name in ("type", "vocabulary", "code")] == [
+        "1",
+        "1-2",
+        "EP-2020-000012-001",
+    ]
 
 
 def test_iati_export_leaves_commercial_sales_out(tmp_path: Path) -> None:

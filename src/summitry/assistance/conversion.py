@@ -29,7 +29,7 @@ class Conversion:
 
 @functools.cache
 def _converter() -> Any:
-    from currency_converter import CurrencyConverter
+    from currency_converter import CurrencyConverter  # type: ignore[import-untyped]
 
     return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
 

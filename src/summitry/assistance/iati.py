@@ -66,7 +66,9 @@ def schema() -> etree.XMLSchema:
 @cache
 def codelist(name: str) -> frozenset[str]:
     tree = etree.parse(str(standard_dir() / "codelists" / f"{name}.xml"))
-    codes = {str(code).strip() for code in tree.xpath("//codelist-item/code/text()")}
+    found = tree.xpath("//codelist-item/code/text()")
+    assert isinstance(found, list)
+    codes = {str(code).strip() for code in found}
     return frozenset(codes | CODELIST_ADDITIONS.get(name, frozenset()))
 
 
@@ -316,7 +318,7 @@ def rule_errors(xml: bytes) -> list[str]:
             d.get("iso-date", "") for d in activity.findall("activity-date") if d.get("type") == "2"
         ]
         for transaction in activity.findall("transaction"):
-            day = transaction.find("transaction-date")
-            if day is not None and starts and day.get("iso-date", "") < starts[0]:
+            paid = transaction.find("transaction-date")
+            if paid is not None and starts and paid.get("iso-date", "") < starts[0]:
                 problems.append(f"{ident}: a transaction before the activity's start")
     return problems

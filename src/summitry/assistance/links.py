@@ -52,6 +52,8 @@ def _benefits(commitment: Commitment, delivery: Delivery) -> bool:
         return True
     if delivery.recipient_organisation_id is not None:
         return organisations.filter(pk=delivery.recipient_organisation_id).exists()
+    if delivery.recipient_country_id is None:
+        return False
     return (
         countries.filter(pk=delivery.recipient_country_id).exists()
         or Country.objects.filter(

@@ -150,8 +150,8 @@ def by_recipient_country(
             .annotate(value=Sum("quantity"))
         )
         return {r["delivery__recipient_country__numeric"]: int(r["value"]) for r in rows}
-    rows = aid_delivered.values("recipient_country__numeric").annotate(value=Sum("usd")).order_by()
-    return {r["recipient_country__numeric"]: int(r["value"] or 0) for r in rows}
+    money = aid_delivered.values("recipient_country__numeric").annotate(value=Sum("usd")).order_by()
+    return {r["recipient_country__numeric"]: int(r["value"] or 0) for r in money}
 
 
 def deliveries_to_country(deliveries: QuerySet[Delivery], code: str) -> QuerySet[Delivery]:

@@ -359,9 +359,9 @@ def record_reported_total(data: ReportedInput) -> ReportedTotal:
     )
     total.items.all().delete()
     for code, quantity, hedge in data.items:
-        ReportedItem.objects.create(
-            total=total, item=items[code], quantity=quantity, qualifier=hedge
-        )
+        item = items[code]
+        assert item is not None
+        ReportedItem.objects.create(total=total, item=item, quantity=quantity, qualifier=hedge)
     return total
 
 

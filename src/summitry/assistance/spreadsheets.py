@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from summitry.assistance.models import Delivery
+from summitry.assistance.models import Delivery, DeliveryItem
 from summitry.assistance.services import (
     DeliveryInput,
     ItemInput,
@@ -391,7 +391,7 @@ def rows_for(deliveries: Iterable[Delivery]) -> list[list[Any]]:
             "citation": source.citation if source else "",
             "url": source.url if source else "",
         }
-        entries = list(delivery.items.all()) or [None]
+        entries: list[DeliveryItem | None] = list(delivery.items.all()) or [None]
         for entry in entries:
             row = dict(common)
             if entry is not None:

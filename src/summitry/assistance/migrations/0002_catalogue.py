@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.db import migrations
 
 
-def add_items(apps, schema_editor):
+def add_items(apps: Any, schema_editor: Any) -> None:
     from summitry.assistance.catalogue import ITEMS
 
     Item = apps.get_model("assistance", "Item")
