@@ -57,5 +57,5 @@ def test_editor_records_a_delivery_and_sees_it_on_the_map_and_country_page(
     expect(page.get_by_role("heading", name="Serbia")).to_be_visible()
     expect(page.get_by_text("Call with Serbia on COVID-19")).to_be_visible()
     row = page.locator('tr.delivery[data-ref="2020-03-21-serbia-ventilators"]')
-    expect(row).to_contain_text("20 Ventilators")
+    expect(row).to_contain_text("Ventilators: 20")
     page.screenshot(path=str(artifacts / "assistance-country.png"), full_page=True)
