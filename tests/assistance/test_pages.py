@@ -125,3 +125,35 @@ def test_create_delivery_bad_recipient_is_a_400_naming_the_field(client: Client)
 def test_create_delivery_refused_to_a_reader(client: Client) -> None:
     client.force_login(base.user(User.Role.READER))
     assert client.post("/assistance/new/", _form()).status_code == 403
+
+
+def test_create_medical_team_with_its_size_dates_and_engagement(client: Client) -> None:
+    editor = base.user(User.Role.EDITOR)
+    call = base.engagement(title="Call with Italy", countries=("IT",))
+    client.force_login(editor)
+    page = client.post(
+        "/assistance/new/",
+        _form(
+            ref="italy-team", recipient="IT", modality="medical_team", item="medical-teams",
+            quantity="1", team_size="9", specialities="intensive care",
+            team_start="2020-03-12", team_end="2020-04-20", engagement=str(call.pk),
+        ),
+    )  # fmt: skip
+    assert page.status_code == 302
+    delivery = Delivery.objects.get(ref="italy-team")
+    assert delivery.engagement == call
+    team = delivery.medical_team
+    assert (team.size, team.start, team.end) == (9, dt.date(2020, 3, 12), dt.date(2020, 4, 20))
+    html = client.get(delivery.get_absolute_url()).content.decode()
+    assert "9 members" in html and "Call with Italy" in html
+
+
+def test_create_team_ending_before_it_starts_is_a_400(client: Client) -> None:
+    client.force_login(base.user(User.Role.EDITOR))
+    page = client.post(
+        "/assistance/new/",
+        _form(modality="medical_team", item="medical-teams", quantity="1",
+              team_start="2020-04-20", team_end="2020-03-12"),
+    )  # fmt: skip
+    assert page.status_code == 400
+    assert "A team&#x27;s end comes after its start." in page.content.decode()

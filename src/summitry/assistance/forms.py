@@ -63,6 +63,21 @@ class DeliveryForm(forms.Form):
     product = forms.CharField(max_length=120, required=False, label=_("Product (a vaccine's name)"))
     amount = forms.DecimalField(required=False, max_digits=18, decimal_places=2, label=_("Amount"))
     currency = forms.CharField(max_length=3, required=False, label=_("Currency (ISO 4217)"))
+    engagement = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label=_("Engagement (number)"),
+        help_text=_("The engagement where the delivery was announced or handed over."),
+    )
+    team_size = forms.IntegerField(required=False, min_value=1, label=_("Team size"))
+    specialities = forms.CharField(max_length=300, required=False, label=_("Specialities"))
+    team_start = forms.DateField(
+        required=False, label=_("Team from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    team_end = forms.DateField(
+        required=False, label=_("Team to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    host = forms.CharField(max_length=2, required=False, label=_("Host country (ISO code)"))
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Description")
     )

@@ -11,13 +11,19 @@ from django.utils.translation import gettext as _
 from summitry.assistance import maps, queries, spreadsheets
 from summitry.assistance.forms import DeliveryForm, LedgerFilters
 from summitry.assistance.models import Item, ReportedTotal
-from summitry.assistance.services import DeliveryInput, ItemInput, SourceInput, record_delivery
+from summitry.assistance.services import (
+    DeliveryInput,
+    ItemInput,
+    SourceInput,
+    TeamInput,
+    record_delivery,
+)
 from summitry.directory.models import Country
 from summitry.directory.names import country_name
 from summitry.engagements import queries as engagement_queries
 
 # Form fields a service problem is shown against (the service's key is the form field's).
-FIELD_OF = {"items": "item", "team": "modality", "sources": "citation"}
+FIELD_OF = {"items": "item", "team": "team_size", "sources": "citation"}
 
 
 def ledger(request: HttpRequest) -> HttpResponse:
@@ -71,6 +77,16 @@ def _input(data: dict[str, Any]) -> DeliveryInput:
         currency=data.get("currency") or "",
         description=data.get("description") or "",
         sources=[SourceInput(data["citation"], data.get("url") or "")],
+        engagement=data.get("engagement"),
+        team=TeamInput(
+            size=data.get("team_size"),
+            specialities=data.get("specialities") or "",
+            start=data.get("team_start"),
+            end=data.get("team_end"),
+            host=data.get("host") or "",
+        )
+        if data["modality"] == "medical_team"
+        else None,
     )
 
 
