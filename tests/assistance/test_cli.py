@@ -72,3 +72,14 @@ def test_assistance_import_and_hxl_export_from_the_command_line(
         "Row 3, column A (#activity+code): This reference is already in use"
         in capsys.readouterr().err
     )
+
+
+def test_assistance_json_names_the_linked_commitment(capsys: pytest.CaptureFixture[str]) -> None:
+    from summitry.assistance.links import link_delivery
+
+    focac = factories.commitment()
+    delivery = factories.delivery("CF", items=(("vaccine-doses", 1000),), date=dt.date(2022, 3, 1))
+    link_delivery(delivery, focac, Decimal(1000))
+    assert main(["assistance", "--format", "json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["commitment"] == focac.pk

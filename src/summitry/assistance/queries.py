@@ -57,7 +57,7 @@ def with_related(deliveries: QuerySet[Delivery]) -> QuerySet[Delivery]:
     return deliveries.select_related(
         "donor", "recipient_country", "recipient_organisation", "channel_organisation",
         "engagement", "medical_team__host",
-    ).prefetch_related("items__item", "sources")  # fmt: skip
+    ).prefetch_related("items__item", "sources", "commitment_links")  # fmt: skip
 
 
 def filtered(
