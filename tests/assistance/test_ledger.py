@@ -31,6 +31,7 @@ def test_item_totals_reported_total_not_added_to_recorded_sum() -> None:
     factories.delivery("RS", items=(("masks", 1000),))
     record_reported_total(
         ReportedInput(
+            ref="2020-masks",
             donor=factories.donor().name,
             reported_by="A minister",
             as_of=dt.date(2020, 12, 31),

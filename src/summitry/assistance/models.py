@@ -237,6 +237,8 @@ class ReportedTotal(models.Model):
     """A figure reported in aggregate ("200 billion masks to 150 countries"), as of a date, by
     whom, with its source. Shown beside the sum of the recorded deliveries, never added to it."""
 
+    # Stable reference: one sentence of a report may carry two totals (teams, and money).
+    ref = models.SlugField(max_length=120, unique=True, null=True, blank=True)
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="reported_totals")
     reported_by = models.CharField(max_length=200)
     # A report that gives no day (a year's review) is as of its year's last day, said so.

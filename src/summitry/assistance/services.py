@@ -296,6 +296,7 @@ def record_delivery(data: DeliveryInput, by: Any = None) -> Delivery:
 
 @dataclass
 class ReportedInput:
+    ref: str
     donor: str
     reported_by: str
     as_of: dt.date
@@ -320,6 +321,8 @@ def record_reported_total(data: ReportedInput) -> ReportedTotal:
     donor = Donor.objects.filter(name=data.donor).first()
     if donor is None:
         problems["donor"] = [_("No donor is named %(name)s.") % {"name": data.donor}]
+    if not data.ref.strip():
+        problems["ref"] = [_("Give the reported total a reference.")]
     if not data.quote.strip():
         problems["quote"] = [_("Quote the report's words.")]
     if not data.citation.strip():
@@ -341,10 +344,11 @@ def record_reported_total(data: ReportedInput) -> ReportedTotal:
     if problems:
         raise ValidationError(problems)
     total, _created = ReportedTotal.objects.update_or_create(
-        donor=donor,
-        as_of=data.as_of,
-        quote=data.quote,
+        ref=data.ref,
         defaults={
+            "donor": donor,
+            "as_of": data.as_of,
+            "quote": data.quote,
             "reported_by": data.reported_by,
             "as_of_precision": data.as_of_precision,
             "period_start": data.period_start,

@@ -81,6 +81,7 @@ def load_demo() -> str:
     for row in data["reported_totals"]:
         record_reported_total(
             ReportedInput(
+                ref=row["ref"],
                 donor=row.get("donor", donor_name),
                 reported_by=row["reported_by"],
                 as_of=dt.date.fromisoformat(row["as_of"]),
