@@ -6,7 +6,7 @@ export SUMMITRY_DATA_DIR ?= $(CURDIR)/var
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8000
 
-.PHONY: run test setup system python-env node-env messages compile-messages lint typecheck pytest pytest-postgres pytest-scale demo clean
+.PHONY: run test setup system python-env node-env iati-schemas messages compile-messages lint typecheck pytest pytest-postgres pytest-scale demo clean
 
 run: setup
 	$(PY) -m summitry.cli secret-key
@@ -17,6 +17,8 @@ run: setup
 test: setup lint typecheck pytest pytest-postgres pytest-scale
 
 setup: system python-env node-env compile-messages
+# The IATI 2.03 schemas the assistance export is validated against (unpacked once, then offline).
+setup: iati-schemas
 
 system:
 	@scripts/ensure-system-packages.sh
@@ -36,6 +38,9 @@ compile-messages: python-env
 # After marking a string: every catalogue brought up to date with the source (docs/i18n.md).
 messages: python-env
 	$(PY) -m summitry.web.catalogues
+
+iati-schemas: python-env
+	@scripts/fetch-iati-schemas.sh $(PY) $(VENV)/share/iati/2.03
 
 node-env: node_modules/.installed
 

@@ -165,6 +165,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from summitry.commitments.demo import load_demo as load_commitments
 
     print(load_commitments())
+    from summitry.assistance.demo import load_demo as load_assistance_demo
+
+    print(load_assistance_demo())
     return 0
 
 
@@ -218,6 +221,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.format == "plover":
         return cmd_export_plover(args)
+    if args.format == "iati":
+        from summitry.assistance.cli import export_iati
+
+        return export_iati(args)
     out = _open_output(args.output)
     count = export(out, fmt=args.format, year=args.year)
     if out is not sys.stdout:
@@ -265,6 +272,16 @@ def cmd_commitments(args: argparse.Namespace) -> int:
     if out is not sys.stdout:
         out.close()
     return 0
+
+
+def cmd_assistance(args: argparse.Namespace) -> int:
+    from summitry.assistance.cli import import_file, run, write_xlsx
+
+    if args.import_file:
+        return import_file(args)
+    if args.format == "xlsx":
+        return write_xlsx(args)
+    return run(args, _open_output(args.output))
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
@@ -321,9 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import, django=True)
 
     exp = sub.add_parser(
-        "export", help="export engagements as CSV, JSON or iCalendar, or events as PLOVER"
+        "export",
+        help="export engagements (CSV, JSON, iCalendar), events (PLOVER), assistance (IATI)",
     )
-    exp.add_argument("--format", choices=["csv", "json", "ics", "plover"], required=True)
+    exp.add_argument("--format", choices=["csv", "json", "ics", "plover", "iati"], required=True)
     exp.add_argument("--year", type=int)
     exp.add_argument("-o", "--output", help="file to write (standard output by default)")
     exp.set_defaults(func=cmd_export, django=True)
@@ -333,6 +351,18 @@ def build_parser() -> argparse.ArgumentParser:
     pledges.add_argument("--format", choices=["text", "json", "csv"], default="text")
     pledges.add_argument("-o", "--output", help="file to write (standard output by default)")
     pledges.set_defaults(func=cmd_commitments, django=True)
+    assistance = sub.add_parser("assistance", help="the assistance ledger's deliveries")
+    assistance.add_argument("--year", type=int)
+    assistance.add_argument(
+        "--format", choices=["text", "json", "csv", "hxl", "xlsx"], default="text",
+        help="hxl and xlsx: the spreadsheet columns with their HXL hashtags (xlsx needs -o)",
+    )  # fmt: skip
+    assistance.add_argument("-o", "--output", help="file to write (standard output by default)")
+    assistance.add_argument("--import", dest="import_file", help="CSV or XLSX, all or nothing")
+    assistance.add_argument(
+        "--dry-run", action="store_true", help="check the import, write nothing"
+    )
+    assistance.set_defaults(func=cmd_assistance, django=True)
 
     schedule = sub.add_parser("schedule", help="find fair meeting times across time zones")
     from summitry.scheduling import cli as schedule_cli

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "summitry.review",
     "summitry.rooms",
     "summitry.commitments",
+    "summitry.assistance",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("outcomes/", include("summitry.outcomes.urls")),
     path("commitments/", include("summitry.commitments.urls")),
     path("rooms/", include("summitry.rooms.urls")),
+    path("assistance/", include("summitry.assistance.urls")),
     path("calendar.ics", feeds.calendar_feed, name="calendar_feed"),
     path("calendar/people/<int:pk>.ics", feeds.person_feed, name="person_feed"),
     path("calendar/topics/<int:pk>.ics", feeds.topic_feed, name="topic_feed"),
