@@ -7,11 +7,14 @@ the publisher's editors. Editions, translations, downloads and search all go thr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import pycountry
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.safestring import SafeString
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from summitry.knowledge.models import AccessGrant, Edition, Topic, Translation, Work
 from summitry.knowledge.search import EDITION_TEXT, TRANSLATION_TEXT
@@ -112,3 +115,28 @@ def search(user: Any, query: str, language: str = "") -> list[Hit]:
 
 def _snippet(document: Edition | Translation, query: str) -> SafeString:
     return highlight(document.readable_text(), query)
+
+
+_REGION = re.compile(r"^[a-z]{2,3}(?:-[a-z]{4})?-([a-z]{2})(?:-|$)", re.IGNORECASE)
+
+
+def download_country(user: Any, work: Work, accept_language: str) -> str:
+    """The country a download is counted for (ISO alpha-2, '' unknown), never an address:
+    the signed-in reader's granted country (one the work is shared with, if it is restricted),
+    else the region of the browser's first language that names one ("fr-CA": CA)."""
+    grants = (
+        AccessGrant.objects.filter(user=user) if getattr(user, "is_authenticated", False) else None
+    )
+    if grants is not None:
+        shared = work.shared_with.all()
+        if shared.exists():
+            grants = grants.filter(country__in=shared)
+        code = grants.order_by("country__code").values_list("country__code", flat=True).first()
+        if code:
+            return code
+    for tag, _quality in parse_accept_lang_header(accept_language[:500]):
+        if match := _REGION.match(tag):
+            region = match.group(1).upper()
+            if pycountry.countries.get(alpha_2=region) is not None:
+                return region
+    return ""
