@@ -217,3 +217,44 @@ def test_translation_form_with_a_taken_language_is_a_400(client: Client, protoco
     response = client.post(url, {"language": "fr", "markdown": "Encore."})
     assert response.status_code == 400
     assert "This edition already has a translation in this language." in response.content.decode()
+
+
+def test_work_form_creates_a_work_shared_with_named_countries(client: Client) -> None:
+    from summitry.directory.models import Country
+
+    client.force_login(base.user(User.Role.EDITOR))
+    france = Country.objects.get(code="FR")
+    response = client.post(
+        reverse("knowledge:work_create"),
+        {
+            "title": "Guidance for Ports",
+            "slug": "ports",
+            "kind": "guidance",
+            "language": "en",
+            "shared_with": [france.pk],
+        },
+    )
+    assert response.status_code == 302
+    work = Work.objects.get(slug="ports")
+    assert list(work.shared_with.values_list("code", flat=True)) == ["FR"]
+
+
+def test_work_form_with_a_reserved_slug_is_a_400_naming_the_slug(client: Client) -> None:
+    client.force_login(base.user(User.Role.EDITOR))
+    response = client.post(
+        reverse("knowledge:work_create"),
+        {"title": "New", "slug": "new", "kind": "other", "language": "en"},
+    )
+    assert response.status_code == 400
+    assert "This slug is already in use; choose another." in response.content.decode()
+
+
+def test_work_renamed_is_found_by_its_new_title(client: Client, protocol: Work) -> None:
+    client.force_login(base.user(User.Role.EDITOR))
+    response = client.post(
+        reverse("knowledge:work_edit", args=["protocol"]),
+        {"title": "Clinical Management Protocol", "kind": "protocol"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("knowledge:index"), {"q": "clinical management"}).content.decode()
+    assert "2 texts found" in page

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from summitry.directory.languages import normalise
 from summitry.knowledge import documents, queries, services
-from summitry.knowledge.forms import BrowseForm, EditionForm, TranslationForm
+from summitry.knowledge.forms import BrowseForm, EditionForm, TranslationForm, WorkForm
 from summitry.knowledge.models import Document, Edition, Translation, Work
 
 
@@ -289,6 +289,64 @@ def translation_create(request: HttpRequest, slug: str, number: int) -> HttpResp
         {"work": edition.work, "edition": edition, "form": form},
         status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def work_create(request: HttpRequest) -> HttpResponse:
+    _publisher_only(request)
+    form = WorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            work = services.create_work(
+                title=data["title"],
+                slug=data["slug"],
+                kind=data["kind"],
+                publisher=data["publisher"],
+                summary=data["summary"],
+                language=data["language"],
+                topics=data["topics"],
+                shared_with=[c.code for c in data["shared_with"]],
+            )
+        except services.KnowledgeInvalid as refused:
+            _take_errors(form, refused.errors)
+        else:
+            return redirect(work)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "knowledge/work_form.html", {"form": form, "work": None}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def work_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    _publisher_only(request)
+    work = _work(request, slug)
+    initial = {
+        "title": work.title,
+        "kind": work.kind,
+        "publisher": work.publisher,
+        "summary": work.summary,
+        "topics": work.topics.all(),
+        "shared_with": work.shared_with.all(),
+    }
+    form = WorkForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_work(
+                work,
+                title=data["title"],
+                kind=data["kind"],
+                publisher=data["publisher"],
+                summary=data["summary"],
+                topics=data["topics"],
+                shared_with=[c.code for c in data["shared_with"]],
+            )
+        except services.KnowledgeInvalid as refused:
+            _take_errors(form, refused.errors)
+        else:
+            return redirect(work)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "knowledge/work_form.html", {"form": form, "work": work}, status=status)
 
 
 def _take_errors(form: Any, errors: dict[str, list[str]]) -> None:
