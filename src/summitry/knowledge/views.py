@@ -13,6 +13,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -120,6 +122,26 @@ def _neighbours(edition: Edition) -> dict[str, Edition | None]:
     }
 
 
+# Filled by the interoperability part (Dublin Core, JSON-LD, citations) where it is installed.
+EDITION_HOOKS = {
+    "edition_head": "knowledge/_edition_head.html",
+    "edition_cite": "knowledge/_edition_cite.html",
+}
+
+
+def _hooks() -> dict[str, str | None]:
+    """The hook templates that exist, by context name (None: not installed)."""
+    found: dict[str, str | None] = {}
+    for key, name in EDITION_HOOKS.items():
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            found[key] = None
+        else:
+            found[key] = name
+    return found
+
+
 def _body(document: Document) -> Any:
     if document.text_format == Document.Format.MARKDOWN:
         return documents.render_markdown(document.text)
@@ -142,6 +164,7 @@ def edition_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
             "translations": edition.translations.all(),
             "is_publisher": queries.is_publisher(request.user),
             **_neighbours(edition),
+            **_hooks(),
         },
     )
 
@@ -163,6 +186,7 @@ def translation_detail(request: HttpRequest, slug: str, number: int, language: s
             "paragraphs": documents.paragraphs(translation.text) if translation.file else [],
             "translations": edition.translations.all(),
             **_neighbours(edition),
+            **_hooks(),
         },
     )
 
