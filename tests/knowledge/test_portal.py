@@ -258,3 +258,14 @@ def test_work_renamed_is_found_by_its_new_title(client: Client, protocol: Work) 
     assert response.status_code == 302
     page = client.get(reverse("knowledge:index"), {"q": "clinical management"}).content.decode()
     assert "2 texts found" in page
+
+
+def test_publisher_sees_downloads_by_country_and_language(client: Client, protocol: Work) -> None:
+    url = reverse("knowledge:translation_download", args=["protocol", 2, "fr"])
+    client.get(url, HTTP_ACCEPT_LANGUAGE="fr-SN")
+    client.get(url, HTTP_ACCEPT_LANGUAGE="fr-SN")
+    work_url = reverse("knowledge:work", args=["protocol"])
+    assert "Downloads by country and language" not in client.get(work_url).content.decode()
+    client.force_login(base.user(User.Role.EDITOR))
+    page = client.get(work_url).content.decode()
+    assert "<td>Senegal</td><td>French</td><td>2</td>" in page

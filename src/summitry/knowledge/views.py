@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from summitry.directory.languages import normalise
+from summitry.directory.models import Country
 from summitry.knowledge import documents, queries, services
 from summitry.knowledge.forms import BrowseForm, EditionForm, TranslationForm, WorkForm
 from summitry.knowledge.models import Document, Edition, Translation, Work
@@ -110,8 +111,18 @@ def work_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "editions": editions,
             "shared_with": work.shared_with.all(),
             "is_publisher": queries.is_publisher(request.user),
+            "downloads": (
+                _named_countries(queries.download_totals(work))
+                if queries.is_publisher(request.user)
+                else None
+            ),
         },
     )
+
+
+def _named_countries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    countries = {c.code: c for c in Country.objects.filter(code__in={r["country"] for r in rows})}
+    return [{**row, "country": countries.get(row["country"])} for row in rows]
 
 
 def _neighbours(edition: Edition) -> dict[str, Edition | None]:
