@@ -269,3 +269,47 @@ def test_publisher_sees_downloads_by_country_and_language(client: Client, protoc
     client.force_login(base.user(User.Role.EDITOR))
     page = client.get(work_url).content.decode()
     assert "<td>Senegal</td><td>French</td><td>2</td>" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/knowledge/protocol/99999999999/",
+        "/knowledge/protocol/99999999999/fr/",
+        "/knowledge/protocol/compare/1/99999999999/",
+    ],
+)
+def test_edition_number_beyond_any_edition_is_a_404(
+    client: Client, protocol: Work, url: str
+) -> None:
+    assert client.get(url).status_code == 404
+
+
+ODD_VALUES = [
+    "",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "abc",
+    "\x00",
+    "%",
+    "'",
+    '"',
+    "*",
+    "OR",
+    "NEAR(",
+]
+
+
+@pytest.mark.parametrize("who", ["public", "editor"])
+def test_odd_portal_addresses_get_a_refusal_not_a_server_error(protocol: Work, who: str) -> None:
+    client = Client(raise_request_exception=False)
+    if who == "editor":
+        client.force_login(base.user(User.Role.EDITOR))
+    failures = {}
+    for name in ("q", "topic", "language"):
+        for value in ODD_VALUES:
+            response = client.get(reverse("knowledge:index"), {name: value})
+            if response.status_code >= 500:
+                failures[f"{name}={value!r}"] = response.status_code
+    assert failures == {}
