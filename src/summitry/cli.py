@@ -168,6 +168,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from summitry.assistance.demo import load_demo as load_assistance_demo
 
     print(load_assistance_demo())
+    from summitry.knowledge.demo import load_demo as load_knowledge_demo
+
+    print(load_knowledge_demo())
     return 0
 
 

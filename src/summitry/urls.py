@@ -20,6 +20,7 @@ urlpatterns = [
     path("commitments/", include("summitry.commitments.urls")),
     path("rooms/", include("summitry.rooms.urls")),
     path("assistance/", include("summitry.assistance.urls")),
+    path("knowledge/", include("summitry.knowledge.urls")),
     path("calendar.ics", feeds.calendar_feed, name="calendar_feed"),
     path("calendar/people/<int:pk>.ics", feeds.person_feed, name="person_feed"),
     path("calendar/topics/<int:pk>.ics", feeds.topic_feed, name="topic_feed"),
