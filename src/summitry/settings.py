@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "summitry.engagements",
     "summitry.review",
     "summitry.rooms",
+    "summitry.exchanges",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("engagements/", include("summitry.engagements.urls")),
     path("review/", include("summitry.review.urls")),
     path("rooms/", include("summitry.rooms.urls")),
+    path("exchanges/", include("summitry.exchanges.urls")),
     path("calendar.ics", feeds.calendar_feed, name="calendar_feed"),
     path("calendar/people/<int:pk>.ics", feeds.person_feed, name="person_feed"),
     path("calendar/topics/<int:pk>.ics", feeds.topic_feed, name="topic_feed"),

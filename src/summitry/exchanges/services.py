@@ -1,0 +1,169 @@
+"""Every write to the expert exchanges goes through here: questions and answers, validated.
+
+A question may be put by anyone signed in who may see the conference, before it or after; an
+answer is recorded by an editor and names the expert who gave it, one of the conference's
+participants.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from summitry.directory.languages import language_problem, normalise, reader_language
+from summitry.directory.models import Country, Person
+from summitry.engagements.models import Engagement, Kind, Participation, Status
+from summitry.engagements.queries import visible_to
+from summitry.engagements.services import TextProblem, text_problem
+from summitry.exchanges.models import Answer, Question
+
+if TYPE_CHECKING:
+    from summitry.accounts.models import User
+
+# Long enough for a clinician's question with its context; longer belongs in a document.
+MAX_TEXT = 4000
+
+
+class ExchangeInvalid(ValueError):
+    """Input that cannot be stored; `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+class ExchangeRefused(PermissionError):
+    """The person may not do this (not signed in, cannot see the conference, not an editor)."""
+
+
+def is_conference(engagement: Engagement) -> bool:
+    return engagement.kind == Kind.VIDEO_CONFERENCE
+
+
+def may_ask(user: Any, engagement: Engagement) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and is_conference(engagement)
+        and engagement.status != Status.CANCELLED
+        and visible_to(user).filter(pk=engagement.pk).exists()
+    )
+
+
+def may_answer(user: Any, engagement: Engagement) -> bool:
+    return bool(getattr(user, "is_editor", False) and may_ask(user, engagement))
+
+
+def _text_errors(value: str, errors: dict[str, list[str]], field: str = "text") -> str:
+    text = value.strip()
+    problem = text_problem(text, MAX_TEXT)
+    if not text:
+        errors.setdefault(field, []).append(_("Write the text."))
+    elif problem is TextProblem.UNSTORABLE:
+        errors.setdefault(field, []).append(
+            _(
+                "The text contains a character that cannot be stored (a NUL character or invalid "
+                "Unicode)."
+            )
+        )
+    elif problem is TextProblem.TOO_LONG:
+        errors.setdefault(field, []).append(
+            _("The text is longer than %(limit)d characters.") % {"limit": MAX_TEXT}
+        )
+    return text
+
+
+def _language(value: str | None, errors: dict[str, list[str]]) -> str:
+    code = normalise(value) if value else reader_language()
+    if problem := language_problem(code):
+        errors.setdefault("language", []).append(problem)
+    return code
+
+
+def ask_question(
+    user: User,
+    engagement: Engagement,
+    *,
+    text: str,
+    asker_name: str = "",
+    country: str = "",
+    language: str | None = None,
+) -> Question:
+    """Put a question to a conference, in the asker's name and for their country."""
+    if not may_ask(user, engagement):
+        raise ExchangeRefused(_("You may not put a question to this conference."))
+    errors: dict[str, list[str]] = {}
+    body = _text_errors(text, errors)
+    name = (asker_name.strip() or user.get_full_name() or user.get_username())[:200]
+    if text_problem(name) is not None:
+        errors.setdefault("asker_name", []).append(
+            _(
+                "The name contains a character that cannot be stored (a NUL character or invalid "
+                "Unicode)."
+            )
+        )
+    place = None
+    if country.strip():
+        place = Country.objects.filter(code__iexact=country.strip()[:2]).first()
+        if place is None or len(country.strip()) != 2:
+            errors.setdefault("country", []).append(
+                _("Unknown country; give its two-letter ISO code, such as FR.")
+            )
+    code = _language(language, errors)
+    if errors:
+        raise ExchangeInvalid(errors)
+    return Question.objects.create(
+        engagement=engagement,
+        text=body,
+        asker_name=name,
+        country=place,
+        language=code,
+        asked_by=user,
+        asked_at=timezone.now(),
+    )
+
+
+def answer_question(
+    user: User,
+    question: Question,
+    *,
+    expert: int | str | None,
+    text: str,
+    language: str | None = None,
+) -> Answer:
+    """Record an expert's answer to a question; the expert is one of the conference's
+    participants, named, so the answer says who gave it."""
+    engagement = question.engagement
+    if not may_answer(user, engagement):
+        raise ExchangeRefused(_("You may not record answers for this conference."))
+    errors: dict[str, list[str]] = {}
+    body = _text_errors(text, errors)
+    person = None
+    try:
+        expert_id = int(expert) if expert is not None and expert != "" else None
+    except (TypeError, ValueError):
+        expert_id = None
+    if expert_id is not None:
+        person = Person.objects.filter(
+            pk=expert_id,
+            pk__in=Participation.objects.filter(engagement=engagement).values("person"),
+        ).first()
+    if person is None:
+        errors.setdefault("expert", []).append(
+            _("Choose the expert who answers from the conference's participants.")
+        )
+    code = _language(language, errors)
+    if errors:
+        raise ExchangeInvalid(errors)
+    assert person is not None
+    return Answer.objects.create(
+        question=question,
+        expert=person,
+        text=body,
+        language=code,
+        recorded_by=user,
+        answered_at=timezone.now(),
+    )

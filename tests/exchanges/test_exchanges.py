@@ -1,0 +1,197 @@
+"""Expert exchanges: questions put to a video conference, answered by named experts, kept with it,
+searchable, and seen only by whoever may see the conference."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from summitry.accounts.models import User
+from summitry.exchanges.models import Answer, Question
+from summitry.exchanges.queries import searched
+from tests import factories
+from tests.exchanges import factories as exchange
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def page(client: Client, pk: int) -> str:
+    response = client.get(f"/engagements/{pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_question_posted_is_kept_with_the_conference(client: Client, reader: User) -> None:
+    conference = exchange.conference()
+    client.force_login(reader)
+    response = client.post(
+        f"/exchanges/conferences/{conference.pk}/questions/",
+        {"text": "Which test do you use for screening?", "asker_name": "Dr Rossi, Lombardy",
+         "country": "IT", "language": "en"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"] == f"/engagements/{conference.pk}/#questions"
+    kept = Question.objects.get()
+    assert (kept.engagement, kept.country.code, kept.asked_by) == (conference, "IT", reader)  # type: ignore[union-attr]
+    shown = page(client, conference.pk)
+    assert "Which test do you use for screening?" in shown
+    assert "Dr Rossi, Lombardy" in shown
+
+
+def test_answer_names_the_expert(client: Client, editor: User, reader: User) -> None:
+    expert = factories.person("Dr Zhong", country_code="CN")
+    conference = exchange.conference(experts=(expert,))
+    asked = exchange.question(reader, conference)
+    client.force_login(editor)
+    response = client.post(
+        f"/exchanges/questions/{asked.pk}/answers/",
+        {"expert": expert.pk, "text": "Nucleic acid tests, twice.", "language": "en"},
+    )
+    assert response.status_code == 302
+    assert Answer.objects.get().expert == expert
+    shown = page(client, conference.pk)
+    assert "Nucleic acid tests, twice." in shown
+    assert "Answered by Dr Zhong" in shown
+
+
+def test_answer_by_someone_not_taking_part_is_400_naming_expert(
+    client: Client, editor: User, reader: User
+) -> None:
+    conference = exchange.conference()
+    stranger = factories.person("Someone else")
+    asked = exchange.question(reader, conference)
+    client.force_login(editor)
+    response = client.post(
+        f"/exchanges/questions/{asked.pk}/answers/", {"expert": stranger.pk, "text": "Yes."}
+    )
+    assert response.status_code == 400
+    assert b'data-field="expert"' in response.content
+    not_a_number = client.post(
+        f"/exchanges/questions/{asked.pk}/answers/", {"expert": "x'--", "text": "Yes."}
+    )
+    assert not_a_number.status_code == 400
+    assert not Answer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"text": "   "}, "text"),
+        ({"text": "a\x00b"}, "text"),
+        ({"text": "x" * 4001}, "text"),
+        ({"text": "Fine.", "country": "Atlantis"}, "country"),
+        ({"text": "Fine.", "country": "ZZ"}, "country"),
+        ({"text": "Fine.", "language": "klingon"}, "language"),
+        ({"text": "Fine.", "asker_name": "a\x00"}, "asker_name"),
+    ],
+)
+def test_bad_question_is_400_naming_the_field(
+    client: Client, reader: User, data: dict[str, str], field: str
+) -> None:
+    conference = exchange.conference()
+    client.force_login(reader)
+    response = client.post(f"/exchanges/conferences/{conference.pk}/questions/", data)
+    assert response.status_code == 400
+    assert f'data-field="{field}"'.encode() in response.content
+    assert not Question.objects.exists()
+
+
+def test_reader_may_not_answer(client: Client, reader: User) -> None:
+    expert = factories.person()
+    conference = exchange.conference(experts=(expert,))
+    asked = exchange.question(reader, conference)
+    client.force_login(reader)
+    response = client.post(
+        f"/exchanges/questions/{asked.pk}/answers/", {"expert": expert.pk, "text": "Yes."}
+    )
+    assert response.status_code == 403
+    assert "Record an answer" not in page(client, conference.pk)
+
+
+def test_anonymous_reads_but_must_sign_in_to_ask(client: Client, reader: User) -> None:
+    conference = exchange.conference()
+    exchange.question(reader, conference, text="Public question?")
+    shown = page(client, conference.pk)
+    assert "Public question?" in shown
+    assert "Sign in to put a question" in shown
+    response = client.post(f"/exchanges/conferences/{conference.pk}/questions/", {"text": "Hi"})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert Question.objects.count() == 1
+
+
+def test_only_conferences_take_questions(client: Client, reader: User) -> None:
+    call = factories.engagement(kind="telephone_call")
+    client.force_login(reader)
+    assert "Expert exchange" not in page(client, call.pk)
+    response = client.post(f"/exchanges/conferences/{call.pk}/questions/", {"text": "Hi"})
+    assert response.status_code == 404
+
+
+def test_confidential_conference_questions_are_hidden(
+    client: Client, administrator: User, reader: User
+) -> None:
+    secret = exchange.conference(confidentiality="confidential", by=administrator)
+    exchange.question(administrator, secret, text="Ventilator shortages confidential")
+    client.force_login(reader)
+    assert client.get(f"/engagements/{secret.pk}/").status_code == 404
+    assert (
+        client.post(f"/exchanges/conferences/{secret.pk}/questions/", {"text": "Hi"}).status_code
+        == 404
+    )
+    asked = Question.objects.get()
+    assert (
+        client.post(f"/exchanges/questions/{asked.pk}/answers/", {"text": "Hi"}).status_code == 404
+    )
+    assert b"Ventilator shortages" not in client.get("/exchanges/questions/?q=ventilator").content
+    assert list(searched(None, "ventilator")) == []
+    assert list(searched(administrator, "ventilator")) == [asked]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "query"),
+    [
+        ("How long should contacts isolate?", "Fourteen days of observation.", "observation"),
+        (
+            "Quelle durée de quarantaine?",
+            "Quatorze jours d'observation médicale.",
+            "médicale quatorze",
+        ),
+        ("ما مدة الحجر الصحي؟", "أربعة عشر يوما من المراقبة", "المراقبة"),
+        ("Сколько длится карантин?", "Четырнадцать дней наблюдения.", "наблюдения"),
+    ],
+)
+def test_search_finds_questions_by_their_text_or_answers(
+    client: Client, editor: User, question: str, answer: str, query: str
+) -> None:
+    expert = factories.person()
+    conference = exchange.conference(experts=(expert,))
+    asked = exchange.question(editor, conference, text=question)
+    exchange.answer(editor, asked, expert, text=answer)
+    other = exchange.question(editor, conference, text="Unrelated matter")
+    by_question = searched(None, question.split()[1])
+    assert asked in by_question and other not in by_question
+    assert list(searched(None, query)) == [asked]
+    response = client.get("/exchanges/questions/", {"q": query})
+    assert response.status_code == 200
+    assert question in response.content.decode()
+
+
+def test_question_says_before_or_after_the_conference(reader: User) -> None:
+    soon = timezone.now() + dt.timedelta(days=3)
+    ahead = exchange.conference(start=soon, status="scheduled")
+    assert exchange.question(reader, ahead).before_conference
+    held = exchange.conference()
+    assert not exchange.question(reader, held).before_conference
+
+
+def test_countries_that_took_part_include_participants(client: Client) -> None:
+    expert = factories.person("Dr Diallo", country_code="SN")
+    conference = exchange.conference(experts=(expert,), countries=("CN", "IT"))
+    shown = page(client, conference.pk)
+    section = shown[shown.index("Countries that took part") :]
+    for name in ("China", "Italy", "Senegal"):
+        assert name in section.split("</p>")[0]
