@@ -11,11 +11,19 @@ SQLite table to alter a column, which drops its triggers: `ensure_text_indexes` 
 migrate) puts back whatever is missing and rebuilds that index.
 Table and column names come from the code that declares an index; what a person typed reaches
 the database only as a bound parameter.
+
+Text in scripts written without spaces (Chinese, Japanese, Korean) has no words for either index
+to find. A `segmented` index reads a column that holds `segment(text)`: each such run of
+characters written as its overlapping pairs (and its last character alone), the pairs any query
+in those scripts is cut into too, so that a word of two characters or more is found wherever it
+stands. `segment` also drops Arabic vowel marks and the tatweel, which both indexes would take
+for word breaks. `highlight` marks the words of a query in the original text for a snippet.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,6 +32,8 @@ from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.db.models.expressions import Expression, RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 M = TypeVar("M", bound=models.Model)
 
@@ -37,12 +47,89 @@ def words(query: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(query)][:MAX_WORDS]
 
 
+# Han (with its compatibility and extension A blocks), kana, Hangul: scripts without spaces.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+# Arabic vowel and Quranic marks, and the tatweel (a stretching stroke, not a letter).
+_ARABIC_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+
+
+def _pairs(run: str, last: bool) -> str:
+    if len(run) == 1:
+        return run
+    pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+    return " ".join([*pairs, run[-1]] if last else pairs)
+
+
+def segment(text: str) -> str:
+    """The text as a segmented index stores it (see the module's notes)."""
+    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text))
+    return _UNSPACED.sub(lambda m: f" {_pairs(m.group(), last=True)} ", text)
+
+
+def segmented_words(query: str) -> list[str]:
+    """The query's words as a segmented index holds them: pairs for unspaced runs."""
+    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", query))
+    text = _UNSPACED.sub(lambda m: f" {_pairs(m.group(), last=False)} ", text)
+    return words(text)
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """`text` lower-cased, without accents or Arabic marks, and where each of its characters
+    came from in `text`, so that a match found in the one can be marked in the other."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        if _ARABIC_MARKS.fullmatch(char):
+            continue
+        base = unicodedata.normalize("NFKD", char)[:1] or char
+        if unicodedata.combining(base):
+            continue
+        folded.append(base.lower()[:1])
+        origin.append(i)
+    return "".join(folded), origin
+
+
+def highlight(text: str, query: str, width: int = 240) -> SafeString:
+    """A passage of `text` around the first word of `query` it holds, escaped, with each word
+    of the query marked; the start of the text when none is found."""
+    terms = [t for t in (_fold(w)[0] for w in words(_ARABIC_MARKS.sub("", query))) if t]
+    folded, origin = _fold(text)
+    pattern = (
+        re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+        if terms
+        else None
+    )
+    spans: list[tuple[int, int]] = []
+    if pattern is not None:
+        for m in pattern.finditer(folded):
+            spans.append((origin[m.start()], origin[m.end() - 1] + 1))
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    end = min(len(text), start + width)
+    if start > 0:
+        space = text.find(" ", start, spans[0][0] if spans else end)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", max(start, spans[0][1] if spans else start), end)
+        end = space if space != -1 else end
+    parts: list[str] = ["… " if start > 0 else ""]
+    cursor = start
+    for a, b in spans:
+        if a < cursor or b > end:
+            continue
+        parts += [escape(text[cursor:a]), "<mark>", escape(text[a:b]), "</mark>"]
+        cursor = b
+    parts += [escape(text[cursor:end]), " …" if end < len(text) else ""]
+    return mark_safe("".join(parts).replace("\n", " "))  # noqa: S308
+
+
 @dataclass(frozen=True)
 class TextIndex:
     table: str
     columns: tuple[str, ...]
     # PostgreSQL's language-neutral configuration: records are in many languages.
     config: str = "simple"
+    # The columns hold `segment(text)`; queries are cut the same way.
+    segmented: bool = False
 
     @property
     def fts_table(self) -> str:
@@ -110,7 +197,7 @@ class TextIndex:
 
     def matching(self, queryset: models.QuerySet[M], query: str) -> models.QuerySet[M]:
         """The rows whose columns hold every word of `query` (all rows when it has none)."""
-        found = words(query)
+        found = segmented_words(query) if self.segmented else words(query)
         if not found:
             return queryset
         vendor = connections[queryset.db].vendor

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "summitry.engagements",
     "summitry.review",
     "summitry.rooms",
+    "summitry.knowledge",
     "summitry.exchanges",
 ]
 
@@ -235,6 +236,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "summitry.web.storage.SummitryStaticFilesStorage"},
 }
+# Uploaded files (the knowledge centre's documents): never served directly, only through views
+# that apply the access rule.
+MEDIA_ROOT = Path(os.environ.get("SUMMITRY_MEDIA_ROOT", DATA_DIR / "media")).resolve()
+
 # Served by ServeStatic (WhiteNoise's ASGI-native fork): files stream without a thread hop.
 # `summitry serve` collects the files and serves the compressed copies; tests and development
 # read them from the apps and node_modules directly.
