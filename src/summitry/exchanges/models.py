@@ -57,3 +57,30 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class Material(models.Model):
+    """A document presented at a conference: an edition of a work, or one of its translations."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="materials")
+    edition = models.ForeignKey(
+        "knowledge.Edition", on_delete=models.CASCADE, related_name="presentations"
+    )
+    translation = models.ForeignKey(
+        "knowledge.Translation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="presentations",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "edition", "translation"], name="material_presented_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.translation or self.edition)
