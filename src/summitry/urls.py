@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from summitry.accounts.views import admin_login, set_language
 from summitry.api import api
 from summitry.engagements import feeds
+from summitry.knowledge import oai
 
 admin.site.site_header = "Summitry administration"
 admin.site.site_title = "Summitry"
@@ -18,6 +19,8 @@ urlpatterns = [
     path("review/", include("summitry.review.urls")),
     path("rooms/", include("summitry.rooms.urls")),
     path("exchanges/", include("summitry.exchanges.urls")),
+    # The knowledge centre harvested over OAI-PMH (docs/knowledge.md).
+    path("oai", oai.endpoint, name="oai"),
     path("calendar.ics", feeds.calendar_feed, name="calendar_feed"),
     path("calendar/people/<int:pk>.ics", feeds.person_feed, name="person_feed"),
     path("calendar/topics/<int:pk>.ics", feeds.topic_feed, name="topic_feed"),

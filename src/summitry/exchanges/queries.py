@@ -10,7 +10,8 @@ from summitry.directory.models import Country, Person
 from summitry.engagements.models import Engagement, Kind, Participation
 from summitry.engagements.queries import visible_to
 from summitry.exchanges import search
-from summitry.exchanges.models import Answer, Question
+from summitry.exchanges.models import Answer, Material, Question
+from summitry.knowledge.queries import visible_editions, visible_translations
 
 
 def conferences_visible_to(user: Any) -> QuerySet[Engagement]:
@@ -60,3 +61,17 @@ def experts_of(engagement: Engagement) -> QuerySet[Person]:
 
 def all_countries() -> QuerySet[Country]:
     return Country.objects.order_by("name")
+
+
+def materials_of(user: Any, engagement: Engagement) -> QuerySet[Material]:
+    """The materials presented, as far as the viewer may see the works they belong to."""
+    return (
+        Material.objects.filter(engagement=engagement, edition__in=visible_editions(user))
+        .filter(Q(translation__isnull=True) | Q(translation__in=visible_translations(user)))
+        .select_related("edition__work", "translation")
+        .order_by("edition__work__title", "-edition__number", "translation__language")
+    )
+
+
+def editions_to_present(user: Any) -> QuerySet[Any]:
+    return visible_editions(user).select_related("work").order_by("work__title", "-number")

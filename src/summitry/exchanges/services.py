@@ -2,7 +2,7 @@
 
 A question may be put by anyone signed in who may see the conference, before it or after; an
 answer is recorded by an editor and names the expert who gave it, one of the conference's
-participants.
+participants. Editors also record the materials presented: editions and their translations.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from summitry.directory.languages import language_problem, normalise, reader_language
 from summitry.directory.models import Country, Person
 from summitry.engagements.models import Engagement, Kind, Participation, Status
-from summitry.engagements.queries import visible_to
+from summitry.engagements.queries import can_edit, visible_to
 from summitry.engagements.services import TextProblem, text_problem
-from summitry.exchanges.models import Answer, Question
+from summitry.exchanges.models import Answer, Material, Question
+from summitry.knowledge.queries import visible_editions
 
 if TYPE_CHECKING:
     from summitry.accounts.models import User
@@ -167,3 +168,39 @@ def answer_question(
         recorded_by=user,
         answered_at=timezone.now(),
     )
+
+
+def present_material(
+    user: User, engagement: Engagement, *, edition: int | str | None, language: str = ""
+) -> Material:
+    """Record that an edition (or its translation into `language`) was presented at the
+    conference. Editors only; the edition must be one the editor may see."""
+    if not (may_answer(user, engagement) and can_edit(user, engagement)):
+        raise ExchangeRefused(_("You may not record the materials of this conference."))
+    errors: dict[str, list[str]] = {}
+    try:
+        edition_id = int(edition) if edition is not None and edition != "" else None
+    except (TypeError, ValueError):
+        edition_id = None
+    chosen = (
+        visible_editions(user).select_related("work").filter(pk=edition_id).first()
+        if edition_id is not None
+        else None
+    )
+    if chosen is None:
+        errors.setdefault("edition", []).append(_("Choose an edition of a work."))
+    translation = None
+    code = normalise(language) if language else ""
+    if chosen is not None and code and code != chosen.work.language:
+        translation = chosen.translations.filter(language=code).first()
+        if translation is None:
+            errors.setdefault("language", []).append(
+                _("This edition has no translation in this language.")
+            )
+    if errors:
+        raise ExchangeInvalid(errors)
+    assert chosen is not None
+    material, _created = Material.objects.get_or_create(
+        engagement=engagement, edition=chosen, translation=translation
+    )
+    return material

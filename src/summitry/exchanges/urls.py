@@ -8,4 +8,5 @@ urlpatterns = [
     path("questions/", views.search, name="search"),
     path("conferences/<int:pk>/questions/", views.ask, name="ask"),
     path("questions/<int:pk>/answers/", views.answer, name="answer"),
+    path("conferences/<int:pk>/materials/", views.present, name="present"),
 ]

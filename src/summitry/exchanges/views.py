@@ -16,6 +16,7 @@ from summitry.exchanges.services import (
     ExchangeRefused,
     answer_question,
     ask_question,
+    present_material,
 )
 
 # A search answers one page; a finer question narrows it.
@@ -74,6 +75,25 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         return _invalid(request, error, back)
     messages.success(request, _("The answer is recorded."))
     return _back(back)
+
+
+@require_POST
+@login_required
+def present(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_object_or_404(queries.conferences_visible_to(request.user), pk=pk)
+    try:
+        present_material(
+            request.user,  # type: ignore[arg-type]
+            engagement,
+            edition=request.POST.get("edition"),
+            language=request.POST.get("language", ""),
+        )
+    except ExchangeRefused as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    except ExchangeInvalid as error:
+        return _invalid(request, error, engagement.get_absolute_url())
+    messages.success(request, _("The material is recorded."))
+    return HttpResponseRedirect(f"{engagement.get_absolute_url()}#conference-materials")
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django import template
 from django.conf import settings
 
 from summitry.engagements.models import Engagement
+from summitry.engagements.queries import can_edit
 from summitry.exchanges import queries
 from summitry.exchanges.services import is_conference, may_answer, may_ask
 
@@ -23,10 +24,14 @@ def conference_exchange(context: template.Context, engagement: Engagement) -> di
     if not is_conference(engagement):
         return {"shown": False}
     answering = may_answer(user, engagement)
+    presenting = answering and can_edit(user, engagement)
     return {
         "shown": True,
         "engagement": engagement,
         "countries": queries.countries_taking_part(engagement),
+        "materials": queries.materials_of(user, engagement),
+        "may_present": presenting,
+        "editions": queries.editions_to_present(user) if presenting else (),
         "questions": queries.questions_of(user, engagement),
         "may_ask": may_ask(user, engagement),
         "may_answer": answering,
