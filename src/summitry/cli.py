@@ -159,6 +159,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     cmd_migrate(args)
     report = load_demo()
     print(report)
+    from summitry.knowledge.demo import load_demo as load_knowledge_demo
+
+    print(load_knowledge_demo())
     return 0
 
 

@@ -16,8 +16,9 @@ Text in scripts written without spaces (Chinese, Japanese, Korean) has no words 
 to find. A `segmented` index reads a column that holds `segment(text)`: each such run of
 characters written as its overlapping pairs (and its last character alone), the pairs any query
 in those scripts is cut into too, so that a word of two characters or more is found wherever it
-stands. `segment` also drops Arabic vowel marks and the tatweel, which both indexes would take
-for word breaks. `highlight` marks the words of a query in the original text for a snippet.
+stands. `segment` also drops accents, Arabic vowel marks and the tatweel (which both indexes
+would otherwise take for word breaks, or not fold alike), on both sides. `highlight` marks the
+words of a query in the original text for a snippet.
 """
 
 from __future__ import annotations
@@ -60,17 +61,22 @@ def _pairs(run: str, last: bool) -> str:
     return " ".join([*pairs, run[-1]] if last else pairs)
 
 
+def _bare(text: str) -> str:
+    """Without accents, vowel marks or tatweel, so that both databases read "hopital" and
+    "hôpital", "تعزل" and "تُعزل", alike."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", _ARABIC_MARKS.sub("", kept))
+
+
 def segment(text: str) -> str:
     """The text as a segmented index stores it (see the module's notes)."""
-    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", text))
-    return _UNSPACED.sub(lambda m: f" {_pairs(m.group(), last=True)} ", text)
+    return _UNSPACED.sub(lambda m: f" {_pairs(m.group(), last=True)} ", _bare(text))
 
 
 def segmented_words(query: str) -> list[str]:
     """The query's words as a segmented index holds them: pairs for unspaced runs."""
-    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFKC", query))
-    text = _UNSPACED.sub(lambda m: f" {_pairs(m.group(), last=False)} ", text)
-    return words(text)
+    return words(_UNSPACED.sub(lambda m: f" {_pairs(m.group(), last=False)} ", _bare(query)))
 
 
 def _fold(text: str) -> tuple[str, list[int]]:
@@ -92,7 +98,7 @@ def _fold(text: str) -> tuple[str, list[int]]:
 def highlight(text: str, query: str, width: int = 240) -> SafeString:
     """A passage of `text` around the first word of `query` it holds, escaped, with each word
     of the query marked; the start of the text when none is found."""
-    terms = [t for t in (_fold(w)[0] for w in words(_ARABIC_MARKS.sub("", query))) if t]
+    terms = [t for t in (_fold(w)[0] for w in words(_bare(query))) if t]
     folded, origin = _fold(text)
     pattern = (
         re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))

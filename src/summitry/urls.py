@@ -18,6 +18,7 @@ urlpatterns = [
     path("engagements/", include("summitry.engagements.urls")),
     path("review/", include("summitry.review.urls")),
     path("rooms/", include("summitry.rooms.urls")),
+    path("knowledge/", include("summitry.knowledge.urls")),
     path("exchanges/", include("summitry.exchanges.urls")),
     # The knowledge centre harvested over OAI-PMH (docs/knowledge.md).
     path("oai", oai.endpoint, name="oai"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import Settings
+from pytest_django.fixtures import Settings
 
 
 @pytest.fixture(autouse=True)

@@ -31,9 +31,7 @@ def edition(of: Work | None = None, markdown: str | None = None, **fields: Any) 
 def translation(
     of: Edition | None = None, language: str = "en", markdown: str | None = None, **fields: Any
 ) -> Translation:
-    return services.add_translation(
-        of or edition(), language=language, markdown=markdown, **fields
-    )
+    return services.add_translation(of or edition(), language=language, markdown=markdown, **fields)
 
 
 def docx_file(*paragraphs: str, name: str = "text.docx") -> SimpleUploadedFile:

@@ -172,3 +172,8 @@ def diff(old: str, new: str) -> list[DiffBlock]:
                     html = f"<ins>{escape(new_part[k])}</ins>"
                     blocks.append(DiffBlock("insert", mark_safe(html)))  # noqa: S308
     return blocks
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of an extracted text, to show it as it reads."""
+    return _paragraphs(text)

@@ -83,6 +83,14 @@ class Document(models.Model):
     class Meta:
         abstract = True
 
+    def readable_text(self) -> str:
+        """The words without markup: what search and snippets read."""
+        if self.text_format == self.Format.MARKDOWN:
+            from summitry.knowledge.documents import plain_text
+
+            return plain_text(self.text)
+        return self.text
+
 
 class Edition(Document):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="editions")

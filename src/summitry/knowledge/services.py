@@ -261,20 +261,13 @@ def _apply_text(
         document.text_format = Document.Format.MARKDOWN if markdown else Document.Format.NONE
 
 
-def readable_text(document: Document) -> str:
-    """The document's words without markup: what search and snippets read."""
-    if document.text_format == Document.Format.MARKDOWN:
-        return documents.plain_text(document.text)
-    return document.text
-
-
 def _edition_search_text(edition: Edition) -> str:
-    parts = [edition.work.title, edition.label, edition.changes, readable_text(edition)]
+    parts = [edition.work.title, edition.label, edition.changes, edition.readable_text()]
     return segment("\n".join(p for p in parts if p))
 
 
 def _translation_search_text(translation: Translation) -> str:
-    parts = [translation.title, readable_text(translation)]
+    parts = [translation.title, translation.readable_text()]
     return segment("\n".join(p for p in parts if p))
 
 
