@@ -75,8 +75,9 @@ INSTALLED_APPS = [
     "summitry.engagements",
     "summitry.review",
     "summitry.rooms",
-    "summitry.knowledge",
+    # Before knowledge: its templates add the citation and metadata to the knowledge pages.
     "summitry.exchanges",
+    "summitry.knowledge",
 ]
 
 MIDDLEWARE = [

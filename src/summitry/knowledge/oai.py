@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from summitry import oai
 from summitry.directory.names import language_name
+from summitry.knowledge.citation import bcp47
 from summitry.knowledge.models import Edition, Topic, Translation, Work
 from summitry.knowledge.queries import visible_editions, visible_topics, visible_translations
 
@@ -50,15 +51,6 @@ def namespace() -> str:
         return str(configured)
     host = urlsplit(settings.SITE_URL).hostname or ""
     return host if _DOMAIN.match(host) else "summitry.local"
-
-
-def bcp47(code: str) -> str:
-    """A Django language code as RFC 5646 writes it ("zh-hans" is "zh-Hans")."""
-    parts = code.split("-")
-    return "-".join(
-        [parts[0].lower()]
-        + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p for p in parts[1:]]
-    )
 
 
 def public_editions() -> QuerySet[Edition]:
