@@ -10,10 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from summitry.accounts.models import User
-from summitry.exchanges.models import Answer, Question
+from summitry.exchanges.models import Answer, Material, Question
 from summitry.exchanges.queries import searched
 from tests import factories
 from tests.exchanges import factories as exchange
+from tests.knowledge import factories as knowledge
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -195,3 +196,69 @@ def test_countries_that_took_part_include_participants(client: Client) -> None:
     section = shown[shown.index("Countries that took part") :]
     for name in ("China", "Italy", "Senegal"):
         assert name in section.split("</p>")[0]
+
+
+def test_materials_presented_are_listed_with_their_links(client: Client, editor: User) -> None:
+    conference = exchange.conference()
+    work = knowledge.work("Diagnosis and Treatment Protocol", slug="protocol")
+    first = knowledge.edition(work, markdown="One")
+    seventh = knowledge.edition(work, markdown="Seven", label="Trial Version 7")
+    french = knowledge.translation(seventh, language="fr", markdown="Sept", title="Protocole")
+    client.force_login(editor)
+    url = f"/exchanges/conferences/{conference.pk}/materials/"
+    assert client.post(url, {"edition": first.pk}).status_code == 302
+    assert client.post(url, {"edition": seventh.pk, "language": "fr"}).status_code == 302
+    # The same material twice is kept once.
+    assert client.post(url, {"edition": first.pk}).status_code == 302
+    assert Material.objects.count() == 2
+    shown = page(client, conference.pk)
+    section = shown[shown.index("Materials presented") : shown.index('id="questions"')]
+    assert f'href="{french.get_absolute_url()}"' in section
+    assert f'href="{first.get_absolute_url()}"' in section
+    assert "Trial Version 7" in section
+    assert "superseded" in section
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({}, "edition"), ({"edition": "x"}, "edition"), ({"edition": "999999"}, "edition")],
+)
+def test_bad_material_is_400_naming_the_field(
+    client: Client, editor: User, data: dict[str, str], field: str
+) -> None:
+    conference = exchange.conference()
+    client.force_login(editor)
+    response = client.post(f"/exchanges/conferences/{conference.pk}/materials/", data)
+    assert response.status_code == 400
+    assert f'data-field="{field}"'.encode() in response.content
+
+
+def test_material_in_a_language_without_translation_is_400(client: Client, editor: User) -> None:
+    conference = exchange.conference()
+    edition = knowledge.edition(knowledge.work(slug="plan"), markdown="Plan")
+    client.force_login(editor)
+    response = client.post(
+        f"/exchanges/conferences/{conference.pk}/materials/",
+        {"edition": edition.pk, "language": "ru"},
+    )
+    assert response.status_code == 400
+    assert b'data-field="language"' in response.content
+
+
+def test_restricted_material_is_hidden_from_those_who_may_not_see_it(
+    client: Client, editor: User, reader: User
+) -> None:
+    conference = exchange.conference()
+    hidden = knowledge.work("Restricted plan", slug="restricted", shared_with=("IT",))
+    edition = knowledge.edition(hidden, markdown="Secret")
+    client.force_login(editor)
+    client.post(f"/exchanges/conferences/{conference.pk}/materials/", {"edition": edition.pk})
+    assert "Restricted plan" in page(client, conference.pk)
+    client.force_login(reader)
+    assert "Restricted plan" not in page(client, conference.pk)
+    # A reader records no material.
+    other = knowledge.edition(knowledge.work(slug="open"), markdown="Open")
+    response = client.post(
+        f"/exchanges/conferences/{conference.pk}/materials/", {"edition": other.pk}
+    )
+    assert response.status_code == 403
