@@ -8,7 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from summitry.accounts.views import admin_login, set_language
 from summitry.api import api
 from summitry.engagements import feeds
-from summitry.knowledge import atom, citation, oai
+from summitry.exchanges import atom, citation, oai
 
 admin.site.site_header = "Summitry administration"
 admin.site.site_title = "Summitry"

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from summitry import oai
 from summitry.directory.names import language_name
-from summitry.knowledge.citation import bcp47
+from summitry.exchanges.citation import bcp47
 from summitry.knowledge.models import Edition, Topic, Translation, Work
 from summitry.knowledge.queries import visible_editions, visible_topics, visible_translations
 

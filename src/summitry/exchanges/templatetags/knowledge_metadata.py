@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from summitry.knowledge.citation import citation_text, describe, dublin_core_meta, json_ld_script
+from summitry.exchanges.citation import citation_text, describe, dublin_core_meta, json_ld_script
 from summitry.knowledge.models import Edition, Translation
 
 register = template.Library()
@@ -27,7 +27,7 @@ def edition_metadata(
     return mark_safe(dublin_core_meta(d) + "\n" + json_ld_script(d))  # noqa: S308
 
 
-@register.inclusion_tag("knowledge/_citation.html", takes_context=True)
+@register.inclusion_tag("exchanges/_citation.html", takes_context=True)
 def edition_citation(
     context: template.Context, edition: Edition, translation: Translation | None = None
 ) -> dict[str, Any]:

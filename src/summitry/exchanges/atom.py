@@ -8,9 +8,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from summitry.directory.names import language_name
-from summitry.knowledge.citation import bcp47, describe
+from summitry.exchanges.citation import bcp47, describe
+from summitry.exchanges.oai import public_editions, public_translations
 from summitry.knowledge.models import Edition, Translation
-from summitry.knowledge.oai import public_editions, public_translations
 
 # Enough for a reader that polls daily; older records are in the portal and over OAI-PMH.
 FEED_SIZE = 50
