@@ -262,3 +262,14 @@ def test_restricted_material_is_hidden_from_those_who_may_not_see_it(
         f"/exchanges/conferences/{conference.pk}/materials/", {"edition": other.pk}
     )
     assert response.status_code == 403
+
+
+def test_search_finds_a_chinese_word_inside_a_sentence(editor: User) -> None:
+    expert = factories.person()
+    conference = exchange.conference(experts=(expert,))
+    asked = exchange.question(editor, conference, text="密切接触者应当医学观察多少天？")
+    exchange.answer(editor, asked, expert, text="自最后一次接触起医学观察十四天。")
+    other = exchange.question(editor, conference, text="如何处理疑似病例？")
+    assert list(searched(None, "接触者")) == [asked]
+    assert list(searched(None, "十四天")) == [asked]
+    assert other not in searched(None, "观察")

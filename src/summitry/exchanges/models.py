@@ -27,6 +27,8 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     asked_at = models.DateTimeField(default=timezone.now)
+    # The text and the asker's name as the segmented index reads them (summitry.search.segment).
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["asked_at", "id"]
@@ -51,6 +53,7 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(default=timezone.now)
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["answered_at", "id"]

@@ -7,10 +7,19 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from summitry.exchanges.models import Answer, Question
-from summitry.search import TextIndex
+from summitry.search import TextIndex, segment
 
-QUESTION_TEXT = TextIndex(table="exchanges_question", columns=("text", "asker_name"))
-ANSWER_TEXT = TextIndex(table="exchanges_answer", columns=("text",))
+# Segmented, so that a question in Chinese is found by any word of it (see summitry.search).
+QUESTION_TEXT = TextIndex(table="exchanges_question", columns=("search_text",), segmented=True)
+ANSWER_TEXT = TextIndex(table="exchanges_answer", columns=("search_text",), segmented=True)
+
+
+def question_text(text: str, asker_name: str) -> str:
+    return segment(f"{text}\n{asker_name}")
+
+
+def answer_text(text: str) -> str:
+    return segment(text)
 
 
 def matching(questions: QuerySet[Question], query: str) -> QuerySet[Question]:

@@ -17,6 +17,7 @@ from summitry.directory.models import Country, Person
 from summitry.engagements.models import Engagement, Kind, Participation, Status
 from summitry.engagements.queries import can_edit, visible_to
 from summitry.engagements.services import TextProblem, text_problem
+from summitry.exchanges import search
 from summitry.exchanges.models import Answer, Material, Question
 from summitry.knowledge.queries import visible_editions
 
@@ -124,6 +125,7 @@ def ask_question(
         language=code,
         asked_by=user,
         asked_at=timezone.now(),
+        search_text=search.question_text(body, name),
     )
 
 
@@ -167,6 +169,7 @@ def answer_question(
         language=code,
         recorded_by=user,
         answered_at=timezone.now(),
+        search_text=search.answer_text(body),
     )
 
 
