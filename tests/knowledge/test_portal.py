@@ -217,3 +217,99 @@ def test_translation_form_with_a_taken_language_is_a_400(client: Client, protoco
     response = client.post(url, {"language": "fr", "markdown": "Encore."})
     assert response.status_code == 400
     assert "This edition already has a translation in this language." in response.content.decode()
+
+
+def test_work_form_creates_a_work_shared_with_named_countries(client: Client) -> None:
+    from summitry.directory.models import Country
+
+    client.force_login(base.user(User.Role.EDITOR))
+    france = Country.objects.get(code="FR")
+    response = client.post(
+        reverse("knowledge:work_create"),
+        {
+            "title": "Guidance for Ports",
+            "slug": "ports",
+            "kind": "guidance",
+            "language": "en",
+            "shared_with": [france.pk],
+        },
+    )
+    assert response.status_code == 302
+    work = Work.objects.get(slug="ports")
+    assert list(work.shared_with.values_list("code", flat=True)) == ["FR"]
+
+
+def test_work_form_with_a_reserved_slug_is_a_400_naming_the_slug(client: Client) -> None:
+    client.force_login(base.user(User.Role.EDITOR))
+    response = client.post(
+        reverse("knowledge:work_create"),
+        {"title": "New", "slug": "new", "kind": "other", "language": "en"},
+    )
+    assert response.status_code == 400
+    assert "This slug is already in use; choose another." in response.content.decode()
+
+
+def test_work_renamed_is_found_by_its_new_title(client: Client, protocol: Work) -> None:
+    client.force_login(base.user(User.Role.EDITOR))
+    response = client.post(
+        reverse("knowledge:work_edit", args=["protocol"]),
+        {"title": "Clinical Management Protocol", "kind": "protocol"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("knowledge:index"), {"q": "clinical management"}).content.decode()
+    assert "2 texts found" in page
+
+
+def test_publisher_sees_downloads_by_country_and_language(client: Client, protocol: Work) -> None:
+    url = reverse("knowledge:translation_download", args=["protocol", 2, "fr"])
+    client.get(url, HTTP_ACCEPT_LANGUAGE="fr-SN")
+    client.get(url, HTTP_ACCEPT_LANGUAGE="fr-SN")
+    work_url = reverse("knowledge:work", args=["protocol"])
+    assert "Downloads by country and language" not in client.get(work_url).content.decode()
+    client.force_login(base.user(User.Role.EDITOR))
+    page = client.get(work_url).content.decode()
+    assert "<td>Senegal</td><td>French</td><td>2</td>" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/knowledge/protocol/99999999999/",
+        "/knowledge/protocol/99999999999/fr/",
+        "/knowledge/protocol/compare/1/99999999999/",
+    ],
+)
+def test_edition_number_beyond_any_edition_is_a_404(
+    client: Client, protocol: Work, url: str
+) -> None:
+    assert client.get(url).status_code == 404
+
+
+ODD_VALUES = [
+    "",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "abc",
+    "\x00",
+    "%",
+    "'",
+    '"',
+    "*",
+    "OR",
+    "NEAR(",
+]
+
+
+@pytest.mark.parametrize("who", ["public", "editor"])
+def test_odd_portal_addresses_get_a_refusal_not_a_server_error(protocol: Work, who: str) -> None:
+    client = Client(raise_request_exception=False)
+    if who == "editor":
+        client.force_login(base.user(User.Role.EDITOR))
+    failures = {}
+    for name in ("q", "topic", "language"):
+        for value in ODD_VALUES:
+            response = client.get(reverse("knowledge:index"), {name: value})
+            if response.status_code >= 500:
+                failures[f"{name}={value!r}"] = response.status_code
+    assert failures == {}

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from summitry.directory.languages import UN_LANGUAGES, known_languages
+from summitry.directory.models import Country
 from summitry.directory.names import language_name
-from summitry.knowledge.models import Edition, Translation
+from summitry.knowledge.models import Edition, Topic, Translation, Work
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -105,3 +106,52 @@ class TranslationForm(_TextFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
+
+
+class WorkForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("Title"), max_length=Work._meta.get_field("title").max_length
+    )
+    slug = forms.SlugField(
+        label=gettext_lazy("Short name in links"),
+        max_length=Work._meta.get_field("slug").max_length,
+        help_text=gettext_lazy("Letters, digits and hyphens; it cannot be changed later."),
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Work.Kind.choices)
+    publisher = forms.CharField(
+        label=gettext_lazy("Publisher"),
+        required=False,
+        max_length=Work._meta.get_field("publisher").max_length,
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the editions"),
+        help_text=gettext_lazy("It cannot be changed later."),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    shared_with = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Shared only with"),
+        queryset=Country.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=gettext_lazy(
+            "Leave empty to share with every country and the public. Readers of a named "
+            "country need an access grant from an administrator."
+        ),
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
+        self.fields["language"].initial = "zh-hans"
+        if editing:
+            # Part of every edition's link and of every translation's meaning: fixed.
+            del self.fields["slug"]
+            del self.fields["language"]

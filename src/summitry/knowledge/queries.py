@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import pycountry
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils.safestring import SafeString
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from summitry.knowledge.models import AccessGrant, Edition, Topic, Translation, Work
+from summitry.knowledge.models import (
+    AccessGrant,
+    DownloadCount,
+    Edition,
+    Topic,
+    Translation,
+    Work,
+)
 from summitry.knowledge.search import EDITION_TEXT, TRANSLATION_TEXT
 from summitry.search import highlight
 from summitry.search import segmented_words as search_words
@@ -140,3 +147,15 @@ def download_country(user: Any, work: Work, accept_language: str) -> str:
             if pycountry.countries.get(alpha_2=region) is not None:
                 return region
     return ""
+
+
+def download_totals(work: Work) -> list[dict[str, Any]]:
+    """Downloads of the work's editions by country and language, most first: what the
+    publisher sees of who takes what ('' country: unknown)."""
+    rows = (
+        DownloadCount.objects.filter(edition__work=work)
+        .values("country", "language")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "country", "language")
+    )
+    return list(rows)

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 MAX_NUMBER = 32767
+# Paths of the portal that a work's slug must not shadow.
+RESERVED_SLUGS = frozenset({"new"})
 # Plain dates of record: nothing before the first modern health regulations, nothing far ahead.
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
@@ -149,7 +151,7 @@ def _slug(err: _Errors, slug: str, model: type[Topic] | type[Work]) -> str:
             _("Use only letters, digits, hyphens and underscores, at most %(limit)d.")
             % {"limit": _limit(model, "slug")},
         )
-    elif model.objects.filter(slug=slug).exists():
+    elif slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         err.add("slug", _("This slug is already in use; choose another."))
     return slug
 
@@ -186,6 +188,39 @@ def create_work(
         )
         work.topics.set(list(topics))
         work.shared_with.set(countries)
+    return work
+
+
+def update_work(
+    work: Work,
+    *,
+    title: str,
+    kind: str,
+    publisher: str = "",
+    summary: str = "",
+    topics: Iterable[Topic] = (),
+    shared_with: Iterable[str] = (),
+) -> Work:
+    """Change a work's description and sharing; its editions are indexed again under the new
+    title. The slug and the original language stay: they are part of every edition's URL."""
+    err = _Errors()
+    title = _text(err, "title", title, _limit(Work, "title"), required=True)
+    if kind not in Work.Kind.values:
+        err.add("kind", _("Unknown kind %(kind)s.") % {"kind": kind[:40]})
+    publisher = _text(err, "publisher", publisher, _limit(Work, "publisher"))
+    summary = _text(err, "summary", summary, None)
+    countries = _countries(err, "shared_with", shared_with)
+    err.raise_any()
+    with transaction.atomic():
+        retitled = title != work.title
+        work.title, work.kind, work.publisher, work.summary = title, kind, publisher, summary
+        work.save()
+        work.topics.set(list(topics))
+        work.shared_with.set(countries)
+        if retitled:
+            for edition in work.editions.all():
+                edition.search_text = _edition_search_text(edition)
+                edition.save(update_fields=["search_text"])
     return work
 
 

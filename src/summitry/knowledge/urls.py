@@ -19,7 +19,9 @@ register_converter(LanguageConverter, "language")
 app_name = "knowledge"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.work_create, name="work_create"),
     path("<slug:slug>/", views.work_detail, name="work"),
+    path("<slug:slug>/edit/", views.work_edit, name="work_edit"),
     path("<slug:slug>/editions/new/", views.edition_create, name="edition_create"),
     path("<slug:slug>/compare/<int:old>/<int:new>/", views.compare, name="compare"),
     path("<slug:slug>/<int:number>/", views.edition_detail, name="edition"),

@@ -13,12 +13,15 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from summitry.directory.languages import normalise
+from summitry.directory.models import Country
 from summitry.knowledge import documents, queries, services
-from summitry.knowledge.forms import BrowseForm, EditionForm, TranslationForm
+from summitry.knowledge.forms import BrowseForm, EditionForm, TranslationForm, WorkForm
 from summitry.knowledge.models import Document, Edition, Translation, Work
 
 
@@ -108,8 +111,18 @@ def work_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "editions": editions,
             "shared_with": work.shared_with.all(),
             "is_publisher": queries.is_publisher(request.user),
+            "downloads": (
+                _named_countries(queries.download_totals(work))
+                if queries.is_publisher(request.user)
+                else None
+            ),
         },
     )
+
+
+def _named_countries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    countries = {c.code: c for c in Country.objects.filter(code__in={r["country"] for r in rows})}
+    return [{**row, "country": countries.get(row["country"])} for row in rows]
 
 
 def _neighbours(edition: Edition) -> dict[str, Edition | None]:
@@ -118,6 +131,26 @@ def _neighbours(edition: Edition) -> dict[str, Edition | None]:
         "previous": others.filter(number__lt=edition.number).order_by("-number").first(),
         "current": others.filter(is_current=True).first(),
     }
+
+
+# Filled by the interoperability part (Dublin Core, JSON-LD, citations) where it is installed.
+EDITION_HOOKS = {
+    "edition_head": "knowledge/_edition_head.html",
+    "edition_cite": "knowledge/_edition_cite.html",
+}
+
+
+def _hooks() -> dict[str, str | None]:
+    """The hook templates that exist, by context name (None: not installed)."""
+    found: dict[str, str | None] = {}
+    for key, name in EDITION_HOOKS.items():
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            found[key] = None
+        else:
+            found[key] = name
+    return found
 
 
 def _body(document: Document) -> Any:
@@ -142,6 +175,7 @@ def edition_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
             "translations": edition.translations.all(),
             "is_publisher": queries.is_publisher(request.user),
             **_neighbours(edition),
+            **_hooks(),
         },
     )
 
@@ -163,6 +197,7 @@ def translation_detail(request: HttpRequest, slug: str, number: int, language: s
             "paragraphs": documents.paragraphs(translation.text) if translation.file else [],
             "translations": edition.translations.all(),
             **_neighbours(edition),
+            **_hooks(),
         },
     )
 
@@ -289,6 +324,64 @@ def translation_create(request: HttpRequest, slug: str, number: int) -> HttpResp
         {"work": edition.work, "edition": edition, "form": form},
         status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def work_create(request: HttpRequest) -> HttpResponse:
+    _publisher_only(request)
+    form = WorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            work = services.create_work(
+                title=data["title"],
+                slug=data["slug"],
+                kind=data["kind"],
+                publisher=data["publisher"],
+                summary=data["summary"],
+                language=data["language"],
+                topics=data["topics"],
+                shared_with=[c.code for c in data["shared_with"]],
+            )
+        except services.KnowledgeInvalid as refused:
+            _take_errors(form, refused.errors)
+        else:
+            return redirect(work)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "knowledge/work_form.html", {"form": form, "work": None}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def work_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    _publisher_only(request)
+    work = _work(request, slug)
+    initial = {
+        "title": work.title,
+        "kind": work.kind,
+        "publisher": work.publisher,
+        "summary": work.summary,
+        "topics": work.topics.all(),
+        "shared_with": work.shared_with.all(),
+    }
+    form = WorkForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_work(
+                work,
+                title=data["title"],
+                kind=data["kind"],
+                publisher=data["publisher"],
+                summary=data["summary"],
+                topics=data["topics"],
+                shared_with=[c.code for c in data["shared_with"]],
+            )
+        except services.KnowledgeInvalid as refused:
+            _take_errors(form, refused.errors)
+        else:
+            return redirect(work)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "knowledge/work_form.html", {"form": form, "work": work}, status=status)
 
 
 def _take_errors(form: Any, errors: dict[str, list[str]]) -> None:

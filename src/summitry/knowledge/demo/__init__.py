@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from summitry.knowledge import services
 from summitry.knowledge.models import Topic, Work
@@ -51,4 +52,8 @@ def load_demo() -> str:
                 published_on=dt.date.fromisoformat(published) if published else None,
             )
             added += 1
-    return f"Knowledge centre: {len(data['works'])} works, {added} editions added."
+    return ngettext(
+        "Knowledge centre: %(works)d works, %(added)d edition added.",
+        "Knowledge centre: %(works)d works, %(added)d editions added.",
+        added,
+    ) % {"works": len(data["works"]), "added": added}
