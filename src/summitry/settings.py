@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "summitry.rooms",
     "summitry.commitments",
     "summitry.assistance",
+    # Before knowledge: its templates add the citation and metadata to the knowledge pages.
+    "summitry.exchanges",
     "summitry.knowledge",
 ]
 
@@ -241,6 +243,14 @@ STORAGES = {
 # Uploaded files (the knowledge centre's documents): never served directly, only through views
 # that apply the access rule.
 MEDIA_ROOT = Path(os.environ.get("SUMMITRY_MEDIA_ROOT", DATA_DIR / "media")).resolve()
+
+# The knowledge centre's OAI-PMH repository (/oai): its identifier (a domain name; the site's host
+# by default), its name and the address harvesters write to.
+OAI_NAMESPACE = os.environ.get("SUMMITRY_OAI_NAMESPACE", "")
+OAI_REPOSITORY_NAME = os.environ.get("SUMMITRY_OAI_REPOSITORY_NAME", "")
+OAI_ADMIN_EMAIL = os.environ.get("SUMMITRY_OAI_ADMIN_EMAIL", "")
+# Records per list answer; harvesters follow resumption tokens for the rest.
+OAI_PAGE_SIZE = int(os.environ.get("SUMMITRY_OAI_PAGE_SIZE", "100"))
 
 # Served by ServeStatic (WhiteNoise's ASGI-native fork): files stream without a thread hop.
 # `summitry serve` collects the files and serves the compressed copies; tests and development

@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from summitry.accounts.views import admin_login, set_language
 from summitry.api import api
 from summitry.engagements import feeds
+from summitry.exchanges import atom, citation, oai
 
 admin.site.site_header = "Summitry administration"
 admin.site.site_title = "Summitry"
@@ -21,6 +22,20 @@ urlpatterns = [
     path("rooms/", include("summitry.rooms.urls")),
     path("assistance/", include("summitry.assistance.urls")),
     path("knowledge/", include("summitry.knowledge.urls")),
+    path("exchanges/", include("summitry.exchanges.urls")),
+    # The knowledge centre harvested over OAI-PMH (docs/knowledge.md).
+    path("oai", oai.endpoint, name="oai"),
+    path("knowledge/feed.atom", atom.feed, name="knowledge_feed"),
+    path(
+        "knowledge/<slug:slug>/<int:number>/cite.<str:fmt>",
+        citation.cite,
+        name="knowledge_cite",
+    ),
+    path(
+        "knowledge/<slug:slug>/<int:number>/<str:language>/cite.<str:fmt>",
+        citation.cite,
+        name="knowledge_cite_translation",
+    ),
     path("calendar.ics", feeds.calendar_feed, name="calendar_feed"),
     path("calendar/people/<int:pk>.ics", feeds.person_feed, name="person_feed"),
     path("calendar/topics/<int:pk>.ics", feeds.topic_feed, name="topic_feed"),

@@ -7,7 +7,9 @@ A cached review is keyed by everything its figures depend on:
   start lies in the year's window, read from the index — it changes with any write to that
   year, even one that bypasses the models (a bulk insert, SQL),
 - the directory version, a token renewed after a change to a country, organisation or person
-  commits (names, regions, types and the people's countries enter the figures).
+  commits (names, regions, types and the people's countries enter the figures),
+- the knowledge version, renewed after a change to a work, edition, translation or access grant
+  commits (the knowledge figures, review/knowledge.py); read with the directory's in one call.
 
 A review is stored only if neither the stamp nor any write seen by the models' signals changed
 while it was computed, so a write racing the computation cannot leave stale figures behind.
@@ -30,9 +32,18 @@ from summitry.directory.models import Country, Organisation, Person
 from summitry.directory.signals import reference_data_changed
 from summitry.engagements.models import Engagement, Participation
 from summitry.engagements.queries import visible_to
-from summitry.review.queries import Review, review_zone, year_window, yearly_review
+from summitry.knowledge.models import AccessGrant, Edition, Translation, Work
+from summitry.review.knowledge import knowledge_figures
+from summitry.review.queries import (
+    Review,
+    held_in,
+    review_zone,
+    year_window,
+    yearly_review,
+)
 
 DIRECTORY_VERSION = "review:directory-version"
+KNOWLEDGE_VERSION = "review:knowledge-version"
 WRITES_VERSION = "review:writes-version"
 # A backstop only: a stored review is never served once its inputs changed.
 TIMEOUT_S = 24 * 3600
@@ -46,6 +57,12 @@ def _version(name: str) -> str:
         cache.add(name, uuid.uuid4().hex, None)
         token = cache.get(name)
     return str(token)
+
+
+def _versions(*names: str) -> tuple[str, ...]:
+    """Several versions in one read of the cache (the page pays one query, not one a name)."""
+    found = cache.get_many(names)
+    return tuple(str(found[name]) if name in found else _version(name) for name in names)
 
 
 def _renew(name: str) -> None:
@@ -62,6 +79,11 @@ def register_written(**kwargs: Any) -> None:
     _renew(WRITES_VERSION)
 
 
+def knowledge_changed(**kwargs: Any) -> None:
+    _renew(KNOWLEDGE_VERSION)
+    _renew(WRITES_VERSION)
+
+
 def connect() -> None:
     for model in (Country, Organisation, Person):
         post_save.connect(directory_changed, sender=model, dispatch_uid=f"review-{model}-save")
@@ -72,6 +94,11 @@ def connect() -> None:
         post_delete.connect(register_written, sender=record, dispatch_uid=f"review-{record}-del")
     for through in (Engagement.countries.through, Engagement.organisations.through):
         m2m_changed.connect(register_written, sender=through, dispatch_uid=f"review-{through}")
+    for shared in (Work, Edition, Translation, AccessGrant):
+        post_save.connect(knowledge_changed, sender=shared, dispatch_uid=f"review-{shared}-save")
+        post_delete.connect(knowledge_changed, sender=shared, dispatch_uid=f"review-{shared}-del")
+    for shares in (Work.shared_with.through, Work.topics.through):
+        m2m_changed.connect(knowledge_changed, sender=shares, dispatch_uid=f"review-{shares}")
 
 
 def year_stamp(year: int) -> str:
@@ -101,7 +128,7 @@ def _key(year: int, user: Any, part: str) -> str:
         str(review_zone()),
         os.environ.get("SUMMITRY_HOME_COUNTRY", ""),
         stamp,
-        _version(DIRECTORY_VERSION),
+        *_versions(DIRECTORY_VERSION, KNOWLEDGE_VERSION),
     )
     digest = hashlib.blake2s(repr(inputs).encode(), digest_size=16).hexdigest()
     return f"review:{part}:{year}:{digest}"
@@ -124,7 +151,11 @@ def review_for(year: int, user: Any) -> Review:
 
     def compute() -> Review:
         engagements: QuerySet[Engagement] = visible_to(user)
-        return yearly_review(year, engagements)
+        review = yearly_review(year, engagements)
+        review.knowledge = knowledge_figures(
+            year, held_in(year, engagements), user, review.home_country
+        )
+        return review
 
     return _cached(year, user, "figures", compute)
 

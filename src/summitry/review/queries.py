@@ -37,6 +37,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from summitry.directory.models import Country, Organisation, Person
 from summitry.engagements.models import ONLINE_KINDS, Engagement, Kind, Participation, Role, Status
 from summitry.review import sentence as review_sentence
+from summitry.review.knowledge import KnowledgeFigures
 
 VIDEO_LINK_KINDS = (
     Kind.VIDEO_MEETING,
@@ -85,6 +86,8 @@ class Review:
     top_groupings: list[Counterpart] = field(default_factory=list)
     # The principal's name as written in other languages ("zh-hans": "习近平"), where known.
     principal_names: dict[str, str] = field(default_factory=dict)
+    # Expert conferences, countries reached, editions and translations (review/knowledge.py).
+    knowledge: KnowledgeFigures | None = None
 
     @property
     def principal_total(self) -> int:

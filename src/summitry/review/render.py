@@ -86,6 +86,7 @@ def review_data(review: Review, language: str | None = None) -> dict[str, Any]:
         "principal": review.principal,
         "principal_by_kind": review.principal_by_kind,
         "sentence": review.sentence,
+        "knowledge": dataclasses.asdict(review.knowledge) if review.knowledge else None,
         "language": _language(language),
         "sentences": {
             code: sentence.write(sentence.figures_of(review, code), code)
@@ -132,6 +133,23 @@ def review_text(review: Review, language: str | None = None) -> str:
     lines += [f"  {c.name} ({c.code}): {c.count}" for c in review.top_countries] or [none]
     lines += ["", _("Top organisations:")]
     lines += [f"  {o.name} ({o.code}): {o.count}" for o in review.top_organisations] or [none]
+    if review.knowledge:
+        shared = review.knowledge
+        lines += [
+            "",
+            _("Knowledge shared:"),
+            "  "
+            + _(
+                "video conferences %(conferences)s, countries reached %(countries)s, editions "
+                "published %(editions)s, translations published %(translations)s"
+            )
+            % {
+                "conferences": shared.conferences,
+                "countries": shared.countries_reached,
+                "editions": shared.editions,
+                "translations": shared.translations,
+            },
+        ]
     return "\n".join(lines)
 
 
