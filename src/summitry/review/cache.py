@@ -23,14 +23,13 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from summitry.directory.models import Country, Organisation, Person
 from summitry.directory.signals import reference_data_changed
 from summitry.engagements.models import Engagement, Participation
-from summitry.engagements.queries import visible_to
-from summitry.review.queries import Review, review_zone, year_window, yearly_review
+from summitry.review.queries import Review, review_zone, yearly_review_for
+from summitry.review.tally import year_stamp
 
 DIRECTORY_VERSION = "review:directory-version"
 WRITES_VERSION = "review:writes-version"
@@ -74,16 +73,6 @@ def connect() -> None:
         m2m_changed.connect(register_written, sender=through, dispatch_uid=f"review-{through}")
 
 
-def year_stamp(year: int) -> str:
-    low, high = year_window(year, review_zone())
-    figures = Engagement.objects.filter(start__gte=low, start__lt=high).aggregate(
-        n=Count("id"), last=Max("updated_at"), ids=Sum("id")
-    )
-    return (
-        f"{figures['n']}:{figures['last'].isoformat() if figures['last'] else '-'}:{figures['ids']}"
-    )
-
-
 def _scope(user: Any) -> str:
     if user is None or not user.is_authenticated or not user.is_active:
         return "public"
@@ -122,11 +111,7 @@ def _cached(year: int, user: Any, part: str, compute: Callable[[], T]) -> T:
 def review_for(year: int, user: Any) -> Review:
     """The review of `year` over what `user` may see (None: the public), from the cache."""
 
-    def compute() -> Review:
-        engagements: QuerySet[Engagement] = visible_to(user)
-        return yearly_review(year, engagements)
-
-    return _cached(year, user, "figures", compute)
+    return _cached(year, user, "figures", lambda: yearly_review_for(year, user))
 
 
 def pdf_for(year: int, user: Any) -> bytes:
