@@ -210,6 +210,14 @@ def test_register_engagement_and_review_in_arabic_and_chinese(
     reader_page.goto(f"{base}/engagements/calendar/?year=2020&month=3")
     check_page(reader_page, language)
     assert not english_left(reader_page, ["main"], CALENDAR_WORDS)
+    # The previous period lies towards the line's start: left in Chinese, right in Arabic.
+    direction = language[2]
+    toolbar = reader_page.locator("main .toolbar")
+    previous, following = toolbar.locator("a[rel=prev]"), toolbar.locator("a[rel=next]")
+    earlier = previous.bounding_box()["x"] > following.bounding_box()["x"]  # type: ignore[index]
+    assert earlier == (direction == "rtl")
+    flipped = previous.locator(".arrow").evaluate("e => getComputedStyle(e).transform")
+    assert (flipped == "matrix(-1, 0, 0, 1, 0, 0)") == (direction == "rtl"), flipped
     reader_page.screenshot(path=str(artifacts / f"i18n-{name}-calendar.png"), full_page=True)
 
 

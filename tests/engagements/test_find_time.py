@@ -275,3 +275,30 @@ def test_search_days_are_the_viewers_days(client: Client, editor: User) -> None:
     start = response.context["ranking"].request.start
     assert start == dt.datetime.combine(tomorrow, dt.time(), sydney)
     assert "Australia/Sydney" in response.context["viewer_zone"]
+
+
+def test_holiday_names_follow_the_readers_language_where_the_holidays_package_has_them() -> None:
+    from django.utils import translation
+
+    from summitry.engagements.find_time import _holiday
+    from summitry.scheduling.public_holidays import public_holidays
+
+    national_day, epiphany, independence = (
+        dt.date(2020, 10, 1),
+        dt.date(2020, 1, 7),
+        dt.date(2020, 7, 4),
+    )
+    english = {
+        code: public_holidays(code, [2020])[day]
+        for code, day in (("CN", national_day), ("EG", epiphany), ("US", independence))
+    }
+    with translation.override("zh-hans"):
+        assert "国庆节" in _holiday("CN", national_day, english["CN"])
+        # The package writes the United States' holidays in English (and Thai) only.
+        assert _holiday("US", independence, english["US"]) == english["US"]
+        # A participant's own holidays keep the name they were given.
+        assert _holiday("CN", national_day, "Family day") == "Family day"
+    with translation.override("ar"):
+        assert _holiday("EG", epiphany, english["EG"]) == "عيد الميلاد المجيد"
+    with translation.override("en"):
+        assert _holiday("CN", national_day, english["CN"]) == english["CN"]

@@ -189,3 +189,22 @@ def test_text_index_comes_back_after_a_table_rebuild_drops_its_triggers(client: 
     ensure_index()
     record = factories.engagement(title="Call on vaccines")
     assert listed(client.get("/engagements/", {"q": "vaccines"}).content) == [record.pk]
+
+
+def test_register_page_reads_as_many_times_for_fifty_rows_as_for_two(client: Client) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    def reads() -> int:
+        client.get("/engagements/")  # what a first request reads once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/engagements/").status_code == 200
+        return len(queries)
+
+    for day in (1, 2):
+        factories.engagement(start=at(day))
+    few = reads()
+    for day in range(3, 28):
+        for hour in (9, 15):
+            factories.engagement(start=at(day).replace(hour=hour))
+    assert Engagement.objects.count() >= views.PAGE_SIZE
+    assert reads() <= few

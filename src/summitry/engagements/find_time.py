@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -47,6 +47,7 @@ from summitry.scheduling.model import (
     Slot,
     format_clock,
 )
+from summitry.scheduling.public_holidays import holiday_name, public_holidays
 from summitry.scheduling.serialize import utc_iso
 from summitry.scheduling.zones import country_name
 from summitry.web.formats import (
@@ -164,6 +165,14 @@ def _country(code: str) -> str:
     return str(locale().territories.get(code.upper()) or country_name(code))
 
 
+def _holiday(country: str | None, day: dt.date, name: str) -> str:
+    """A public holiday's name in the reader's language where the holidays package has it; a
+    name given by hand (a participant's own holidays) stays as written."""
+    if public_holidays(country, [day.year]).get(day) != name:
+        return name
+    return holiday_name(country, day, get_language() or "en") or name
+
+
 def _place(b: Breakdown) -> str:
     person = b.participant
     return _country(person.country) if person.country else person.display
@@ -201,7 +210,7 @@ def _change_words(change: Change) -> str:
             "name": change.display,
             "day": day,
             "place": place,
-            "holiday": change.reason,
+            "holiday": _holiday(change.country, change.day, change.reason or ""),
         }
     return gettext("move %(engagement)s for %(name)s") % {
         "engagement": change.clash,
@@ -256,7 +265,11 @@ def cost_words(b: Breakdown) -> list[str]:
         else:
             found.append(
                 gettext("%(weekday)s, a public holiday in %(place)s (%(holiday)s)")
-                % {"weekday": weekday, "place": _place(b), "holiday": off.reason}
+                % {
+                    "weekday": weekday,
+                    "place": _place(b),
+                    "holiday": _holiday(person.country, off.day, off.reason),
+                }
             )
     return found
 

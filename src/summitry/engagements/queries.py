@@ -10,14 +10,24 @@ from summitry.engagements import search
 from summitry.engagements.models import Confidentiality, Engagement, Participation, Topic
 
 
+def confidentialities_seen_whole(user: Any) -> tuple[str, ...] | None:
+    """The confidentialities whose every record `user` sees, when that is all `user` sees (the
+    public: public records; administrators: all); None when the user also sees records one by
+    one (staff: the confidential ones they wrote or are named on)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return (Confidentiality.PUBLIC.value,)
+    if getattr(user, "is_administrator", False):
+        return tuple(Confidentiality.values)
+    return None
+
+
 def _access(user: Any, named_reader: Q) -> Q | None:
     """The explicit access rule: the public sees public records; staff see restricted ones;
     confidential ones are for administrators, their author and the readers named on them.
     None means everything; `named_reader` says how the user is found among the readers."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Q(confidentiality=Confidentiality.PUBLIC)
-    if getattr(user, "is_administrator", False):
-        return None
+    whole = confidentialities_seen_whole(user)
+    if whole is not None:
+        return None if set(whole) == set(Confidentiality.values) else Q(confidentiality__in=whole)
     allowed = Q(confidentiality__in=[Confidentiality.PUBLIC, Confidentiality.RESTRICTED])
     return allowed | Q(created_by=user) | named_reader
 
@@ -74,8 +84,9 @@ def with_related(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
 
 
 def for_list(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
-    """What a row of the register shows: no more, so that a page costs few reads."""
-    return engagements.prefetch_related("countries", "organisations")
+    """What a row of the register shows (its title in the reader's language among them): no
+    more, so that a page costs a few reads whatever its length."""
+    return engagements.prefetch_related("countries", "organisations", "texts")
 
 
 def filtered(

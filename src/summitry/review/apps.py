@@ -6,6 +6,7 @@ class ReviewConfig(AppConfig):
     verbose_name = "Review"
 
     def ready(self) -> None:
-        from summitry.review.cache import connect
+        from summitry.review import cache, tally
 
-        connect()
+        cache.connect()
+        tally.connect()

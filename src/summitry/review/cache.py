@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from summitry.directory.models import Country, Organisation, Person
@@ -34,13 +33,8 @@ from summitry.engagements.models import Engagement, Participation
 from summitry.engagements.queries import visible_to
 from summitry.knowledge.models import AccessGrant, Edition, Translation, Work
 from summitry.review.knowledge import knowledge_figures
-from summitry.review.queries import (
-    Review,
-    held_in,
-    review_zone,
-    year_window,
-    yearly_review,
-)
+from summitry.review.queries import Review, held_in, review_zone, yearly_review_for
+from summitry.review.tally import year_stamp
 
 DIRECTORY_VERSION = "review:directory-version"
 KNOWLEDGE_VERSION = "review:knowledge-version"
@@ -101,16 +95,6 @@ def connect() -> None:
         m2m_changed.connect(knowledge_changed, sender=shares, dispatch_uid=f"review-{shares}")
 
 
-def year_stamp(year: int) -> str:
-    low, high = year_window(year, review_zone())
-    figures = Engagement.objects.filter(start__gte=low, start__lt=high).aggregate(
-        n=Count("id"), last=Max("updated_at"), ids=Sum("id")
-    )
-    return (
-        f"{figures['n']}:{figures['last'].isoformat() if figures['last'] else '-'}:{figures['ids']}"
-    )
-
-
 def _scope(user: Any) -> str:
     if user is None or not user.is_authenticated or not user.is_active:
         return "public"
@@ -150,10 +134,9 @@ def review_for(year: int, user: Any) -> Review:
     """The review of `year` over what `user` may see (None: the public), from the cache."""
 
     def compute() -> Review:
-        engagements: QuerySet[Engagement] = visible_to(user)
-        review = yearly_review(year, engagements)
+        review = yearly_review_for(year, user)
         review.knowledge = knowledge_figures(
-            year, held_in(year, engagements), user, review.home_country
+            year, held_in(year, visible_to(user)), user, review.home_country
         )
         return review
 

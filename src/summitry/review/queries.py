@@ -27,7 +27,7 @@ import contextlib
 import datetime as dt
 import os
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from summitry.directory.models import Country, Organisation, Person
 from summitry.engagements.models import ONLINE_KINDS, Engagement, Kind, Participation, Role, Status
+from summitry.engagements.queries import confidentialities_seen_whole, visible_to
 from summitry.review import sentence as review_sentence
 from summitry.review.knowledge import KnowledgeFigures
 
@@ -140,9 +141,12 @@ def year_window(year: int, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def held_in(year: int, engagements: QuerySet[Engagement] | None = None) -> QuerySet[Engagement]:
-    """The held engagements of `year`, dated by the counting rule."""
-    zone = review_zone()
+def held_in(
+    year: int, engagements: QuerySet[Engagement] | None = None, zone: dt.tzinfo | None = None
+) -> QuerySet[Engagement]:
+    """The held engagements of `year`, dated by the counting rule (in the review's zone unless
+    `zone` is given)."""
+    zone = zone or review_zone()
     low, high = year_window(year, zone)
     return (engagements if engagements is not None else Engagement.objects.all()).filter(
         _dated_between(dt.date(year, 1, 1), dt.date(year + 1, 1, 1), zone),
@@ -294,10 +298,57 @@ def yearly_review(
     year: int,
     engagements: QuerySet[Engagement] | None = None,
     home_country: str | None = None,
+    *,
+    tallied: bool = True,
 ) -> Review:
-    held = held_in(year, engagements)
+    """The review of `year` over `engagements` (by default the whole register, whose figures
+    then come from the tallies kept by tally.py, unless `tallied` is False)."""
+    if engagements is None and tallied:
+        return _review(year, held_in(year), home_country, tallied=True, confidentialities=None)
+    return _review(year, held_in(year, engagements), home_country)
+
+
+def yearly_review_for(year: int, user: Any, home_country: str | None = None) -> Review:
+    """The review of `year` over what `user` (None: the public) may see: from the tallies when
+    the access rule lets the user see whole confidentialities, else counted from the records."""
+    seen = confidentialities_seen_whole(user)
+    if seen is None:
+        return yearly_review(year, visible_to(user), home_country)
+    held = held_in(year, Engagement.objects.filter(confidentiality__in=seen))
+    return _review(year, held, home_country, tallied=True, confidentialities=seen)
+
+
+def _from_tallies(
+    year: int, confidentialities: Sequence[str] | None
+) -> tuple[_Aggregates, dict[tuple[str, int], int]]:
+    from summitry.review import tally
+
+    counted = tally.counts(year, str(review_zone()), confidentialities)
+    found = _Aggregates({kind.value: 0 for kind in Kind}, [0] * 12, {}, counted.heads, {}, {})
+    for (month, kind), n in counted.months.items():
+        found.by_kind[kind] += n
+        found.per_month[month - 1] += n
+    for person, kinds in counted.principals.items():
+        found.principals[person] = {kind.value: kinds.get(kind.value, 0) for kind in Kind}
+    found.country_counts = counted.countries
+    found.org_counts = counted.organisations
+    return found, counted.regions
+
+
+def _review(
+    year: int,
+    held: QuerySet[Engagement],
+    home_country: str | None,
+    *,
+    tallied: bool = False,
+    confidentialities: Sequence[str] | None = None,
+) -> Review:
     held_ids = held.values("id")
-    found = _aggregates(year, held)
+    regions: dict[tuple[str, int], int] | None = None
+    if tallied:
+        found, regions = _from_tallies(year, confidentialities)
+    else:
+        found = _aggregates(year, held)
     principal = _principal(found.principals, held_ids)
     principal_by_kind = (
         found.principals[principal.pk] if principal else {kind.value: 0 for kind in Kind}
@@ -312,25 +363,32 @@ def yearly_review(
 
     # The home country by id, so that the counts need no join to the countries' table.
     home_id = Country.objects.filter(code=home).values_list("pk", flat=True).first()
-    represented = Engagement.countries.through.objects.filter(engagement_id__in=held_ids)
-    if home_id is not None:
-        represented = represented.exclude(country_id=home_id)
     country_counts = {pk: n for pk, n in found.country_counts.items() if pk != home_id}
     countries = {c.pk: c for c in Country.objects.filter(pk__in=country_counts)}
     by_country = {countries[pk]: n for pk, n in country_counts.items()}
 
-    region = Case(
-        When(country__region="", then=Value("Other")),
-        default="country__region",
-        output_field=CharField(),
-    )
-    with _index_joins():
-        per_region = dict(
-            represented.annotate(region_name=region)
-            .values_list("region_name")  # type: ignore[misc]  # the stubs miss annotations here
-            .annotate(n=Count("engagement_id", distinct=True))
-            .order_by()
+    if regions is not None:
+        # An engagement counts in a region unless the home country is its only country there.
+        per_region: dict[str, int] = {}
+        for (name, only), n in regions.items():
+            if only != home_id:
+                per_region[name] = per_region.get(name, 0) + n
+    else:
+        represented = Engagement.countries.through.objects.filter(engagement_id__in=held_ids)
+        if home_id is not None:
+            represented = represented.exclude(country_id=home_id)
+        region = Case(
+            When(country__region="", then=Value("Other")),
+            default="country__region",
+            output_field=CharField(),
         )
+        with _index_joins():
+            per_region = dict(
+                represented.annotate(region_name=region)
+                .values_list("region_name")  # type: ignore[misc]  # the stubs miss annotations here
+                .annotate(n=Count("engagement_id", distinct=True))
+                .order_by()
+            )
 
     org_counts = found.org_counts
     organisations = Organisation.objects.filter(pk__in=org_counts)
