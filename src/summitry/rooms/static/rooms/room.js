@@ -290,7 +290,9 @@
     app.dataset.currentPhase = phase;
   }
 
-  function showEnded(text) {
+  function showEnded(text, canRejoin = false) {
+    const rejoin = $("#rejoin");
+    if (rejoin) rejoin.hidden = !canRejoin;
     link.close();
     media.stop();
     device.stop();
@@ -338,7 +340,7 @@
       try {
         const capture = early && early.stream;
         if (early) early.stream = null;
-        this.stream = await (capture || navigator.mediaDevices.getUserMedia({ audio: true, video: wantVideo }));
+        this.stream = await (capture || navigator.mediaDevices.getUserMedia(janusKit.constraints(wantVideo)));
       } catch (error) {
         if (note) note.textContent = fill(gettext("Camera or microphone unavailable (%(error)s). You can still join and listen."), { error: error.name });
         return;
@@ -350,6 +352,8 @@
       }
       if (note) note.textContent = wantVideo ? gettext("Camera and microphone are working.") : gettext("Microphone is working.");
       if (settled) this.meter(this.stream);
+      own.apply();
+      devices.fill();
     },
 
     /** Microphone level from an AnalyserNode, drawn into the <meter> and the self tile. */
@@ -391,6 +395,256 @@
       this.audioContext = null;
     },
   };
+
+  // -- the participant's own controls: microphone, camera, devices, hand, connection -----------
+
+  const PREFS_KEY = "summitry.rooms.devices"; // read by room-start.js too
+  const prefs = (() => {
+    try {
+      return JSON.parse(localStorage.getItem(PREFS_KEY) || "{}") || {};
+    } catch {
+      return {};
+    }
+  })();
+  function savePrefs() {
+    try {
+      localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
+    } catch {
+      /* private mode: the choice lasts for this page only */
+    }
+  }
+
+  const own = {
+    micOn: true,
+    cameraOn: true,
+    // Transceivers that sent our microphone or camera: muting takes the track off them (no
+    // packets at all, unlike a disabled track, which still sends silence or black frames).
+    sending: new WeakSet(),
+
+    stream() {
+      return media.localStream || device.stream;
+    },
+
+    /** Our sending transceivers of one kind, in every connection to Janus. */
+    transceivers(kind) {
+      const found = [];
+      for (const pc of media.peerConnections()) {
+        for (const t of pc.getTransceivers()) {
+          if (t.sender.track && t.sender.track.kind === kind) this.sending.add(t);
+          if (this.sending.has(t) && t.receiver.track && t.receiver.track.kind === kind) found.push(t);
+        }
+      }
+      return found;
+    },
+
+    /** Puts the page's choices onto the tracks and the senders. */
+    apply() {
+      const stream = this.stream();
+      for (const [kind, on] of [["audio", this.micOn], ["video", this.cameraOn]]) {
+        const track = stream ? stream.getTracks().find((t) => t.kind === kind) || null : null;
+        if (track) track.enabled = on;
+        const wanted = on ? track : null;
+        for (const t of this.transceivers(kind)) {
+          if (t.sender.track !== wanted) t.sender.replaceTrack(wanted).catch((error) => hook.errors.push(String(error)));
+        }
+      }
+      this.render();
+    },
+
+    /** The server mutes whoever does not hold the floor: they may mute, not unmute. */
+    mayUnmute() {
+      return !(floorControl() && (participantById(me().id)?.muted || me().muted));
+    },
+
+    setMic(on) {
+      if (on && !this.mayUnmute()) {
+        showError(gettext("You can unmute once the chair gives you the floor."));
+        return;
+      }
+      this.micOn = on;
+      this.apply();
+      announce(on ? gettext("Your microphone is on.") : gettext("Your microphone is off."));
+      renderTiles();
+    },
+
+    setCamera(on) {
+      this.cameraOn = on;
+      this.apply();
+      announce(on ? gettext("Your camera is on.") : gettext("Your camera is off."));
+      renderTiles();
+    },
+
+    /** A device chosen in the room: its new track replaces the old one everywhere. */
+    swap(track) {
+      const stream = this.stream();
+      if (!stream) {
+        track.stop();
+        return;
+      }
+      const senders = this.transceivers(track.kind); // remembered before the old track goes
+      for (const old of stream.getTracks().filter((t) => t.kind === track.kind)) {
+        stream.removeTrack(old);
+        old.stop();
+      }
+      stream.addTrack(track);
+      for (const t of senders) this.sending.add(t);
+      this.apply();
+      if (track.kind === "audio" && device.audioContext) {
+        clearInterval(device.meterTimer);
+        device.audioContext.close().catch(() => {});
+        device.audioContext = null;
+        device.meter(stream);
+      }
+      const preview = $("#preview");
+      if (preview && track.kind === "video") {
+        preview.srcObject = new MediaStream(stream.getVideoTracks());
+        preview.play().catch(() => {});
+      }
+      renderTiles();
+    },
+
+    handRaised() {
+      return ((hook.state && hook.state.speakers) || []).some(
+        (s) => String(idOf(s.participant ?? s.participant_id)) === String(me().id) && (!s.state || s.state === "waiting"),
+      );
+    },
+
+    render() {
+      const mic = $("#toggle-mic");
+      if (mic) {
+        mic.textContent = this.micOn ? gettext("Mute microphone") : gettext("Unmute microphone");
+        mic.setAttribute("aria-pressed", String(!this.micOn));
+        mic.disabled = !this.micOn && !this.mayUnmute();
+        mic.title = mic.disabled ? gettext("You can unmute once the chair gives you the floor.") : "";
+      }
+      const camera = $("#toggle-camera");
+      if (camera) {
+        camera.textContent = this.cameraOn ? gettext("Turn camera off") : gettext("Turn camera on");
+        camera.setAttribute("aria-pressed", String(!this.cameraOn));
+      }
+      const hand = $("#raise-hand");
+      if (hand) {
+        // Without floor control there is no speakers' list: a raised hand asks for a word.
+        hand.hidden = floorControl() || you().role !== "participant";
+        const raised = this.handRaised();
+        hand.textContent = raised ? gettext("Lower hand") : gettext("Raise hand");
+        hand.setAttribute("aria-pressed", String(raised));
+      }
+    },
+  };
+  hook.own = own;
+
+  const devices = {
+    async fill() {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
+      let list = [];
+      try {
+        list = await navigator.mediaDevices.enumerateDevices();
+      } catch {
+        return;
+      }
+      const stream = own.stream();
+      const inUse = (kind) => {
+        const track = stream && stream.getTracks().find((t) => t.kind === kind);
+        return (track && track.getSettings && track.getSettings().deviceId) || "";
+      };
+      const current = { audioinput: inUse("audio"), videoinput: inUse("video"), audiooutput: prefs.audiooutput || "" };
+      const unnamed = {
+        audioinput: gettext("Microphone %(number)s"),
+        videoinput: gettext("Camera %(number)s"),
+        audiooutput: gettext("Speaker %(number)s"),
+      };
+      for (const select of $$("select[data-device-kind]")) {
+        const kind = select.dataset.deviceKind;
+        const found = list.filter((d) => d.kind === kind && d.deviceId);
+        // Browsers that cannot choose where sound plays list no outputs: nothing to choose.
+        const row = select.closest("p");
+        if (row) row.hidden = found.length === 0;
+        select.replaceChildren(...found.map((d, i) => el("option", { value: d.deviceId, text: d.label || fill(unnamed[kind], { number: numberIn.format(i + 1) }) })));
+        if (current[kind] && found.some((d) => d.deviceId === current[kind])) select.value = current[kind];
+      }
+    },
+
+    wire() {
+      for (const select of $$("select[data-device-kind]")) {
+        select.addEventListener("change", () => this.choose(select.dataset.deviceKind, select.value));
+      }
+      if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
+        navigator.mediaDevices.addEventListener("devicechange", () => this.fill());
+      }
+    },
+
+    async choose(kind, id) {
+      prefs[kind] = id;
+      savePrefs();
+      for (const other of $$(`select[data-device-kind="${kind}"]`)) other.value = id;
+      if (kind === "audiooutput") {
+        this.applySink();
+        return;
+      }
+      const constraint = { deviceId: { exact: id } };
+      try {
+        const fresh = await navigator.mediaDevices.getUserMedia(kind === "audioinput" ? { audio: constraint } : { video: constraint });
+        own.swap(fresh.getTracks()[0]);
+      } catch (error) {
+        showError(fill(gettext("Could not switch to this device (%(error)s)."), { error: error.name }));
+      }
+    },
+
+    /** Plays everything through the chosen speaker, where the browser allows it. */
+    applySink() {
+      const sink = prefs.audiooutput;
+      if (!sink) return;
+      for (const audio of $$("#audio-sinks audio")) {
+        if (audio.setSinkId && audio.sinkId !== sink) audio.setSinkId(sink).catch(() => {});
+      }
+    },
+  };
+
+  /** Connection quality from WebRTC statistics: round trip and packets lost, every 2 s. */
+  const quality = {
+    before: null,
+    async measure() {
+      let rtt = 0;
+      let lost = 0;
+      let received = 0;
+      for (const pc of media.peerConnections()) {
+        for (const s of (await pc.getStats()).values()) {
+          if (s.type === "candidate-pair" && s.nominated && s.currentRoundTripTime != null) rtt = Math.max(rtt, s.currentRoundTripTime);
+          if (s.type === "inbound-rtp") {
+            lost += s.packetsLost || 0;
+            received += s.packetsReceived || 0;
+          }
+        }
+      }
+      const before = this.before || { lost, received };
+      this.before = { lost, received };
+      const newLost = Math.max(0, lost - before.lost);
+      const newReceived = Math.max(0, received - before.received);
+      const loss = newLost + newReceived > 0 ? newLost / (newLost + newReceived) : 0;
+      const level = rtt < 0.3 && loss < 0.02 ? "good" : rtt < 0.7 && loss < 0.08 ? "fair" : "poor";
+      hook.quality = { level, rtt, loss };
+      return level;
+    },
+  };
+  const QUALITY_LABELS = {
+    good: gettext("Connection: good"),
+    fair: gettext("Connection: fair"),
+    poor: gettext("Connection: poor"),
+  };
+  setInterval(async () => {
+    const badge = $("#quality");
+    if (!badge || hook.phase !== "room" || !media.session) return;
+    let level;
+    try {
+      level = await quality.measure();
+    } catch {
+      return;
+    }
+    badge.hidden = false;
+    badge.dataset.level = level;
+    badge.textContent = QUALITY_LABELS[level];
+  }, 2000);
 
   // -- rendering --------------------------------------------------------------------------------
 
@@ -484,6 +738,7 @@
     if (!list) return;
     const present = participants().filter(isAdmitted);
     const chair = isChair();
+    const hands = new Set(((hook.state && hook.state.speakers) || []).filter((s) => !s.state || s.state === "waiting").map((s) => String(idOf(s.participant ?? s.participant_id))));
     const items = present.map((p) => {
       const pid = String(p.id);
       const self = String(p.id) === String(me().id);
@@ -491,7 +746,8 @@
         el("span", { class: "name", text: self ? fill(gettext("%(name)s (you)"), { name: nameOf(p) }) : nameOf(p) }),
         el("span", { class: "role muted", text: p.role && p.role !== "participant" ? roleLabel(p.role) : "" }),
         p.muted ? el("span", { class: "badge muted-badge", text: gettext("muted") }) : null,
-        p.online === false ? el("span", { class: "badge", text: gettext("offline") }) : null);
+        p.online === false ? el("span", { class: "badge", text: gettext("offline") }) : null,
+        !floorControl() && hands.has(pid) ? el("span", { class: "badge hand", text: gettext("hand raised") }) : null);
       if (chair && !self) {
         const name = nameOf(p);
         row.append(el("span", { class: "actions" },
@@ -544,6 +800,7 @@
     const selfMuted = participantById(me().id)?.muted || me().muted;
     const mutedNote = $("#you-muted");
     if (mutedNote) mutedNote.hidden = !selfMuted;
+    own.render();
   }
 
   /** Interpretation channels: janus.interpretation is {"fr": {audiobridge_room, interpreter}}. */
@@ -635,7 +892,7 @@
       tile.classList.toggle("main", layout === "speaker" && index === 0);
       tile.classList.toggle("is-muted", Boolean(p.muted));
       $(".name", tile).textContent = self ? fill(gettext("%(name)s (you)"), { name: nameOf(p) }) : nameOf(p);
-      $(".state", tile).textContent = p.muted ? gettext("muted") : String(p.id) === floorId ? gettext("has the floor") : "";
+      $(".state", tile).textContent = self && !own.micOn ? gettext("microphone off") : p.muted ? gettext("muted") : String(p.id) === floorId ? gettext("has the floor") : "";
       const video = $("video", tile);
       const stream = self ? (settled ? media.localStream : null) : media.streamForParticipant(p);
       const videoTracks = stream ? stream.getVideoTracks() : [];
@@ -793,7 +1050,7 @@
         onmessage: (msg, jsep) => this.onPublisherMessage(msg, jsep),
         iceState: (state) => { if (state === "failed") this.lost("ICE failed (publisher)"); },
         // Tell Summitry we publish: it applies the floor's mutes to our new audio at once.
-        webrtcState: (up) => { if (up) link.send({ type: "published" }); },
+        webrtcState: (up) => { if (up) { link.send({ type: "published" }); own.apply(); } },
         oncleanup: () => {},
       };
       if (this.earlyPublisher) {
@@ -1125,7 +1382,7 @@
 
     async capture() {
       try {
-        return await navigator.mediaDevices.getUserMedia({ audio: true, video: !(hook.state.janus || {}).audio_only && ROLE !== "interpreter" });
+        return await navigator.mediaDevices.getUserMedia(janusKit.constraints(!(hook.state.janus || {}).audio_only && ROLE !== "interpreter"));
       } catch {
         return new MediaStream();
       }
@@ -1249,6 +1506,7 @@
         audio.volume = listening ? FLOOR_QUIET : 1;
       }
       for (const [feed, audio] of this.audioEls) if (!session.feedStreams.has(feed)) { audio.remove(); this.audioEls.delete(feed); }
+      devices.applySink();
       if (session.channelStream && session.channelStream.getAudioTracks().length && ROLE !== "interpreter") {
         if (!this.channelAudio) {
           this.channelAudio = el("audio", { autoplay: true, dataset: { channel: "interpretation" } });
@@ -1346,7 +1604,13 @@
     on("#alert-next-speaker", () => command("next_speaker"));
     on("#dismiss-alert", () => { if (chairAlert) chairAlert.hidden = true; });
     on("#end-meeting", () => { if (confirm(gettext("End the meeting for everyone?"))) command("end"); });
-    on("#leave", () => showEnded(gettext("You left the meeting. Open your link again to rejoin.")));
+    on("#leave", () => showEnded(gettext("You left the meeting. You can join again while the meeting lasts."), true));
+    // The same link again: the server knows this person and lets them straight back in.
+    on("#rejoin", () => location.reload());
+    on("#toggle-mic", () => own.setMic(!own.micOn));
+    on("#toggle-camera", () => own.setCamera(!own.cameraOn));
+    on("#raise-hand", () => command(own.handRaised() ? "withdraw" : "request_floor"));
+    devices.wire();
     const select = $("#channel");
     if (select) select.addEventListener("change", () => {
       media.syncChannel();
