@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
+    # Screen sharing: the picker chooses the whole (virtual) screen by itself.
+    "--auto-select-desktop-capture-source=Entire screen",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

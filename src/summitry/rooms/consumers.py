@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from summitry.rooms import services
+from summitry.rooms import screen, services
 from summitry.rooms.models import Invitation
 from summitry.rooms.services import LinkClosed, RoomRefusal
 
@@ -311,6 +311,10 @@ COMMANDS: dict[str, Callable[[Invitation, dict[str, Any]], object]] = {
     "end": lambda inv, msg: services.end_room(inv),
     "leave": lambda inv, msg: services.leave(inv),
     "published": lambda inv, msg: services.enforce_floor(inv.room_id),
+    "share_screen": lambda inv, msg: screen.start(inv),
+    "stop_screen": lambda inv, msg: screen.stop(inv, msg.get("participant")),
+    "allow_screen": lambda inv, msg: screen.allow(inv, msg.get("participant"), True),
+    "disallow_screen": lambda inv, msg: screen.allow(inv, msg.get("participant"), False),
 }
 
 

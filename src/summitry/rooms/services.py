@@ -1635,6 +1635,8 @@ def state_parts(room_id: int) -> StateParts:
             "publisher_id": inv.janus_publisher_id,
             "language_from": inv.language_from or None,
             "language_to": inv.language_to or None,
+            "screen": inv.sharing_screen and inv.online,
+            "screen_allowed": inv.screen_allowed,
         }
         if inv.state == Invitation.State.WAITING:
             entry["since"] = _iso(inv.waiting_since)

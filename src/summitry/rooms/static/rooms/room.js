@@ -276,6 +276,7 @@
       render();
       media.update(hook.state);
     } else if (message.type === "error") {
+      screenShare.refused();
       showError(message.message || gettext("The command was refused."));
     } else if (message.type === "ended") {
       showEnded(gettext("The chair has ended the meeting."));
@@ -430,6 +431,7 @@
       const found = [];
       for (const pc of media.peerConnections()) {
         for (const t of pc.getTransceivers()) {
+          if (t.sender.track === screenShare.track || (t.mid != null && t.mid === screenShare.mid)) continue;
           if (t.sender.track && t.sender.track.kind === kind) this.sending.add(t);
           if (this.sending.has(t) && t.receiver.track && t.receiver.track.kind === kind) found.push(t);
         }
@@ -646,6 +648,148 @@
     badge.textContent = QUALITY_LABELS[level];
   }, 2000);
 
+  /**
+   * Screen sharing: the screen is a second video stream of our own publisher (multistream).
+   * The server decides who may share (the speaker under floor control, anyone otherwise, or whom
+   * the chair allows) and tells every page who shares; the page publishes only once told.
+   */
+  const screenShare = {
+    track: null,
+    mid: null,
+    publishing: false,
+    asked: false, // share_screen sent, no answer yet
+
+    sharer() {
+      return participants().find((p) => p.screen && p.online !== false && isAdmitted(p)) || null;
+    },
+
+    mine() {
+      return Boolean(participantById(me().id)?.screen);
+    },
+
+    allowed() {
+      const p = participantById(me().id) || me();
+      if (!isAdmitted(p) || ["observer", "interpreter"].includes(you().role)) return false;
+      return isChair() || !floorControl() || Boolean(p.screen_allowed) || String(floorSpeakerId()) === String(me().id);
+    },
+
+    /** The click: the browser's picker needs it, so the screen is chosen first, then asked for. */
+    async start() {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) {
+        showError(gettext("This browser cannot share a screen."));
+        return;
+      }
+      let stream;
+      try {
+        stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      } catch (error) {
+        if (error.name !== "NotAllowedError") showError(fill(gettext("Could not share the screen (%(error)s)."), { error: error.name }));
+        return;
+      }
+      this.track = stream.getVideoTracks()[0];
+      // The browser's own "Stop sharing" bar ends the track.
+      this.track.addEventListener("ended", () => this.stop());
+      this.asked = true;
+      command("share_screen");
+    },
+
+    /** The server refused (or never answered): let the screen go. */
+    refused() {
+      if (!this.asked) return;
+      this.asked = false;
+      this.release();
+    },
+
+    stop() {
+      if (this.mine()) command("stop_screen");
+      this.asked = false;
+      this.release();
+    },
+
+    /** Stop sending the screen and take its stream off the publisher. */
+    release() {
+      const session = media.session;
+      const pub = session && session.pub;
+      const mid = this.mid;
+      this.mid = null;
+      this.publishing = false;
+      if (this.track) {
+        this.track.stop();
+        this.track = null;
+      }
+      if (pub && mid != null) {
+        pub.createOffer({
+          tracks: [{ type: "screen", mid, remove: true }],
+          success: (jsep) => pub.send({ message: { request: "configure" }, jsep }),
+          error: (error) => hook.errors.push(String(error)),
+        });
+      }
+      renderScreen();
+    },
+
+    publish() {
+      const pub = media.session && media.session.pub;
+      if (!pub || !pub.webrtcStuff || !pub.webrtcStuff.pc || this.publishing) return;
+      this.publishing = true;
+      const track = this.track;
+      pub.createOffer({
+        tracks: [{ type: "screen", capture: track, add: true, recv: false }],
+        success: (jsep) => {
+          const t = pub.webrtcStuff.pc.getTransceivers().find((x) => x.sender.track === track);
+          this.mid = t ? t.mid : null;
+          const message = { request: "configure" };
+          // Named "screen", so that every subscriber tells it from the camera.
+          if (this.mid != null) message.descriptions = [{ mid: this.mid, description: "screen" }];
+          pub.send({ message, jsep });
+          renderScreen();
+        },
+        error: (error) => {
+          this.publishing = false;
+          showError(fill(gettext("Could not share the screen (%(error)s)."), { error: String(error) }));
+          this.stop();
+        },
+      });
+    },
+
+    /** After every state: publish once allowed, stop once no longer (the chair, the floor). */
+    sync() {
+      const mine = this.mine();
+      if (mine) this.asked = false;
+      if (this.track && mine && !this.publishing) this.publish();
+      else if (this.track && !mine && !this.asked) this.release();
+      else if (mine && !this.track) command("stop_screen"); // a reload: the screen went with it
+      else if (mine && !this.allowed()) this.stop(); // the floor passed on
+      const share = $("#share-screen");
+      if (share) {
+        share.hidden = !this.allowed() && !mine;
+        share.textContent = mine || this.track ? gettext("Stop sharing") : gettext("Share screen");
+        share.setAttribute("aria-pressed", String(Boolean(mine || this.track)));
+      }
+      renderScreen();
+    },
+  };
+  hook.screen = screenShare;
+
+  /** The shared screen, large above the tiles: ours from the track, another's from Janus. */
+  function renderScreen() {
+    const stage = $("#screen-stage");
+    if (!stage) return;
+    const sharer = screenShare.sharer();
+    const self = sharer && String(sharer.id) === String(me().id);
+    const track = !sharer ? null : self ? screenShare.track : media.screenTrackOf(sharer);
+    const video = $("video", stage);
+    stage.hidden = !track;
+    if (!track) {
+      if (video.srcObject) video.srcObject = null;
+      return;
+    }
+    if (!video.srcObject || video.srcObject.getVideoTracks()[0] !== track) {
+      video.srcObject = new MediaStream([track]);
+      video.play().catch(() => {});
+    }
+    $("#screen-caption").textContent = self ? gettext("You are sharing your screen.") : fill(gettext("%(name)s is sharing a screen."), { name: nameOf(sharer) });
+  }
+
   // -- rendering --------------------------------------------------------------------------------
 
   /** Re-render a list without losing keyboard focus on one of its buttons. */
@@ -747,6 +891,7 @@
         el("span", { class: "role muted", text: p.role && p.role !== "participant" ? roleLabel(p.role) : "" }),
         p.muted ? el("span", { class: "badge muted-badge", text: gettext("muted") }) : null,
         p.online === false ? el("span", { class: "badge", text: gettext("offline") }) : null,
+        p.screen && p.online !== false ? el("span", { class: "badge", text: gettext("sharing a screen") }) : null,
         !floorControl() && hands.has(pid) ? el("span", { class: "badge hand", text: gettext("hand raised") }) : null);
       if (chair && !self) {
         const name = nameOf(p);
@@ -755,6 +900,12 @@
           p.muted
             ? button(gettext("Unmute"), () => command("unmute", { participant: p.id }), { key: `unmute-${pid}`, attrs: { "aria-label": fill(gettext("Unmute %(name)s"), { name }) } })
             : button(gettext("Mute"), () => command("mute", { participant: p.id }), { key: `mute-${pid}`, attrs: { "aria-label": fill(gettext("Mute %(name)s"), { name }) } }),
+          p.screen ? button(gettext("Stop screen"), () => command("stop_screen", { participant: p.id }), { key: `screen-${pid}`, attrs: { "aria-label": fill(gettext("Stop the screen of %(name)s"), { name }) } }) : null,
+          floorControl() && !["observer", "interpreter"].includes(p.role)
+            ? p.screen_allowed
+              ? button(gettext("Withdraw screen sharing"), () => command("disallow_screen", { participant: p.id }), { key: `disallow-${pid}`, attrs: { "aria-label": fill(gettext("Withdraw screen sharing from %(name)s"), { name }) } })
+              : button(gettext("Allow screen sharing"), () => command("allow_screen", { participant: p.id }), { key: `allow-${pid}`, attrs: { "aria-label": fill(gettext("Allow %(name)s to share a screen"), { name }) } })
+            : null,
           button(pgettext("a chair's action on a participant", "Remove"), () => command("remove", { participant: p.id }), { key: `remove-${pid}`, attrs: { "aria-label": fill(gettext("Remove %(name)s"), { name }) } }),
           button(gettext("Ban"), () => confirm(fill(gettext("Ban %(name)s? Their link stops working."), { name })) && command("ban", { participant: p.id }), { class: "danger", key: `ban-${pid}`, attrs: { "aria-label": fill(gettext("Ban %(name)s"), { name }) } })));
       }
@@ -801,6 +952,7 @@
     const mutedNote = $("#you-muted");
     if (mutedNote) mutedNote.hidden = !selfMuted;
     own.render();
+    screenShare.sync();
   }
 
   /** Interpretation channels: janus.interpretation is {"fr": {audiobridge_room, interpreter}}. */
@@ -991,10 +1143,14 @@
       this.myFeed = null;
       this.publishers = new Map(); // feed id → {id, display, streams}
       this.subscribed = new Set(); // feeds the subscriber handle carries
+      this.extra = []; // {feed, mid}: streams added to feeds already subscribed
       this.subBusy = false;
       this.subJoined = false;
       this.mids = new Map(); // subscriber mid → {feed, type}
       this.feedStreams = new Map(); // feed id → MediaStream
+      this.screenTracks = new Map(); // feed id → the screen's track
+      this.screenMids = new Set(); // "feed:mid" of publishers' streams named "screen"
+      this.asked = new Set(); // "feed:mid" asked for after the feed's first subscription
       this.bridgeMain = null; // AudioBridge handle of a telephone call
       this.channel = null; // AudioBridge handle of the chosen or interpreted channel
       this.channelLanguage = null;
@@ -1111,10 +1267,22 @@
     }
 
     addPublishers(list) {
+      const more = [];
       for (const p of list) {
         if (p.id === this.myFeed || p.dummy) continue;
         this.publishers.set(p.id, p);
+        for (const s of p.streams || []) {
+          const key = `${p.id}:${s.mid}`;
+          if (s.description === "screen") this.screenMids.add(key);
+          // A stream added later (a shared screen) to a feed we receive already: ask for it.
+          const have = [...this.mids.values()].some((m) => m.feed === p.id && String(m.feedMid) === String(s.mid) && m.active);
+          if (s.description === "screen" && this.subscribed.has(p.id) && !s.disabled && !have && !this.asked.has(key)) {
+            this.asked.add(key);
+            more.push({ feed: p.id, mid: s.mid });
+          }
+        }
       }
+      if (more.length) this.extra.push(...more);
       this.syncSubscriptions();
     }
 
@@ -1140,7 +1308,7 @@
       const wanted = this.wantedFeeds();
       const add = [...wanted].filter((f) => !this.subscribed.has(f));
       const drop = [...this.subscribed].filter((f) => !wanted.has(f));
-      if (!add.length && !drop.length) return;
+      if (!add.length && !drop.length && !(this.subJoined && this.extra.length)) return;
       this.subBusy = true;
       try {
         if (!this.sub) {
@@ -1164,6 +1332,8 @@
           this.subJoined = true;
           add.forEach((f) => this.subscribed.add(f));
           this.sub.send({ message: { request: "join", ptype: "subscriber", room: this.info.room, private_id: this.privateId, token: this.info.token, streams: add.map((feed) => ({ feed })) } });
+        } else if (!add.length && !drop.length) {
+          this.sub.send({ message: { request: "subscribe", streams: this.extra.splice(0) } });
         } else if (drop.length) {
           drop.forEach((f) => this.subscribed.delete(f));
           this.sub.send({ message: { request: "unsubscribe", streams: drop.map((feed) => ({ feed })) } });
@@ -1197,7 +1367,7 @@
       }
       if (Array.isArray(msg.streams)) {
         this.mids.clear();
-        for (const s of msg.streams) if (s.mid != null) this.mids.set(String(s.mid), { feed: s.feed_id, display: s.feed_display, type: s.type, active: s.active !== false });
+        for (const s of msg.streams) if (s.mid != null) this.mids.set(String(s.mid), { feed: s.feed_id, feedMid: s.feed_mid, description: s.feed_description, display: s.feed_display, type: s.type, active: s.active !== false });
       }
       if (jsep) {
         this.sub.createAnswer({
@@ -1226,6 +1396,12 @@
       if (!entry || entry.feed == null) return;
       // 'mute'/'unmute' only mean packets paused (e.g. moderated audio): keep the track.
       if (meta && (meta.reason === "mute" || meta.reason === "unmute")) return;
+      if (this.isScreen(entry)) {
+        if (on) this.screenTracks.set(entry.feed, track);
+        else if (this.screenTracks.get(entry.feed) === track) this.screenTracks.delete(entry.feed);
+        renderScreen();
+        return;
+      }
       let stream = this.feedStreams.get(entry.feed);
       if (!stream) {
         stream = new MediaStream();
@@ -1239,6 +1415,11 @@
       }
       media.routeAudio();
       renderTiles();
+    }
+
+    /** A subscribed stream that is a publisher's shared screen (named so when shared). */
+    isScreen(entry) {
+      return entry.type === "video" && (entry.description === "screen" || this.screenMids.has(`${entry.feed}:${entry.feedMid}`));
     }
 
     streamForFeed(feed) {
@@ -1456,6 +1637,15 @@
       if (this.localStream) for (const t of this.localStream.getTracks()) t.stop();
     },
 
+    screenTrackOf(p) {
+      if (!this.session) return null;
+      for (const [feed, track] of this.session.screenTracks) {
+        const pub = this.session.publishers.get(feed);
+        if (participantForFeed(feed, pub && pub.display) === p && track.readyState === "live") return track;
+      }
+      return null;
+    },
+
     streamForParticipant(p) {
       if (!this.session) return null;
       for (const [feed, stream] of this.session.feedStreams) {
@@ -1549,7 +1739,8 @@
         if (!entry) return;
         const pub = session.publishers.get(entry.feed);
         const p = participantForFeed(entry.feed, entry.display ?? (pub && pub.display));
-        const key = p ? String(p.id) : `feed-${entry.feed}`;
+        const base = p ? String(p.id) : `feed-${entry.feed}`;
+        const key = session.isScreen(entry) ? `screen-${base}` : base;
         const row = (result[key] ||= { feed: entry.feed, participant: p ? p.id : null, name: p ? nameOf(p) : null, framesDecoded: 0, packetsReceived: 0, audioLevel: 0, totalAudioEnergy: 0 });
         if (s.kind === "video") row.framesDecoded += s.framesDecoded || 0;
         if (s.kind === "audio") {
@@ -1609,6 +1800,7 @@
     on("#rejoin", () => location.reload());
     on("#toggle-mic", () => own.setMic(!own.micOn));
     on("#toggle-camera", () => own.setCamera(!own.cameraOn));
+    on("#share-screen", () => (screenShare.mine() || screenShare.track ? screenShare.stop() : screenShare.start()));
     on("#raise-hand", () => command(own.handRaised() ? "withdraw" : "request_floor"));
     devices.wire();
     const select = $("#channel");
