@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from summitry.rooms import screen, services
+from summitry.rooms import chat, screen, services
 from summitry.rooms.models import Invitation
 from summitry.rooms.services import LinkClosed, RoomRefusal
 
@@ -315,6 +315,8 @@ COMMANDS: dict[str, Callable[[Invitation, dict[str, Any]], object]] = {
     "stop_screen": lambda inv, msg: screen.stop(inv, msg.get("participant")),
     "allow_screen": lambda inv, msg: screen.allow(inv, msg.get("participant"), True),
     "disallow_screen": lambda inv, msg: screen.allow(inv, msg.get("participant"), False),
+    "chat": lambda inv, msg: chat.post(inv, msg.get("text"), msg.get("to", chat.TO_EVERYONE)),
+    "hide_chat": lambda inv, msg: chat.hide(inv, msg.get("message")),
 }
 
 
@@ -326,6 +328,7 @@ def _named(inv: Invitation, message: dict[str, Any]) -> Invitation:
 # consumers in memory. A subscription per consumer costs the layer O(consumers) work per
 # message each (expiry scans, copies, a database hop per dispatch): O(N²) per broadcast.
 _relays: dict[int, tuple[str, asyncio.Task[None], set[RoomConsumer]]] = {}
+_chat_sends: set[asyncio.Task[None]] = set()
 
 
 async def _subscribe(consumer: RoomConsumer) -> None:
@@ -357,6 +360,10 @@ async def _unsubscribe(consumer: RoomConsumer) -> None:
 async def _relay(layer: Any, channel: str, room_id: int, members: set[RoomConsumer]) -> None:
     while True:
         event = await layer.receive(channel)
+        if event.get("type") == "room.chat":
+            for consumer in list(members):
+                consumer.chat_here(event)
+            continue
         if event.get("type") != "room.changed":
             continue
         text = event.get("text")
@@ -386,6 +393,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     #: Deltas to send after it, in order: ``(base, version, text)``.
     outbox: list[tuple[int, int, str]]
     sender: asyncio.Task[None] | None = None
+    #: Admitted as of the last state sent: only then does the chat reach this page.
+    admitted: bool = False
 
     async def connect(self) -> None:
         self.outbox = []
@@ -488,6 +497,18 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         base = event.get("base")
         self.want(int(base) if isinstance(base, int) else version, version, event.get("text"))
 
+    def chat_here(self, event: dict[str, Any]) -> None:
+        """A chat line (or a hidden one) for this page, if it may see it."""
+        inv = self.invitation
+        if inv is None or not self.admitted or not isinstance(event.get("text"), str):
+            return
+        private = bool(event.get("to_chair"))
+        if private and inv.role != Invitation.Role.CHAIR and inv.pk != event.get("sender"):
+            return
+        task = asyncio.get_running_loop().create_task(self.send(text_data=event["text"]))
+        _chat_sends.add(task)
+        task.add_done_callback(_chat_sends.discard)
+
     def want(self, base: int, version: int, text: str | None) -> None:
         """Queue what brings the client to ``version``; never wait here (that is the sender's)."""
         if version <= self.known or not self.group:
@@ -536,6 +557,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         self.known = max(self.known, snap.version)
         await self.send(text_data=snap.head + own + "}")
+        admitted = '"state":"admitted"' in own
+        if admitted and not self.admitted:  # the chat so far, once in the room
+            lines = await database_sync_to_async(chat.history_for)(self.invitation)
+            await self.send_json({"type": "chat_history", "messages": lines})
+        self.admitted = admitted
         if snap.ended:
             await self.send_json({"type": "ended"})
             await self.close(code=ENDED)

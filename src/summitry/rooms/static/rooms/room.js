@@ -275,6 +275,8 @@
       hook.state = applyDelta(state, message);
       render();
       media.update(hook.state);
+    } else if (message.type === "chat" || message.type === "chat_history" || message.type === "chat_hidden") {
+      onChat(message);
     } else if (message.type === "error") {
       screenShare.refused();
       showError(message.message || gettext("The command was refused."));
@@ -788,6 +790,54 @@
       video.play().catch(() => {});
     }
     $("#screen-caption").textContent = self ? gettext("You are sharing your screen.") : fill(gettext("%(name)s is sharing a screen."), { name: nameOf(sharer) });
+  }
+
+  // -- chat: to everyone or privately to the chair; text only (set as text, never HTML) ------
+
+  const chatLines = new Map(); // id → line
+  const timeIn = new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit" });
+
+  function chatLine(m) {
+    const chair = isChair();
+    const mine = String(m.from) === String(me().id);
+    const who = mine ? fill(gettext("%(name)s (you)"), { name: m.name }) : m.name;
+    let text = m.text;
+    if (m.hidden) text = chair ? fill(gettext("Hidden by the chair: %(text)s"), { text: m.text }) : gettext("Hidden by the chair.");
+    return el("li", { class: `${m.to === "chair" ? "private" : ""} ${m.hidden ? "hidden-line" : ""}`.trim(), dataset: { message: String(m.id) } },
+      el("span", { class: "meta" },
+        el("strong", { text: who }),
+        el("time", { datetime: m.at, text: timeIn.format(new Date(m.at)) }),
+        m.to === "chair" ? el("span", { class: "badge", text: gettext("private, to the chair") }) : null,
+        chair && !m.hidden ? button(gettext("Hide"), () => command("hide_chat", { message: m.id }), { key: `hide-${m.id}`, attrs: { "aria-label": fill(gettext("Hide the message of %(name)s"), { name: m.name }) } }) : null),
+      el("p", { class: "text", text }));
+  }
+
+  function renderChat() {
+    const log = $("#chat-log");
+    if (!log) return;
+    const lines = [...chatLines.values()].sort((a, b) => a.id - b.id);
+    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    replaceChildrenKeepingFocus(log, lines.map(chatLine));
+    if (atEnd) log.scrollTop = log.scrollHeight;
+    const empty = $("#chat-empty");
+    if (empty) empty.hidden = lines.length > 0;
+  }
+
+  function onChat(message) {
+    if (message.type === "chat_history") {
+      chatLines.clear();
+      for (const m of message.messages || []) chatLines.set(m.id, m);
+    } else if (message.type === "chat") {
+      chatLines.set(message.id, message);
+      if (String(message.from) !== String(me().id)) {
+        announce(fill(gettext("Message from %(name)s: %(text)s"), { name: message.name, text: message.text }));
+      }
+    } else if (message.type === "chat_hidden") {
+      const line = chatLines.get(message.id);
+      if (line) chatLines.set(message.id, { ...line, hidden: true, text: isChair() ? line.text : "" });
+    }
+    hook.chat = [...chatLines.values()];
+    renderChat();
   }
 
   // -- rendering --------------------------------------------------------------------------------
@@ -1800,6 +1850,15 @@
     on("#rejoin", () => location.reload());
     on("#toggle-mic", () => own.setMic(!own.micOn));
     on("#toggle-camera", () => own.setCamera(!own.cameraOn));
+    const chatForm = $("#chat-form");
+    if (chatForm) chatForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = $("#chat-text");
+      const to = $("#chat-to");
+      if (!text.value.trim()) return;
+      if (link.send({ type: "chat", text: text.value, to: to ? to.value : "all" })) text.value = "";
+      else announce(gettext("Not connected: the command was not sent."));
+    });
     on("#share-screen", () => (screenShare.mine() || screenShare.track ? screenShare.stop() : screenShare.start()));
     on("#raise-hand", () => command(own.handRaised() ? "withdraw" : "request_floor"));
     devices.wire();
