@@ -3,6 +3,7 @@ updated when the engagement moves and cancelled with it; "Add to calendar" on ea
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from email.mime.base import MIMEBase
 
@@ -15,6 +16,7 @@ from summitry.accounts.models import User
 from summitry.engagements.models import Engagement
 from summitry.engagements.services import change_status, input_from, update_engagement
 from summitry.rooms.models import Invitation, Room, RoomEvent
+from tests.rooms import sockets
 from tests.rooms.rooms_factories import open_room
 
 pytestmark = [
@@ -130,3 +132,29 @@ def test_add_to_calendar_gives_the_engagement_to_its_readers_only(
     Engagement.objects.filter(pk=engagement.pk).update(confidentiality="confidential")
     client.force_login(reader)
     assert client.get(f"/engagements/{engagement.pk}/calendar.ics").status_code == 404
+
+
+def test_an_editor_enters_as_chair_in_one_click_and_the_chairs_link_keeps_working(
+    client: Client, editor: User, reader: User
+) -> None:
+    room, invs = open_room()
+    client.force_login(editor)
+    page = client.get(f"/engagements/{room.engagement_id}/").content.decode()
+    assert f"/rooms/{room.pk}/enter/" in page
+    response = client.post(f"/rooms/{room.pk}/enter/")
+    assert response.status_code == 302 and response["Location"].startswith("/rooms/join/chair.")
+    joined = client.get(response["Location"])
+    assert joined.status_code == 200 and joined.context["invitation"] == invs["chair"][0]
+    entry = response["Location"].removeprefix("/rooms/join/").rstrip("/")
+
+    async def socket() -> None:
+        ws, state = await sockets.joined(entry)
+        assert state["you"]["is_chair"] and state["you"]["state"] == "admitted"
+        await sockets.leave(ws)
+
+    asyncio.run(socket())
+    assert client.get(f"/rooms/join/{invs['chair'][1]}/").status_code == 200
+    forged = response["Location"].replace("/rooms/join/chair.", "/rooms/join/chair.x")
+    assert client.get(forged).status_code == 403
+    client.force_login(reader)
+    assert client.post(f"/rooms/{room.pk}/enter/").status_code == 403

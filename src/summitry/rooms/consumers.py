@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from summitry.rooms import chat, screen, services
+from summitry.rooms import chair_entry, chat, screen, services
 from summitry.rooms.models import Invitation
 from summitry.rooms.services import LinkClosed, RoomRefusal
 
@@ -290,7 +290,7 @@ def _in_language(language: str, action: Callable[..., Any]) -> Callable[..., Any
 
 def _resolve(token: str) -> tuple[Invitation, int]:
     """The invitation behind the token, now in the lobby and connected; the room's version."""
-    invitation = services.resolve_token(token)
+    invitation = chair_entry.resolve(token)
     services.arrive(invitation)
     invitation = services.connect(invitation)
     return invitation, services.current_version(invitation.room_id)

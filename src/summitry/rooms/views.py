@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from summitry.engagements.models import Engagement, Role
 from summitry.engagements.queries import can_edit, visible_to
-from summitry.rooms import instances, services
+from summitry.rooms import chair_entry, instances, services
 from summitry.rooms.forms import InviteForm, OpenRoomForm
 from summitry.rooms.janus_config import EVENTS_USER
 from summitry.rooms.models import Invitation, Room, RoomEvent
@@ -37,7 +37,7 @@ def _refused(request: HttpRequest, message: str) -> HttpResponse:
 @never_cache
 def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        invitation = services.resolve_token(token)
+        invitation = chair_entry.resolve(token)
     except RoomRefusal as refusal:
         return _refused(request, refusal.message)
     room = invitation.room
