@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
+from summitry.accounts.models import User
 from summitry.rooms import chat, consumers, services
 from summitry.rooms.models import ChatMessage, RoomEvent
 from tests.rooms.rooms_factories import admitted, open_room
@@ -121,3 +122,18 @@ def test_chat_waits_for_admission() -> None:
     services.arrive(invs["a"][0])
     with pytest.raises(services.RoomRefusal, match="once you are admitted"):
         chat.post(invs["a"][0], "Hello from the lobby.")
+
+
+def test_kept_chat_is_on_the_journal_for_editors_only(
+    client: Client, editor: User, reader: User
+) -> None:
+    room, invs = open_room()
+    admitted(room, "a", invitations=invs)
+    chat.post(invs["a"][0], "Kept for the record.")
+    chat.hide(invs["chair"][0], chat.post(invs["a"][0], "A private aside.", to="chair").pk)
+    client.force_login(editor)
+    page = client.get(f"/rooms/{room.pk}/journal/").content.decode()
+    assert "Kept for the record." in page and "A private aside." in page
+    assert "hidden by" in page and "the chair (private)" in page
+    client.force_login(reader)
+    assert client.get(f"/rooms/{room.pk}/journal/").status_code == 404

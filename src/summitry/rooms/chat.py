@@ -150,19 +150,10 @@ def hide(chair: Invitation, message: object) -> ChatMessage:
     return line
 
 
-def kept_for(room: Room, editor: bool) -> list[dict[str, Any]]:
-    """The chat as kept with the record: readers see what was said to everyone; editors also
-    private lines and hidden lines' text."""
-    lines = room.chat.select_related("sender__person", "hidden_by__person")
-    if not editor:
-        lines = lines.filter(to_chair=False)
-    return [
-        {
-            "line": line,
-            "text": line.text if editor or line.hidden_at is None else "",
-        }
-        for line in lines
-    ]
+def kept_for(room: Room) -> list[ChatMessage]:
+    """The chat as kept with the room's journal (whose page is for the record's editors, as
+    the record's access rule decides): every line, private and hidden ones marked."""
+    return list(room.chat.select_related("sender__person", "hidden_by__person"))
 
 
 def _compact(value: Any) -> str:

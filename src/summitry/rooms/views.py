@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from summitry.engagements.models import Engagement, Role
 from summitry.engagements.queries import can_edit, visible_to
 from summitry.rooms import chair_entry, instances, services
+from summitry.rooms.chat import kept_for as kept_chat
 from summitry.rooms.forms import InviteForm, OpenRoomForm
 from summitry.rooms.janus_config import EVENTS_USER
 from summitry.rooms.models import Invitation, Room, RoomEvent
@@ -344,5 +345,10 @@ def journal(request: HttpRequest, room_id: int) -> HttpResponse:
     return render(
         request,
         "rooms/journal.html",
-        {"room": room, "engagement": room.engagement, **journal_rows(room)},
+        {
+            "room": room,
+            "engagement": room.engagement,
+            **journal_rows(room),
+            "chat": kept_chat(room),
+        },
     )
