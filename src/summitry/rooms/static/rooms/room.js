@@ -808,7 +808,7 @@
         el("strong", { text: who }),
         el("time", { datetime: m.at, text: timeIn.format(new Date(m.at)) }),
         m.to === "chair" ? el("span", { class: "badge", text: gettext("private, to the chair") }) : null,
-        chair && !m.hidden ? button(gettext("Hide"), () => command("hide_chat", { message: m.id }), { key: `hide-${m.id}`, attrs: { "aria-label": fill(gettext("Hide the message of %(name)s"), { name: m.name }) } }) : null),
+        chair && !m.hidden ? button(pgettext("a chair's action on a chat message", "Hide"), () => command("hide_chat", { message: m.id }), { key: `hide-${m.id}`, attrs: { "aria-label": fill(gettext("Hide the message of %(name)s"), { name: m.name }) } }) : null),
       el("p", { class: "text", text }));
   }
 
