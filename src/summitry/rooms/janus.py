@@ -29,7 +29,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Json = dict[str, Any]
 
@@ -606,23 +606,29 @@ class PublishedStream:
     subscribers: int = 0
 
 
-class VideoRoomControl:
-    """Room management Summitry does on a VideoRoom, through the Admin API."""
+class RoomOptions(Protocol):
+    def to_request(self) -> Json: ...
+
+
+class RoomControl:
+    """Room management Summitry does on one plugin's rooms, through the Admin API: what the
+    VideoRoom and the AudioBridge share (the same requests, the same replies)."""
+
+    plugin: str
 
     def __init__(self, admin: JanusAdmin, admin_key: str) -> None:
         self.admin = admin
         self._admin_key = admin_key
 
     def _message(self, request: Json) -> Json:
-        return self.admin.message_plugin(VIDEOROOM, request)
+        return self.admin.message_plugin(self.plugin, request)
 
-    def create_room(self, options: VideoRoomOptions, room: RoomId | None = None) -> RoomId:
+    def create_room(self, options: RoomOptions, room: RoomId | None = None) -> RoomId:
         body: Json = {"request": "create", "admin_key": self._admin_key, "permanent": False}
         body.update(options.to_request())
         if room is not None:
             body["room"] = room
-        reply = self._message(body)
-        room_id: RoomId = reply["room"]
+        room_id: RoomId = self._message(body)["room"]
         return room_id
 
     def destroy_room(self, room: RoomId, secret: str) -> None:
@@ -634,20 +640,14 @@ class VideoRoomControl:
     def list_rooms(self) -> list[Json]:
         # With the admin_key the private rooms are listed too.
         reply = self._message({"request": "list", "admin_key": self._admin_key})
-        rooms = reply.get("list", [])
-        return [r for r in rooms if isinstance(r, dict)]
+        return [r for r in reply.get("list", []) if isinstance(r, dict)]
 
     def list_participants(self, room: RoomId) -> list[Participant]:
         reply = self._message({"request": "listparticipants", "room": room})
-        return [
-            Participant(
-                id=p["id"],
-                display=p.get("display"),
-                publisher=bool(p.get("publisher")),
-                talking=p.get("talking"),
-            )
-            for p in reply.get("participants", [])
-        ]
+        return [self._participant(p) for p in reply.get("participants", [])]
+
+    def _participant(self, entry: Json) -> Participant:
+        raise NotImplementedError
 
     def _allowed(
         self,
@@ -669,6 +669,23 @@ class VideoRoomControl:
         """Remove tokens from the room's ACL (a ban, once followed by :meth:`kick`)."""
         return self._allowed(room, secret, "remove", tokens)
 
+    def kick(self, room: RoomId, secret: str, participant: RoomId) -> None:
+        self._message({"request": "kick", "room": room, "secret": secret, "id": participant})
+
+
+class VideoRoomControl(RoomControl):
+    """VideoRoom rooms (meetings, summits, conferences)."""
+
+    plugin = VIDEOROOM
+
+    def _participant(self, entry: Json) -> Participant:
+        return Participant(
+            id=entry["id"],
+            display=entry.get("display"),
+            publisher=bool(entry.get("publisher")),
+            talking=entry.get("talking"),
+        )
+
     def enforce_acl(self, room: RoomId, secret: str, enabled: bool = True) -> list[str]:
         return self._allowed(room, secret, "enable" if enabled else "disable")
 
@@ -687,19 +704,15 @@ class VideoRoomControl:
             }
         )
 
-    def kick(self, room: RoomId, secret: str, participant: RoomId) -> None:
-        self._message({"request": "kick", "room": room, "secret": secret, "id": participant})
 
+def publishers_of(admin: JanusAdmin, room: RoomId) -> dict[int, tuple[int, list[PublishedStream]]]:
+    """Publisher id → (its Janus handle, the streams it sends) in one VideoRoom, read from the
+    Admin API's handle info.
 
-def publisher_streams(
-    admin: JanusAdmin, room: RoomId, participant: RoomId
-) -> list[PublishedStream]:
-    """The streams a VideoRoom publisher sends, read from the Admin API's handle info.
-
-    Needed because ``moderate`` works per m-line (``mid``) and the browser,
-    not Summitry, chooses the mids. Walks every handle: fine for the few
-    hundred handles of one instance, not for hot paths.
+    Needed because ``moderate`` works per m-line (``mid``) and the browser, not Summitry,
+    chooses the mids. Walks every handle of the instance (about 2 + N Admin API calls).
     """
+    found: dict[int, tuple[int, list[PublishedStream]]] = {}
     for session_id in admin.list_sessions():
         try:
             handles = admin.list_handles(session_id)
@@ -710,24 +723,33 @@ def publisher_streams(
                 info = admin.handle_info(session_id, handle_id)
             except JanusError:
                 continue
-            if info.get("plugin") != VIDEOROOM:
-                continue
             specific = info.get("plugin_specific", {})
-            if specific.get("type") != "publisher" or specific.get("room") != room:
+            if info.get("plugin") != VIDEOROOM or specific.get("type") != "publisher":
                 continue
-            if specific.get("id") != participant:
+            if specific.get("room") != room or "id" not in specific:
                 continue
-            return [
-                PublishedStream(
-                    type=str(s.get("type", "")),
-                    mid=str(s.get("mid", "")),
-                    codec=s.get("codec"),
-                    subscribers=int(s.get("subscribers", 0)),
-                )
-                for s in specific.get("streams", [])
-                if isinstance(s, dict)
-            ]
-    return []
+            found[int(specific["id"])] = (
+                int(handle_id),
+                [
+                    PublishedStream(
+                        type=str(s.get("type", "")),
+                        mid=str(s.get("mid", "")),
+                        codec=s.get("codec"),
+                        subscribers=int(s.get("subscribers", 0)),
+                    )
+                    for s in specific.get("streams", [])
+                    if isinstance(s, dict)
+                ],
+            )
+    return found
+
+
+def publisher_streams(
+    admin: JanusAdmin, room: RoomId, participant: RoomId
+) -> list[PublishedStream]:
+    """The streams one VideoRoom publisher sends (none when it does not publish)."""
+    _, streams = publishers_of(admin, room).get(int(participant), (0, []))
+    return streams
 
 
 # -- AudioBridge ----------------------------------------------------------------------------
@@ -760,66 +782,19 @@ class AudioBridgeOptions:
         return body
 
 
-class AudioBridgeControl:
-    """Audio-only rooms (telephone calls, interpretation), through the Admin API."""
+class AudioBridgeControl(RoomControl):
+    """Audio-only rooms (telephone calls, interpretation)."""
 
-    def __init__(self, admin: JanusAdmin, admin_key: str) -> None:
-        self.admin = admin
-        self._admin_key = admin_key
+    plugin = AUDIOBRIDGE
 
-    def _message(self, request: Json) -> Json:
-        return self.admin.message_plugin(AUDIOBRIDGE, request)
-
-    def create_room(self, options: AudioBridgeOptions, room: RoomId | None = None) -> RoomId:
-        body: Json = {"request": "create", "admin_key": self._admin_key, "permanent": False}
-        body.update(options.to_request())
-        if room is not None:
-            body["room"] = room
-        room_id: RoomId = self._message(body)["room"]
-        return room_id
-
-    def destroy_room(self, room: RoomId, secret: str) -> None:
-        self._message({"request": "destroy", "room": room, "secret": secret, "permanent": False})
-
-    def exists(self, room: RoomId) -> bool:
-        return bool(self._message({"request": "exists", "room": room}).get("exists"))
-
-    def list_rooms(self) -> list[Json]:
-        reply = self._message({"request": "list", "admin_key": self._admin_key})
-        return [r for r in reply.get("list", []) if isinstance(r, dict)]
-
-    def list_participants(self, room: RoomId) -> list[Participant]:
-        reply = self._message({"request": "listparticipants", "room": room})
-        return [
-            Participant(
-                id=p["id"],
-                display=p.get("display"),
-                publisher=True,
-                talking=p.get("talking"),
-                muted=p.get("muted"),
-            )
-            for p in reply.get("participants", [])
-        ]
-
-    def allow(self, room: RoomId, secret: str, tokens: Iterable[str]) -> list[str]:
-        body: Json = {
-            "request": "allowed",
-            "room": room,
-            "secret": secret,
-            "action": "add",
-            "allowed": list(tokens),
-        }
-        return [str(t) for t in self._message(body).get("allowed", [])]
-
-    def disallow(self, room: RoomId, secret: str, tokens: Iterable[str]) -> list[str]:
-        body: Json = {
-            "request": "allowed",
-            "room": room,
-            "secret": secret,
-            "action": "remove",
-            "allowed": list(tokens),
-        }
-        return [str(t) for t in self._message(body).get("allowed", [])]
+    def _participant(self, entry: Json) -> Participant:
+        return Participant(
+            id=entry["id"],
+            display=entry.get("display"),
+            publisher=True,
+            talking=entry.get("talking"),
+            muted=entry.get("muted"),
+        )
 
     def mute(self, room: RoomId, secret: str, participant: RoomId, mute: bool = True) -> None:
         """Mute (or unmute) a participant in the mix, whatever their page says."""
@@ -831,6 +806,3 @@ class AudioBridgeControl:
                 "id": participant,
             }
         )
-
-    def kick(self, room: RoomId, secret: str, participant: RoomId) -> None:
-        self._message({"request": "kick", "room": room, "secret": secret, "id": participant})

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 def _restore(process: JanusProcess) -> None:
-    from summitry.rooms.services import restore_after_janus_restart
+    from summitry.rooms.media import restore_after_janus_restart
 
     restored = restore_after_janus_restart(process.config.name)
     logger.info("Janus %s restarted; %d room(s) restored", process.config.name, len(restored))
