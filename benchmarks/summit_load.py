@@ -80,15 +80,8 @@ from typing import Any
 import numpy as np
 
 from benchkit import CpuMeter, start_janus
-from summitry.rooms.janus import (
-    VIDEOROOM,
-    JanusEndpoint,
-    JanusError,
-    JanusSession,
-    VideoRoomControl,
-    VideoRoomOptions,
-    jsep,
-)
+from summitry.rooms.janus.client import VIDEOROOM, JanusError, JanusSession, jsep
+from summitry.rooms.janus.control import JanusEndpoint, VideoRoomControl, VideoRoomOptions
 
 WIDTH, HEIGHT, FPS = 320, 180, 15
 SAMPLE_RATE, SAMPLES_PER_FRAME = 48000, 960  # 20 ms Opus frames: 50 packets/s

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from summitry.directory.models import Person
 from summitry.rooms.actions.links import invite
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, Room
 from tests.e2e.rooms_helpers import (
     describe,

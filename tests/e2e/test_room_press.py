@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from summitry.rooms.actions.links import issue_press_link
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus.control import JanusEndpoint
 from tests.e2e.rooms_helpers import (
     describe,
     join,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from summitry.rooms.janus_process import JanusProcess, JanusSupervisor
+from summitry.rooms.janus.process import JanusProcess, JanusSupervisor
 from summitry.rooms.media import restore_after_janus_restart
 from summitry.rooms.models import Invitation, RoomEvent
 from tests.e2e.rooms_helpers import (

@@ -9,7 +9,8 @@ from summitry.rooms.actions.ending import end_room
 from summitry.rooms.actions.links import invite
 from summitry.rooms.actions.lobby import admit, arrive
 from summitry.rooms.actions.sweep import enforce_floor
-from summitry.rooms.janus import AUDIOBRIDGE, JanusEndpoint, JanusSession
+from summitry.rooms.janus.client import AUDIOBRIDGE, JanusSession
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation
 from tests.rooms.rooms_factories import admitted, open_room
 

@@ -23,14 +23,9 @@ from summitry.rooms.actions.ending import end_room
 from summitry.rooms.actions.links import reissue_link, revoke
 from summitry.rooms.actions.lobby import admit, admit_all, admit_in_order, arrive
 from summitry.rooms.actions.sweep import cut_off_expired, enforce_floor
-from summitry.rooms.janus import (
-    AUDIOBRIDGE,
-    VIDEOROOM,
-    JanusAuthError,
-    JanusEndpoint,
-    JanusSession,
-)
-from summitry.rooms.janus_process import JanusProcess, JanusSupervisor
+from summitry.rooms.janus.client import AUDIOBRIDGE, VIDEOROOM, JanusAuthError, JanusSession
+from summitry.rooms.janus.control import JanusEndpoint
+from summitry.rooms.janus.process import JanusProcess, JanusSupervisor
 from summitry.rooms.media import admitted_tokens, restore_after_janus_restart
 from summitry.rooms.models import Invitation, Room, RoomEvent, SpeakerRequest
 from summitry.rooms.rules import RoomRefusal

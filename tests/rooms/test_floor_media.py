@@ -11,8 +11,8 @@ import pytest
 
 from summitry.rooms.actions.ending import end_room
 from summitry.rooms.actions.floor import give_floor
-from summitry.rooms.janus import JanusEndpoint
-from summitry.rooms.janus_process import JanusProcess, JanusSupervisor
+from summitry.rooms.janus.control import JanusEndpoint
+from summitry.rooms.janus.process import JanusProcess, JanusSupervisor
 from summitry.rooms.media import restore_after_janus_restart
 from summitry.rooms.models import Invitation
 from tests.rooms.media import (

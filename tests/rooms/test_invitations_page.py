@@ -13,7 +13,7 @@ from summitry.rooms.actions.access import resolve_token
 from summitry.rooms.actions.ending import end_room
 from summitry.rooms.actions.links import reissue_link
 from summitry.rooms.actions.lobby import ban
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, Room, RoomEvent
 from summitry.rooms.rules import RoomRefusal
 from tests.rooms.rooms_factories import admitted, open_room

@@ -19,8 +19,8 @@ from django.test import Client
 from summitry.rooms import instances
 from summitry.rooms.actions.ending import end_room
 from summitry.rooms.actions.floor import give_floor
-from summitry.rooms.janus_config import config_files
-from summitry.rooms.janus_process import JanusProcess
+from summitry.rooms.janus.config import config_files
+from summitry.rooms.janus.process import JanusProcess
 from summitry.rooms.models import Invitation
 from tests.e2e.asgi_server import free_port, serve_asgi
 from tests.rooms.helpers import make_config

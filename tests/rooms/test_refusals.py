@@ -14,7 +14,8 @@ from summitry.rooms.actions.ending import end_room
 from summitry.rooms.actions.floor import give_floor, mute, next_speaker, request_floor, withdraw
 from summitry.rooms.actions.links import invite, issue_press_link, revoke
 from summitry.rooms.actions.lobby import admit, admit_all, arrive, ban, remove
-from summitry.rooms.janus import VIDEOROOM, JanusEndpoint, JanusPluginError, JanusSession
+from summitry.rooms.janus.client import VIDEOROOM, JanusPluginError, JanusSession
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, SpeakerRequest
 from summitry.rooms.rules import RoomRefusal
 from tests.rooms.rooms_factories import admitted, open_room, people

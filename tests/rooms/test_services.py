@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from summitry.accounts.models import User
 from summitry.engagements.models import Engagement
+from summitry.rooms import consumers
 from summitry.rooms.actions import links
 from summitry.rooms.actions.ending import end_room
 from summitry.rooms.actions.floor import (
@@ -19,7 +22,7 @@ from summitry.rooms.actions.floor import (
     request_floor,
 )
 from summitry.rooms.actions.lobby import arrive, connect, disconnect, left_if_gone
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, Room, RoomEvent, SpeakerRequest
 from summitry.rooms.state import room_state
 from summitry.rooms.views import journal_rows
@@ -135,3 +138,29 @@ def test_pages_join_refused_open_and_journal(rooms_on_janus: JanusEndpoint) -> N
     assert client.get(f"/rooms/join/{link}/").status_code == 200
     assert client.get(f"/rooms/{room.pk}/journal/").status_code == 200
     end_room(room.invitations.get(person_id=chair.person_id))
+
+
+def _invitation_loads(queries: CaptureQueriesContext) -> int:
+    """Reads of one whole invitation (with its room and person), as resolving or locking it."""
+    return sum(
+        'FROM "rooms_invitation" INNER JOIN "rooms_room"' in q["sql"]
+        and '"directory_person"' in q["sql"]
+        for q in queries.captured_queries
+    )
+
+
+def test_a_join_resolves_and_locks_the_invitation_once() -> None:
+    room, invs = open_room()
+    with CaptureQueriesContext(connection) as queries:
+        invitation, version = consumers._resolve(invs["a"][1])
+    assert _invitation_loads(queries) == 1
+    assert (invitation.state, invitation.online, invitation.connections) == (
+        Invitation.State.WAITING,
+        True,
+        1,
+    )
+    kinds = list(
+        room.events.filter(subject=invitation).order_by("id").values_list("kind", flat=True)
+    )
+    assert kinds[-2:] == [RoomEvent.Kind.ARRIVED, RoomEvent.Kind.JOINED]
+    assert version == Room.objects.get(pk=room.pk).version

@@ -297,9 +297,7 @@ def _in_language(language: str, action: Callable[..., Any]) -> Callable[..., Any
 
 def _resolve(token: str) -> tuple[Invitation, int]:
     """The invitation behind the token, now in the lobby and connected; the room's version."""
-    invitation = access.resolve_token(token)
-    lobby.arrive(invitation)
-    invitation = lobby.connect(invitation)
+    invitation = lobby.join(token)
     return invitation, broadcast.current_version(invitation.room_id)
 
 

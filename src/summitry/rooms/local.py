@@ -8,8 +8,9 @@ from pathlib import Path
 from django.conf import settings
 
 from summitry.rooms import instances
-from summitry.rooms.janus_config import LOOPBACK_MEDIA_INTERFACE, instance_dir
-from summitry.rooms.janus_process import (
+from summitry.rooms.janus.config import LOOPBACK_MEDIA_INTERFACE
+from summitry.rooms.janus.environment import instance_dir
+from summitry.rooms.janus.process import (
     JanusProcess,
     JanusSupervisor,
     ensure_loopback_media_interface,

@@ -17,12 +17,10 @@ from django.utils import timezone
 
 from summitry.rooms import instances
 from summitry.rooms.broadcast import changed
-from summitry.rooms.janus import (
-    AUDIOBRIDGE,
-    VIDEOROOM,
+from summitry.rooms.janus.client import AUDIOBRIDGE, VIDEOROOM, JanusError
+from summitry.rooms.janus.control import (
     AudioBridgeOptions,
     JanusEndpoint,
-    JanusError,
     PublishedStream,
     VideoRoomOptions,
     publishers_of,

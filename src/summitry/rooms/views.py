@@ -24,7 +24,7 @@ from summitry.engagements.queries import can_edit, visible_to
 from summitry.rooms import instances, media, state
 from summitry.rooms.actions import access, links, sweep
 from summitry.rooms.forms import InviteForm, OpenRoomForm
-from summitry.rooms.janus_config import EVENTS_USER
+from summitry.rooms.janus.config import EVENTS_USER
 from summitry.rooms.models import Invitation, Room, RoomEvent
 from summitry.rooms.rules import RoomRefusal
 from summitry.web.storage import start_bundle_available

@@ -13,12 +13,14 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
 
-def resolve_token(token: str) -> Invitation:
-    """The invitation a join token stands for, or a refusal saying why not."""
+def resolve_token(token: str, *, lock: bool = False) -> Invitation:
+    """The invitation a join token stands for, or a refusal saying why not; ``lock``: locked
+    for the rest of the transaction, as :func:`fresh` does."""
     if not token:
         raise RoomRefusal(gettext("This link has no token: use the personal link you were sent."))
+    found = Invitation.objects.select_for_update() if lock else Invitation.objects.all()
     invitation = (
-        Invitation.objects.select_related("room__engagement", "person")
+        found.select_related("room__engagement", "person")
         .filter(token_hash=hash_token(token))
         .first()
     )

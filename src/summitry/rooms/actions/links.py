@@ -18,7 +18,7 @@ from summitry.rooms import instances
 from summitry.rooms.actions.access import fresh
 from summitry.rooms.actions.floor import end_turn
 from summitry.rooms.broadcast import changed
-from summitry.rooms.janus import JanusError
+from summitry.rooms.janus.client import JanusError
 from summitry.rooms.journal import record
 from summitry.rooms.media import create_janus_rooms, cut_off_later
 from summitry.rooms.models import Invitation, Room, RoomEvent

@@ -1,4 +1,4 @@
-"""Arriving, presence, admission from the lobby, removal and bans."""
+"""Joining, arriving, presence, admission from the lobby, removal and bans."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from summitry.rooms.actions import floor
-from summitry.rooms.actions.access import check_open, fresh, require_chair, target
+from summitry.rooms.actions.access import check_open, fresh, require_chair, resolve_token, target
 from summitry.rooms.broadcast import changed
 from summitry.rooms.journal import record
 from summitry.rooms.media import cut_off_later, grant
@@ -20,41 +20,64 @@ from summitry.rooms.models import Invitation, RoomEvent
 from summitry.rooms.rules import FLOOR_EXEMPT, RoomRefusal, link_refusal
 
 
+def join(token: str) -> Invitation:
+    """A page of the person opened its socket: the token is resolved and the invitation locked
+    once, then the person arrives (:func:`arrive`) and is connected (:func:`connect`)."""
+    with transaction.atomic():
+        inv = resolve_token(token, lock=True)
+        if _arrive(inv):
+            _connect(inv)
+            changed(inv.room)
+        elif _connect(inv):
+            changed(inv.room, scope="presence", who=inv)
+    return inv
+
+
 def arrive(invitation: Invitation) -> Invitation:
     """The person opened their link: they wait in the lobby (the chair goes straight in)."""
     with transaction.atomic():
         inv = fresh(invitation)
         check_open(inv)
-        if inv.state in (Invitation.State.INVITED, Invitation.State.REMOVED):
-            if inv.role == Invitation.Role.CHAIR:
-                _admit(inv, None)
-            else:
-                inv.state = Invitation.State.WAITING
-                inv.waiting_since = timezone.now()
-                inv.save(update_fields=["state", "waiting_since"])
-                record(inv.room, RoomEvent.Kind.ARRIVED, subject=inv)
+        if _arrive(inv):
             changed(inv.room)
     return inv
+
+
+def _arrive(inv: Invitation) -> bool:
+    if inv.state not in (Invitation.State.INVITED, Invitation.State.REMOVED):
+        return False
+    if inv.role == Invitation.Role.CHAIR:
+        _admit(inv, None)
+    else:
+        inv.state = Invitation.State.WAITING
+        inv.waiting_since = timezone.now()
+        inv.save(update_fields=["state", "waiting_since"])
+        record(inv.room, RoomEvent.Kind.ARRIVED, subject=inv)
+    return True
 
 
 def connect(invitation: Invitation) -> Invitation:
     """A WebSocket of this person opened (a reconnect within the grace period is no new join)."""
     with transaction.atomic():
         inv = fresh(invitation)
-        inv.connections = F("connections") + 1
-        fields = ["connections"]
-        inv.seen_at = timezone.now()
-        fields.append("seen_at")
-        joined = not inv.online
-        if joined:
-            inv.online = True
-            fields.append("online")
-            record(inv.room, RoomEvent.Kind.JOINED, subject=inv)
-        inv.save(update_fields=fields)
-        inv.refresh_from_db(fields=["connections"])
-        if joined:  # a reconnect within the grace period changes nothing others see
+        if _connect(inv):  # a reconnect within the grace period changes nothing others see
             changed(inv.room, scope="presence", who=inv)
     return inv
+
+
+def _connect(inv: Invitation) -> bool:
+    """Count the socket; whether the person joined (was not online)."""
+    inv.connections = F("connections") + 1
+    inv.seen_at = timezone.now()
+    fields = ["connections", "seen_at"]
+    joined = not inv.online
+    if joined:
+        inv.online = True
+        fields.append("online")
+        record(inv.room, RoomEvent.Kind.JOINED, subject=inv)
+    inv.save(update_fields=fields)
+    inv.refresh_from_db(fields=["connections"])
+    return joined
 
 
 def disconnect(invitation: Invitation) -> None:
