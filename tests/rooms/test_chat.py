@@ -9,8 +9,10 @@ import pytest
 from django.test import Client, override_settings
 
 from summitry.accounts.models import User
-from summitry.rooms import chat, consumers, services
+from summitry.rooms import chat, consumers
+from summitry.rooms.actions import lobby
 from summitry.rooms.models import ChatMessage, RoomEvent
+from summitry.rooms.rules import RoomRefusal
 from tests.rooms.rooms_factories import admitted, open_room
 from tests.rooms.sockets import joined, leave, until
 
@@ -79,7 +81,7 @@ def test_chair_hides_a_line_which_is_kept_marked_and_journalled() -> None:
     room, invs = open_room()
     admitted(room, "a", invitations=invs)
     line = chat.post(invs["a"][0], "Off the record.")
-    with pytest.raises(services.RoomRefusal, match="Only the chair"):
+    with pytest.raises(RoomRefusal, match="Only the chair"):
         chat.hide(invs["a"][0], line.pk)
     chat.hide(invs["chair"][0], line.pk)
     line.refresh_from_db()
@@ -98,7 +100,7 @@ def test_chat_is_rate_limited_per_sender() -> None:
     admitted(room, "a", "b", invitations=invs)
     chat.post(invs["a"][0], "One.")
     chat.post(invs["a"][0], "Two.")
-    with pytest.raises(services.RoomRefusal, match="too fast"):
+    with pytest.raises(RoomRefusal, match="too fast"):
         chat.post(invs["a"][0], "Three.")
     chat.post(invs["b"][0], "Another sender is not held back.")
 
@@ -107,11 +109,11 @@ def test_chat_refuses_bad_input_naming_the_field() -> None:
     room, invs = open_room()
     admitted(room, "a", invitations=invs)
     for text in ("", "   ", "\u200b", None, 42, "x" * (chat.MAX_LENGTH + 1)):
-        with pytest.raises(services.RoomRefusal, match=r"^text: "):
+        with pytest.raises(RoomRefusal, match=r"^text: "):
             chat.post(invs["a"][0], text)
-    with pytest.raises(services.RoomRefusal, match=r"^to: "):
+    with pytest.raises(RoomRefusal, match=r"^to: "):
         chat.post(invs["a"][0], "Hello", to="everyone-but-b")
-    with pytest.raises(services.RoomRefusal, match=r"^message: "):
+    with pytest.raises(RoomRefusal, match=r"^message: "):
         chat.hide(invs["chair"][0], "7")
     # Text only: markup is kept as the characters typed (pages set it as text).
     assert chat.post(invs["a"][0], "<b>bold</b>\u0007").text == "<b>bold</b>"
@@ -119,8 +121,8 @@ def test_chat_refuses_bad_input_naming_the_field() -> None:
 
 def test_chat_waits_for_admission() -> None:
     _, invs = open_room()
-    services.arrive(invs["a"][0])
-    with pytest.raises(services.RoomRefusal, match="once you are admitted"):
+    lobby.arrive(invs["a"][0])
+    with pytest.raises(RoomRefusal, match="once you are admitted"):
         chat.post(invs["a"][0], "Hello from the lobby.")
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from summitry.rooms import screen, services
+from summitry.rooms import screen, state
+from summitry.rooms.actions import floor, lobby
 from summitry.rooms.models import RoomEvent
-from summitry.rooms.services import RoomRefusal
+from summitry.rooms.rules import RoomRefusal
 from tests.rooms.rooms_factories import admitted, open_room
 
 pytestmark = [
@@ -23,7 +24,7 @@ def test_screen_under_floor_control_is_for_the_speaker_or_whom_the_chair_allows(
     chair, a, b = (invs[k][0] for k in ("chair", "a", "b"))
     with pytest.raises(RoomRefusal, match="when you have the floor"):
         screen.start(a)
-    services.give_floor(chair, a)
+    floor.give_floor(chair, a)
     screen.start(a)
     screen.stop(a)
     with pytest.raises(RoomRefusal, match="Only the chair"):
@@ -40,7 +41,7 @@ def test_one_screen_at_a_time_and_the_chair_stops_it() -> None:
     admitted(room, "a", "b", invitations=invs)
     chair, a, b = (invs[k][0] for k in ("chair", "a", "b"))
     for inv in (a, b):
-        services.connect(inv)
+        lobby.connect(inv)
     screen.start(a)  # without floor control anyone may
     with pytest.raises(RoomRefusal, match="is sharing a screen"):
         screen.start(b)
@@ -52,5 +53,5 @@ def test_one_screen_at_a_time_and_the_chair_stops_it() -> None:
     stopped = room.events.get(kind=RoomEvent.Kind.SCREEN_STOPPED)
     assert stopped.actor_id == chair.pk and stopped.subject_id == a.pk
     screen.start(b)
-    state = services.room_state(room, b)
-    assert [p["id"] for p in state["participants"] if p["screen"]] == [b.pk]
+    seen = state.room_state(room, b)
+    assert [p["id"] for p in seen["participants"] if p["screen"]] == [b.pk]

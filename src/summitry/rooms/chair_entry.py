@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.utils.translation import gettext
 
 from summitry.rooms.models import Invitation
 
@@ -36,23 +35,3 @@ def invitation_pk(token: str) -> int | None:
     except signing.BadSignature:
         return 0
     return found if isinstance(found, int) and not isinstance(found, bool) else 0
-
-
-def resolve(token: str) -> Invitation:
-    """The invitation a join token stands for: a chair's signed entry, or a personal link."""
-    from summitry.rooms import services
-
-    pk = invitation_pk(token)
-    if pk is None:
-        return services.resolve_token(token)
-    chair = (
-        Invitation.objects.select_related("room__engagement", "person")
-        .filter(pk=pk, role=Invitation.Role.CHAIR, revoked_at__isnull=True)
-        .first()
-    )
-    if chair is None:
-        raise services.RoomRefusal(
-            gettext("This entry has expired or is not valid: enter again from the engagement page.")
-        )
-    services._check_open(chair)
-    return chair

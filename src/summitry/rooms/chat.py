@@ -23,8 +23,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from summitry.rooms import services
+from summitry.rooms.actions.access import check_open, fresh, require_chair
+from summitry.rooms.broadcast import room_group
+from summitry.rooms.journal import record
 from summitry.rooms.models import ChatMessage, Invitation, Room, RoomEvent
+from summitry.rooms.rules import RoomRefusal
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +45,14 @@ def rate_limit() -> tuple[int, float]:
 def clean_text(text: object) -> str:
     """Plain text: no control characters but line breaks and tabs; trimmed; not empty."""
     if not isinstance(text, str):
-        raise services.RoomRefusal(gettext("text: write a message."))
+        raise RoomRefusal(gettext("text: write a message."))
     cleaned = "".join(
         c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co")
     ).strip()
     if not cleaned:
-        raise services.RoomRefusal(gettext("text: write a message."))
+        raise RoomRefusal(gettext("text: write a message."))
     if len(cleaned) > MAX_LENGTH:
-        raise services.RoomRefusal(
+        raise RoomRefusal(
             gettext("text: a message has at most %(limit)d characters.") % {"limit": MAX_LENGTH}
         )
     return cleaned
@@ -86,20 +89,20 @@ def history_for(viewer: Invitation) -> list[dict[str, Any]]:
 def post(invitation: Invitation, text: object, to: object = TO_EVERYONE) -> ChatMessage:
     """A participant writes a line, to everyone or privately to the chair."""
     if to not in (TO_EVERYONE, TO_CHAIR):
-        raise services.RoomRefusal(gettext("to: send to everyone or to the chair."))
+        raise RoomRefusal(gettext("to: send to everyone or to the chair."))
     cleaned = clean_text(text)
     with transaction.atomic():
-        inv = services._fresh(invitation)
-        services._check_open(inv)
+        inv = fresh(invitation)
+        check_open(inv)
         if inv.state != Invitation.State.ADMITTED:
-            raise services.RoomRefusal(gettext("You can write in the chat once you are admitted."))
+            raise RoomRefusal(gettext("You can write in the chat once you are admitted."))
         now = timezone.now()
         count, seconds = rate_limit()
         recent = ChatMessage.objects.filter(
             sender=inv, at__gt=now - dt.timedelta(seconds=seconds)
         ).count()
         if recent >= count:
-            raise services.RoomRefusal(
+            raise RoomRefusal(
                 gettext("You are writing too fast: wait a few seconds and send it again.")
             )
         line = ChatMessage.objects.create(
@@ -120,9 +123,9 @@ def post(invitation: Invitation, text: object, to: object = TO_EVERYONE) -> Chat
 def hide(chair: Invitation, message: object) -> ChatMessage:
     """The chair hides a line: kept, marked hidden, journalled; pages stop showing its text."""
     if not isinstance(message, int) or isinstance(message, bool):
-        raise services.RoomRefusal(gettext("message: say which message (its id)."))
+        raise RoomRefusal(gettext("message: say which message (its id)."))
     with transaction.atomic():
-        head = services._require_chair(chair, gettext_lazy("Only the chair can hide a message."))
+        head = require_chair(chair, gettext_lazy("Only the chair can hide a message."))
         line = (
             ChatMessage.objects.select_for_update()
             .filter(pk=message, room_id=head.room_id)
@@ -130,12 +133,12 @@ def hide(chair: Invitation, message: object) -> ChatMessage:
             .first()
         )
         if line is None:
-            raise services.RoomRefusal(gettext("message: there is no such message in this room."))
+            raise RoomRefusal(gettext("message: there is no such message in this room."))
         if line.hidden_at is None:
             line.hidden_at = timezone.now()
             line.hidden_by = head
             line.save(update_fields=["hidden_at", "hidden_by"])
-            services._event(
+            record(
                 head.room, RoomEvent.Kind.CHAT_HIDDEN, actor=head, subject=line.sender,
                 message=line.pk,
             )  # fmt: skip
@@ -165,6 +168,6 @@ def _send(room_id: int, event: dict[str, Any]) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(services.room_group(room_id), event)
+        async_to_sync(layer.group_send)(room_group(room_id), event)
     except Exception:  # a broken channel layer must not undo a committed line
         logger.exception("could not send a chat line to room %s", room_id)

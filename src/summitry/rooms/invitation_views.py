@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from summitry.rooms import chair_entry, mail
 from summitry.rooms.models import Invitation, Room
-from summitry.rooms.services import RoomRefusal
+from summitry.rooms.rules import RoomRefusal
 from summitry.rooms.views import _editable, _refused
 
 

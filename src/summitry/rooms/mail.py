@@ -29,8 +29,10 @@ from django.utils.translation import gettext
 
 from summitry.engagements import exporter
 from summitry.engagements.models import Engagement, Status
-from summitry.rooms import services
+from summitry.rooms.actions.access import fresh
+from summitry.rooms.journal import record
 from summitry.rooms.models import Invitation, Room, RoomEvent
+from summitry.rooms.rules import RoomRefusal, hash_token
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def calendar(room: Room, invitation: Invitation, method: str, link: str = "") ->
     engagement = room.engagement
     event = exporter.event(engagement, _host())
     if event is None:
-        raise services.RoomRefusal(
+        raise RoomRefusal(
             gettext("The engagement has no start yet: set its date before sending invitations.")
         )
     # What the register's export says for readers of the record stays out of an invitation.
@@ -116,7 +118,7 @@ def _deliver(messages: list[EmailMessage]) -> None:
             message.send()
     except (OSError, smtplib.SMTPException) as exc:
         logger.warning("mail: %s", exc)
-        raise services.RoomRefusal(
+        raise RoomRefusal(
             gettext("email: the mail server could not be reached or refused the message.")
         ) from exc
 
@@ -126,18 +128,14 @@ def send_invitation(invitation: Invitation, token: str, email: str, link: str) -
     try:
         validate_email(email)
     except ValidationError:
-        raise services.RoomRefusal(gettext("email: enter a valid e-mail address.")) from None
+        raise RoomRefusal(gettext("email: enter a valid e-mail address.")) from None
     with transaction.atomic():
-        inv = services._fresh(invitation)
-        if inv.token_hash != services.hash_token(token) or inv.revoked_at is not None:
-            raise services.RoomRefusal(
-                gettext("link: this is not the current link of this person.")
-            )
+        inv = fresh(invitation)
+        if inv.token_hash != hash_token(token) or inv.revoked_at is not None:
+            raise RoomRefusal(gettext("link: this is not the current link of this person."))
         room = Room.objects.select_for_update().select_related("engagement").get(pk=inv.room_id)
         if room.status != Room.Status.OPEN:
-            raise services.RoomRefusal(
-                gettext("The meeting has ended: links can no longer be sent.")
-            )
+            raise RoomRefusal(gettext("The meeting has ended: links can no longer be sent."))
         inv.email = email
         inv.save(update_fields=["email"])
         if room.calendar_start is None:
@@ -158,7 +156,7 @@ def send_invitation(invitation: Invitation, token: str, email: str, link: str) -
             % {"title": title, "when": _when(room.engagement), "link": link},
             link,
         )
-        services._event(room, RoomEvent.Kind.INVITATION_SENT, subject=inv, to=email)
+        record(room, RoomEvent.Kind.INVITATION_SENT, subject=inv, to=email)
         _deliver([message])  # a failure undoes the record of having sent it
     return inv
 
@@ -210,11 +208,11 @@ def engagement_changed(engagement: Engagement) -> int:
             inv.room = room
             messages.append(_message(room, inv, method, subject, body))
         for inv in mailed:
-            services._event(room, RoomEvent.Kind.INVITATION_SENT, subject=inv, to=inv.email,
+            record(room, RoomEvent.Kind.INVITATION_SENT, subject=inv, to=inv.email,
                             method=method, sequence=room.calendar_sequence)  # fmt: skip
     try:
         _deliver(messages)
-    except services.RoomRefusal:
+    except RoomRefusal:
         logger.exception("mail: the update of room %s was not delivered", room.pk)
     return len(messages)
 

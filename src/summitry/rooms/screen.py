@@ -13,9 +13,16 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
 
-from summitry.rooms import instances, services
-from summitry.rooms.janus import JanusError
+from summitry.rooms import instances
+from summitry.rooms.actions import access
+from summitry.rooms.actions.access import check_open, fresh, require_chair, target_in_room
+from summitry.rooms.actions.floor import speaking
+from summitry.rooms.broadcast import changed
+from summitry.rooms.janus.client import JanusError
+from summitry.rooms.janus.control import publishers_of
+from summitry.rooms.journal import record
 from summitry.rooms.models import Invitation, Room, RoomEvent
+from summitry.rooms.rules import RoomRefusal
 
 logger = logging.getLogger(__name__)
 
@@ -34,18 +41,18 @@ def may_share(inv: Invitation, room: Room, speaker_id: int | None) -> bool:
 
 
 def _speaker_id(room: Room) -> int | None:
-    speaking = services._speaking(room)
-    return speaking.invitation_id if speaking else None
+    current = speaking(room)
+    return current.invitation_id if current else None
 
 
 def start(invitation: Invitation) -> Invitation:
     """The person starts sharing (their page adds the screen to its publisher)."""
     with transaction.atomic():
-        inv = services._fresh(invitation)
-        services._check_open(inv)
+        inv = fresh(invitation)
+        check_open(inv)
         room = inv.room
         if not may_share(inv, room, _speaker_id(room)):
-            raise services.RoomRefusal(
+            raise RoomRefusal(
                 gettext(
                     "You can share your screen when you have the floor, "
                     "or once the chair allows it."
@@ -60,15 +67,15 @@ def start(invitation: Invitation) -> Invitation:
             .first()
         )
         if other is not None:
-            raise services.RoomRefusal(
+            raise RoomRefusal(
                 gettext("%(name)s is sharing a screen; wait until they stop.")
                 % {"name": other.person.name}
             )
         if not inv.sharing_screen:
             inv.sharing_screen = True
             inv.save(update_fields=["sharing_screen"])
-            services._event(room, RoomEvent.Kind.SCREEN_SHARED, actor=inv, subject=inv)
-            services._changed(room, lambda: _hold_screen(room.pk, inv.janus_publisher_id, False))
+            record(room, RoomEvent.Kind.SCREEN_SHARED, actor=inv, subject=inv)
+            changed(room, lambda: _hold_screen(room.pk, inv.janus_publisher_id, False))
     return inv
 
 
@@ -76,45 +83,43 @@ def stop(invitation: Invitation, participant: object = None) -> Invitation:
     """The sharer stops; or the chair stops someone else's screen (``participant``)."""
     with transaction.atomic():
         if participant is None or participant == invitation.pk:
-            actor = services._fresh(invitation)
-            services._check_open(actor)
+            actor = fresh(invitation)
+            check_open(actor)
             target = actor
         else:
-            actor = services._require_chair(
+            actor = require_chair(
                 invitation, gettext_lazy("Only the chair can stop someone else's screen.")
             )
-            target = services._target(actor, services.target_in_room(actor.room_id, participant))
+            target = access.target(actor, target_in_room(actor.room_id, participant))
         if target.sharing_screen:
             target.sharing_screen = False
             target.save(update_fields=["sharing_screen"])
-            services._event(target.room, RoomEvent.Kind.SCREEN_STOPPED, actor=actor, subject=target)
+            record(target.room, RoomEvent.Kind.SCREEN_STOPPED, actor=actor, subject=target)
             held = target.pk != actor.pk
             publisher = target.janus_publisher_id
             room_id = target.room_id
-            services._changed(
-                target.room, (lambda: _hold_screen(room_id, publisher, True)) if held else None
-            )
+            changed(target.room, (lambda: _hold_screen(room_id, publisher, True)) if held else None)
     return target
 
 
 def allow(chair: Invitation, participant: object, allowed: bool) -> Invitation:
     """The chair lets someone share without the floor, or takes that back."""
     with transaction.atomic():
-        head = services._require_chair(
+        head = require_chair(
             chair, gettext_lazy("Only the chair can allow someone to share a screen.")
         )
-        target = services._target(head, services.target_in_room(head.room_id, participant))
+        target = access.target(head, target_in_room(head.room_id, participant))
         if target.screen_allowed != allowed:
             target.screen_allowed = allowed
             target.save(update_fields=["screen_allowed"])
-            services._event(
+            record(
                 target.room,
                 RoomEvent.Kind.SCREEN_ALLOWED,
                 actor=head,
                 subject=target,
                 allowed=allowed,
             )
-            services._changed(target.room)
+            changed(target.room)
     return target
 
 
@@ -126,7 +131,7 @@ def _hold_screen(room_id: int, publisher: int, held: bool) -> None:
         return
     try:
         control = instances.endpoint_named(room.janus_instance).videoroom()
-        found = services._walk_publishers(control.admin, room.videoroom_id).get(publisher)
+        found = publishers_of(control.admin, room.videoroom_id).get(publisher)
         if found is None:
             return
         videos = [s for s in found[1] if s.type == "video"]
