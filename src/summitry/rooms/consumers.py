@@ -313,7 +313,7 @@ COMMANDS: dict[str, Callable[[Invitation, dict[str, Any]], object]] = {
     "unmute": lambda inv, msg: floor.unmute(inv, _named(inv, msg)),
     "remove": lambda inv, msg: lobby.remove(inv, _named(inv, msg)),
     "ban": lambda inv, msg: lobby.ban(inv, _named(inv, msg)),
-    "end": lambda inv, msg: ending.end_room(inv),
+    "end": lambda inv, msg: ending.end_room(inv, msg.get("held")),
     "leave": lambda inv, msg: lobby.leave(inv),
     "published": lambda inv, msg: enforce_floor(inv.room_id),
     "share_screen": lambda inv, msg: screen.start(inv),

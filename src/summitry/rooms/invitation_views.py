@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from summitry.rooms import chair_entry, mail
+from summitry.rooms.actions import ending
 from summitry.rooms.models import Invitation, Room
 from summitry.rooms.rules import RoomRefusal
 from summitry.rooms.views import _editable, _refused
@@ -78,3 +80,28 @@ def enter_as_chair(request: HttpRequest, room_id: int) -> HttpResponse:
     if room.status != Room.Status.OPEN or chair is None:
         return _refused(request, gettext("This meeting has ended."))
     return redirect(reverse("rooms:join", args=[chair_entry.entry_token(chair)]))
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, room_id: int) -> HttpResponse:
+    """An editor reopens a room ended by mistake."""
+    room = get_object_or_404(Room.objects.select_related("engagement"), pk=room_id)
+    _editable(request, room.engagement_id)
+    try:
+        ending.reopen_room(room, request.user if request.user.is_authenticated else None)
+    except RoomRefusal as refusal:
+        return render(
+            request,
+            "rooms/refused.html",
+            {"message": refusal.message},
+            status=409,
+        )
+    messages.success(
+        request,
+        gettext(
+            "The room is open again. Links that have not expired work again; everyone passes "
+            "the lobby, and the chair goes straight in."
+        ),
+    )
+    return redirect(reverse("rooms:invitations", args=[room.pk]))

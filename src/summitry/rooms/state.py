@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from summitry.rooms import instances
-from summitry.rooms.models import Invitation, Room, SpeakerRequest
+from summitry.rooms.models import Invitation, Room, RoomEvent, SpeakerRequest
 from summitry.rooms.rules import NO_LONGER_OPENS, link_refusal
 
 if TYPE_CHECKING:
@@ -148,7 +148,14 @@ def state_parts(room_id: int) -> StateParts:
         "version": room.version,
         "room": {
             "id": room.pk,
-            "engagement": {"id": engagement.pk, "title": engagement.title, "kind": engagement.kind},
+            "engagement": {
+                "id": engagement.pk,
+                "title": engagement.title,
+                "kind": engagement.kind,
+                "start": iso(engagement.start),
+            },
+            # How the ending went, for the chair's page to say in words (actions.ending).
+            "outcome": _outcome(room),
             "layout": room.layout,
             "status": room.status,
             "speaking_limit_seconds": room.speaking_limit_seconds,
@@ -234,3 +241,10 @@ def room_state(room: Room, for_invitation: Invitation | None) -> dict[str, Any]:
     else:
         own = parts.private.get(for_invitation.pk) or {"you": None, "janus": None}
     return {"type": "state", **parts.public, **own}
+
+
+def _outcome(room: Room) -> str | None:
+    if room.status != Room.Status.ENDED:
+        return None
+    ended = room.events.filter(kind=RoomEvent.Kind.ENDED).order_by("-at", "-id").first()
+    return str(ended.data.get("outcome", "")) or None if ended else None

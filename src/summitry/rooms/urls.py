@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("janus-events/", views.janus_events, name="janus_events"),
     path("<int:room_id>/send/", invitation_views.send_link, name="send"),
     path("<int:room_id>/enter/", invitation_views.enter_as_chair, name="enter"),
+    path("<int:room_id>/reopen/", invitation_views.reopen, name="reopen"),
 ]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from summitry.engagements.models import Engagement
 from summitry.engagements.queries import can_edit, visible_to
 from summitry.rooms import instances, media, state
-from summitry.rooms.actions import access, links, sweep
+from summitry.rooms.actions import access, ending, links, sweep
 from summitry.rooms.chat import kept_for as kept_chat
 from summitry.rooms.forms import InviteForm, OpenRoomForm
 from summitry.rooms.janus.config import EVENTS_USER
@@ -147,6 +147,9 @@ DETAIL_LABELS = {
     "reason": gettext_lazy("reason: %(value)s"),
     "error": gettext_lazy("error: %(value)s"),
     "instance": gettext_lazy("media server %(value)s"),
+    "to": gettext_lazy("sent to %(value)s"),
+    "sequence": gettext_lazy("calendar update %(value)s"),
+    "message": gettext_lazy("message %(value)s"),
 }
 
 
@@ -156,6 +159,8 @@ def event_details(event: RoomEvent) -> list[str]:
     for key, value in event.data.items():
         if value is None or value == "":
             continue
+        if key == "held" and "outcome" in event.data:
+            continue  # the outcome says it in words
         if key == "held":
             details.append(
                 gettext("the engagement is marked held")
@@ -163,6 +168,14 @@ def event_details(event: RoomEvent) -> list[str]:
                 else gettext("the engagement is not marked held")
             )
             continue
+        if key == "outcome":
+            details.append(str(ending.OUTCOME_WORDS.get(value, value)))
+            continue
+        if key == "allowed":
+            details.append(gettext("allowed") if value else gettext("no longer allowed"))
+            continue
+        if key == "method":
+            continue  # the calendar update's sequence says it
         if key == "seconds" and isinstance(value, int | float):
             value = number_format(value)
         elif key == "reason" and isinstance(value, str):

@@ -281,7 +281,7 @@
       screenShare.refused();
       showError(message.message || gettext("The command was refused."));
     } else if (message.type === "ended") {
-      showEnded(gettext("The chair has ended the meeting."));
+      if (hook.phase !== "ended") showEnded(gettext("The chair has ended the meeting."));
     }
   }
 
@@ -857,12 +857,27 @@
     return el("button", { type: "button", class: extra.class || "secondary", onclick: onClick, ...extra.attrs, dataset: extra.key ? { key: extra.key } : undefined, text: label });
   }
 
+  const OUTCOME_WORDS = {
+    held: gettext("The engagement is now recorded as held."),
+    already_held: gettext("The engagement was already recorded as held."),
+    held_early: gettext("The engagement is now recorded as held, from the first arrival in the room."),
+    not_held: gettext("The engagement is not recorded as held: the chair said it was not."),
+    future: gettext("The engagement is not recorded as held: it was scheduled to start later."),
+    not_scheduled: gettext("The engagement is not recorded as held: it is neither scheduled nor proposed."),
+    no_start: gettext("The engagement is not recorded as held: it has no start."),
+    invalid: gettext("The engagement could not be recorded as held."),
+  };
+
   function render() {
     const state = hook.state;
     if (!state) return;
     const me = you();
     const lobby = lobbyStateOf(me);
-    if (state.room && state.room.status === "ended") return showEnded(gettext("The meeting has ended."));
+    if (state.room && state.room.status === "ended") {
+      // The chair hears what became of the engagement, in words.
+      const words = isChair() && OUTCOME_WORDS[state.room.outcome];
+      return showEnded(words ? fill(gettext("The meeting has ended. %(outcome)s"), { outcome: words }) : gettext("The meeting has ended."));
+    }
     if (MODE === "join") {
       if (lobby === "removed") return showEnded(gettext("The chair removed you from the meeting."));
       if (lobby === "banned") return showEnded(gettext("The chair removed you from the meeting and closed your link."));
@@ -1844,7 +1859,17 @@
     on("#next-speaker", () => command("next_speaker"));
     on("#alert-next-speaker", () => command("next_speaker"));
     on("#dismiss-alert", () => { if (chairAlert) chairAlert.hidden = true; });
-    on("#end-meeting", () => { if (confirm(gettext("End the meeting for everyone?"))) command("end"); });
+    on("#end-meeting", () => {
+      // Before the scheduled start, whether it was held is the chair's to say.
+      const start = hook.state && hook.state.room && hook.state.room.engagement && hook.state.room.engagement.start;
+      const dialog = $("#end-early");
+      if (start && new Date(start) > new Date() && dialog && dialog.showModal) dialog.showModal();
+      else if (confirm(gettext("End the meeting for everyone?"))) command("end");
+    });
+    const endEarly = (held) => { $("#end-early").close(); command("end", { held }); };
+    on("#end-held", () => endEarly(true));
+    on("#end-not-held", () => endEarly(false));
+    on("#end-cancel", () => $("#end-early").close());
     on("#leave", () => showEnded(gettext("You left the meeting. You can join again while the meeting lasts."), true));
     // The same link again: the server knows this person and lets them straight back in.
     on("#rejoin", () => location.reload());
