@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from summitry.rooms.janus_config import JanusInstanceConfig
-from summitry.rooms.janus_process import JanusProcess, ensure_loopback_media_interface
+from summitry.rooms.janus.config import JanusInstanceConfig
+from summitry.rooms.janus.process import JanusProcess, ensure_loopback_media_interface
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 

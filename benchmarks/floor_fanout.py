@@ -2,14 +2,14 @@
 
 For 100, 500 and 2000 clients (the chair and N-1 participants of one virtual
 summit), through the real server: a temporary SQLite data dir, ``migrate``,
-an engagement, a room opened with ``rooms.services.open_room`` (on a dedicated
+an engagement, a room opened with ``rooms.actions.links.open_room`` (on a dedicated
 Janus started for the run: opening a room creates its VideoRoom, admitting
 adds tokens), and ``uvicorn summitry.asgi:application`` (1 worker, in-memory
 channel layer) in a subprocess on a free loopback port, fresh for each size.
 
 N synthetic WebSocket clients (the ``websockets`` library, one asyncio process)
 open ``/ws/rooms/<token>/`` as ``docs/rooms.md`` describes. Everyone was
-admitted beforehand through ``services.arrive`` and ``services.admit_all`` (the
+admitted beforehand through ``lobby.arrive`` and ``lobby.admit_all`` (the
 state after a page reload): every join then costs the server one state
 broadcast instead of a lobby round; ``--lobby`` makes them arrive in the lobby
 and the chair send ``admit_all`` instead (much slower to set up at 2000). Then
@@ -308,7 +308,7 @@ def prepare_room(size: int, admit_first: bool) -> Prepared:
         ParticipantInput,
         create_engagement,
     )
-    from summitry.rooms import services
+    from summitry.rooms.actions import links, lobby
     from summitry.rooms.models import Invitation
 
     people = Person.objects.bulk_create([Person(name=f"Delegate {size}-{i}") for i in range(size)])
@@ -322,13 +322,13 @@ def prepare_room(size: int, admit_first: bool) -> Prepared:
         ),
         by=None,
     )
-    room, tokens = services.open_room(engagement, None, chair=people[0], invitees=people[1:])
+    room, tokens = links.open_room(engagement, None, chair=people[0], invitees=people[1:])
     invitations = list(Invitation.objects.filter(room=room).order_by("order", "id"))
     if admit_first:
         # Everyone opened their link and the chair admitted them (Janus tokens added).
         for invitation in invitations:
-            services.arrive(invitation)
-        services.admit_all(invitations[0])
+            lobby.arrive(invitation)
+        lobby.admit_all(invitations[0])
     by_person = {inv.person_id: inv.pk for inv in invitations}
     return Prepared(
         size,
@@ -706,7 +706,7 @@ def main() -> None:
         "--lobby",
         action="store_true",
         help="clients arrive in the lobby and the chair admits them over the WebSocket "
-        "(default: admitted through the services before the server starts)",
+        "(default: admitted through the actions before the server starts)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     parser.add_argument("--baseline-server", type=int, default=None, help=argparse.SUPPRESS)

@@ -159,7 +159,7 @@ def serve_asgi(host: str = "127.0.0.1") -> Iterator[str]:
 
 def off_loop(call: Callable[[], T]) -> T:
     """Run ORM work in a plain thread: Playwright's sync API keeps an event loop in this one,
-    and the services notify the room's WebSocket group through async_to_sync."""
+    and the actions notify the room's WebSocket group through async_to_sync."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(call).result()
 
@@ -182,7 +182,7 @@ def open_meeting() -> Setup:
         ParticipantInput,
         create_engagement,
     )
-    from summitry.rooms import services
+    from summitry.rooms.actions import links
 
     people = [Person.objects.create(name=n) for n in ("Chair", "Guest")]
     engagement = create_engagement(
@@ -195,7 +195,7 @@ def open_meeting() -> Setup:
         ),
         by=None,
     )
-    room, tokens = services.open_room(engagement, None, chair=people[0], invitees=people[1:])
+    room, tokens = links.open_room(engagement, None, chair=people[0], invitees=people[1:])
     assert room.videoroom_id is not None
     return Setup(tokens[people[0].pk], room.pk, room.videoroom_id)
 
@@ -203,15 +203,16 @@ def open_meeting() -> Setup:
 def admitted_participant(setup: Setup, label: str) -> tuple[str, dict[str, Any]]:
     """A new invitation, already admitted: its join token and its Janus details."""
     from summitry.directory.models import Person
-    from summitry.rooms import instances, services
+    from summitry.rooms import instances
+    from summitry.rooms.actions import links, lobby
     from summitry.rooms.models import Invitation, Room
 
     room = Room.objects.get(pk=setup.room_id)
     person = Person.objects.create(name=label)
-    invitation, token = services.invite(room, person)
-    services.arrive(invitation)
+    invitation, token = links.invite(room, person)
+    lobby.arrive(invitation)
     chair = room.invitations.get(role=Invitation.Role.CHAIR)
-    services.admit(chair, invitation)
+    lobby.admit(chair, invitation)
     invitation.refresh_from_db()
     janus = {
         "api_url": instances.endpoint_named(room.janus_instance).browser_api_url,

@@ -2,7 +2,7 @@
 
 A dedicated Janus (Debian's, started like ``tests/rooms/conftest.py`` does, on
 free loopback ports, media on ``smt-janus0`` / 127.42.0.1) gets one VideoRoom:
-opened by Summitry (``rooms.services.open_room`` in the control process below,
+opened by Summitry (``rooms.actions.links.open_room`` in the control process below,
 publishers joining with the ids and tokens Summitry issued at admission), or
 with ``--control janus`` made directly through ``VideoRoomControl``. Participants are then
 added in steps (2, 4, 6, 8, 10, 12, 16, 20, ...). Each participant is what a
@@ -32,8 +32,8 @@ subscribers (RTP sequence gaps, over the window), and CPU over the window, in
 * Janus (``/proc/<pid>/stat``: all its threads);
 * Summitry's control plane: a separate process doing Summitry's part for the
   room while media flows - one floor change per second. Default (when
-  ``rooms/services.py`` has ``give_floor``): a Django process on a temporary
-  SQLite database calling ``services.give_floor`` (speakers' list, journal,
+  ``rooms/actions/floor.py`` has ``give_floor``): a Django process on a temporary
+  SQLite database calling ``floor.give_floor`` (speakers' list, journal,
   state version, then ``enforce_floor``: a walk of Janus's handles through the
   Admin API and a ``moderate`` per publisher audio m-line). Floor control is off
   (a gallery video meeting), so nobody is muted and the delivery check still
@@ -80,15 +80,8 @@ from typing import Any
 import numpy as np
 
 from benchkit import CpuMeter, start_janus
-from summitry.rooms.janus import (
-    VIDEOROOM,
-    JanusEndpoint,
-    JanusError,
-    JanusSession,
-    VideoRoomControl,
-    VideoRoomOptions,
-    jsep,
-)
+from summitry.rooms.janus.client import VIDEOROOM, JanusError, JanusSession, jsep
+from summitry.rooms.janus.control import JanusEndpoint, VideoRoomControl, VideoRoomOptions
 
 WIDTH, HEIGHT, FPS = 320, 180, 15
 SAMPLE_RATE, SAMPLES_PER_FRAME = 48000, 960  # 20 ms Opus frames: 50 packets/s
@@ -513,9 +506,9 @@ def services_control_main(
     """``--control services``: a Summitry process holding the room, giving the floor.
 
     A temporary SQLite database; a video meeting opened with
-    ``rooms.services.open_room`` on the benchmark's Janus (which creates the
+    ``rooms.actions.links.open_room`` on the benchmark's Janus (which creates the
     VideoRoom), everyone arrived and admitted (tokens added, ``allowed`` lists
-    filled), then ``services.give_floor`` once a second. Floor control is off
+    filled), then ``floor.give_floor`` once a second. Floor control is off
     (a gallery meeting): ``give_floor`` writes the speakers' list and journal,
     bumps the state and runs ``enforce_floor``, which walks Janus's handles
     (Admin API) and sends ``moderate`` (unmuted) for every publisher's audio.
@@ -536,7 +529,7 @@ def services_control_main(
 
     from summitry.directory.models import Person
     from summitry.engagements.services import EngagementInput, ParticipantInput, create_engagement
-    from summitry.rooms import services
+    from summitry.rooms.actions import floor, links, lobby
     from summitry.rooms.models import Invitation
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -551,14 +544,14 @@ def services_control_main(
         ),
         by=None,
     )
-    room, _ = services.open_room(
+    room, _ = links.open_room(
         engagement, None, chair=people[0], invitees=people[1:], floor_control=False
     )
     invitations = list(Invitation.objects.filter(room=room).order_by("order", "id"))
     for invitation in invitations:
-        services.arrive(invitation)
+        lobby.arrive(invitation)
     chair = invitations[0]
-    services.admit_all(chair)
+    lobby.admit_all(chair)
     admitted = Invitation.objects.filter(room=room).order_by("order", "id")
     conn.send(
         (
@@ -573,7 +566,7 @@ def services_control_main(
     )
 
     def change(number: int, publishers: list[Any]) -> None:
-        services.give_floor(chair, publishers[number % len(publishers)]["invitation"])
+        floor.give_floor(chair, publishers[number % len(publishers)]["invitation"])
 
     floor_loop(conn, change)
 
@@ -750,7 +743,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(
             f"control plane: {args.control} "
             + (
-                "(a Summitry process: rooms.services.give_floor once a second, SQLite)"
+                "(a Summitry process: rooms.actions.floor.give_floor once a second, SQLite)"
                 if args.control == "services"
                 else "(VideoRoomControl moderate + listparticipants once a second)"
             )
@@ -956,11 +949,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _has_give_floor() -> bool:
-    """True when ``summitry.rooms.services`` (the server side) offers ``give_floor``."""
+    """True when ``summitry.rooms.actions.floor`` (the server side) offers ``give_floor``."""
     import importlib.util
 
     try:
-        found = importlib.util.find_spec("summitry.rooms.services")
+        found = importlib.util.find_spec("summitry.rooms.actions.floor")
     except ImportError:
         return False
     if found is None or found.origin is None:
@@ -976,7 +969,7 @@ def main() -> None:
         "--control",
         choices=("services", "janus"),
         default="services" if _has_give_floor() else "janus",
-        help="what drives the floor changes (default: services when rooms.services has them)",
+        help="what drives the floor changes (default: services when rooms.actions.floor has them)",
     )
     parser.add_argument("--window", type=float, default=None, help="measurement window (s)")
     parser.add_argument("--warmup", type=float, default=None, help="wait before measuring (s)")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
-    from summitry.rooms.janus_process import JanusSupervisor
+    from summitry.rooms.janus.process import JanusSupervisor
 
 
 def _setup_django() -> None:
@@ -64,7 +64,7 @@ def _start_local_janus() -> JanusSupervisor | None:
     """Live rooms: run a supervised local Janus unless instances are configured."""
     if os.environ.get("SUMMITRY_JANUS_INSTANCES") or not Path("/usr/bin/janus").exists():
         return None
-    from summitry.rooms.janus_process import JanusStartError
+    from summitry.rooms.janus.process import JanusStartError
     from summitry.rooms.local import start_local_janus
 
     try:

@@ -264,6 +264,17 @@ SUMMITRY_JANUS_EVENTS_PASSWORD = os.environ.get("SUMMITRY_JANUS_EVENTS_PASSWORD"
 EMAIL_BACKEND = os.environ.get(
     "SUMMITRY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# Room invitations by mail (docs/rooms.md, "Invitations by e-mail"): SMTP with
+# SUMMITRY_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, or files with ...filebased...
+EMAIL_HOST = os.environ.get("SUMMITRY_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SUMMITRY_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SUMMITRY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SUMMITRY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SUMMITRY_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("SUMMITRY_EMAIL_SSL", False)
+EMAIL_TIMEOUT = 10
+EMAIL_FILE_PATH = os.environ.get("SUMMITRY_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("SUMMITRY_EMAIL_FROM", "Summitry <summitry@localhost>")
 
 # Cookie, CSRF and clickjacking protections. Secure-only cookies and HSTS need HTTPS, which a
 # production deployment sets with SUMMITRY_HTTPS=1.

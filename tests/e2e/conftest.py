@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.fixtures import Settings
 
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus.control import JanusEndpoint
 from tests.e2e.asgi_server import serve_asgi
 from tests.e2e.rooms_helpers import ServeRooms
 from tests.rooms.conftest import (  # noqa: F401 - fixtures of the real Janus, for the room tests
@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
+    # Screen sharing: the picker chooses the whole (virtual) screen by itself.
+    "--auto-select-desktop-capture-source=Entire screen",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

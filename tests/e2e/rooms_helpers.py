@@ -14,7 +14,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from summitry.directory.models import Person
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, Room
 from tests.rooms import rooms_factories
 

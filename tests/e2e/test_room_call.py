@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus.control import JanusEndpoint
 from tests.e2e.rooms_helpers import (
     describe,
     growth_while,

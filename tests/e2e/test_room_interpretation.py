@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from summitry.directory.models import Person
-from summitry.rooms import services
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.actions.links import invite
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, Room
 from tests.e2e.rooms_helpers import (
     describe,
@@ -34,7 +34,7 @@ FLOOR_QUIET = 0.2  # room.js: the floor's volume behind a chosen channel
 
 def interpreter(room: Room, name: str, into: str) -> tuple[Invitation, str]:
     person = Person.objects.create(name=name)
-    return services.invite(
+    return invite(
         room, person, role=Invitation.Role.INTERPRETER, language_from="en", language_to=into
     )
 

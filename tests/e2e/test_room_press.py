@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from summitry.rooms import services
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.actions.links import issue_press_link
+from summitry.rooms.janus.control import JanusEndpoint
 from tests.e2e.rooms_helpers import (
     describe,
     join,
@@ -29,7 +29,7 @@ def test_press_link_follows_the_speaker_without_taking_a_publisher_place(
 ) -> None:
     room, invitations = named_room("virtual_summit")
     chair, a, b = (invitations[k][0] for k in ("chair", "a", "b"))
-    press_token = services.issue_press_link(room)
+    press_token = issue_press_link(room)
     chair_page, a_page, b_page, press_page = open_page(), open_page(), open_page(), open_page()
 
     join(chair_page, server, invitations["chair"][1])

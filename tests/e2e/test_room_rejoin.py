@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from summitry.rooms import services
-from summitry.rooms.janus_process import JanusProcess, JanusSupervisor
+from summitry.rooms.janus.process import JanusProcess, JanusSupervisor
+from summitry.rooms.media import restore_after_janus_restart
 from summitry.rooms.models import Invitation, RoomEvent
 from tests.e2e.rooms_helpers import (
     ServeRooms,
@@ -119,7 +119,7 @@ def test_pages_rejoin_by_themselves_after_a_janus_restart_and_the_floor_is_kept(
     process = start_janus("restarting-e2e")
 
     def restore(restarted: JanusProcess) -> None:
-        services.restore_after_janus_restart(restarted.config.name)
+        restore_after_janus_restart(restarted.config.name)
 
     supervisor = JanusSupervisor(process, interval=0.2, on_restart=restore)
     with serve_rooms(process.config.endpoint()) as server:

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
-from summitry.rooms import services
+from summitry.rooms.actions import lobby
 from summitry.rooms.models import Invitation
 from tests.e2e.rooms_helpers import describe, join, media_from, named_room, wait_for
 
@@ -32,10 +32,10 @@ def self_view_playing(page: Page) -> bool:
 
 
 def admit_before_opening(chair: Invitation, who: Invitation) -> None:
-    # Beside Playwright's event loop: the services notify the room's pages through async_to_sync.
+    # Beside Playwright's event loop: the actions notify the room's pages through async_to_sync.
     def admit() -> None:
-        services.arrive(Invitation.objects.get(pk=who.pk))
-        services.admit(Invitation.objects.get(pk=chair.pk), Invitation.objects.get(pk=who.pk))
+        lobby.arrive(Invitation.objects.get(pk=who.pk))
+        lobby.admit(Invitation.objects.get(pk=chair.pk), Invitation.objects.get(pk=who.pk))
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(admit).result()

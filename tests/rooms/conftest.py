@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from summitry.rooms.janus import JanusAdmin, JanusEndpoint
-from summitry.rooms.janus_process import JanusProcess, ensure_loopback_media_interface
+from summitry.rooms.janus.client import JanusAdmin
+from summitry.rooms.janus.control import JanusEndpoint
+from summitry.rooms.janus.process import JanusProcess, ensure_loopback_media_interface
 from tests.rooms.helpers import make_config
 
 

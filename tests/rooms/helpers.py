@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import socket
 
-from summitry.rooms.janus_config import JanusInstanceConfig
+from summitry.rooms.janus.config import JanusInstanceConfig
 
 
 def free_ports(count: int) -> list[int]:

@@ -22,7 +22,8 @@ from aiortc import (
 )
 from aiortc.contrib.media import MediaBlackhole
 
-from summitry.rooms.janus import VIDEOROOM, JanusEndpoint, JanusHandle, JanusSession, jsep
+from summitry.rooms.janus.client import VIDEOROOM, JanusHandle, JanusSession, jsep
+from summitry.rooms.janus.control import JanusEndpoint
 
 SAMPLE_RATE = 48000
 SAMPLES_PER_FRAME = 960  # 20 ms

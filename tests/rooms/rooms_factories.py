@@ -10,7 +10,8 @@ from django.utils import timezone
 from summitry.directory.models import Person
 from summitry.engagements.models import Engagement
 from summitry.engagements.services import EngagementInput, ParticipantInput, create_engagement
-from summitry.rooms import services
+from summitry.rooms.actions import links
+from summitry.rooms.actions.lobby import admit, arrive
 from summitry.rooms.models import Invitation, Room
 
 _serial = itertools.count(1)
@@ -42,7 +43,7 @@ def open_room(
     """A room with a chair and two participants: {"chair"|"a"|"b": (invitation, token)}."""
     found = engagement(kind)
     chair, a, b = [p.person for p in found.participations.all()]
-    room, tokens = services.open_room(
+    room, tokens = links.open_room(
         found,
         None,
         chair=chair,
@@ -58,7 +59,7 @@ def open_room(
 
 def admitted(room: Room, *labels: str, invitations: dict[str, tuple[Invitation, str]]) -> None:
     chair = invitations["chair"][0]
-    services.arrive(chair)
+    arrive(chair)
     for label in labels:
-        services.arrive(invitations[label][0])
-        services.admit(chair, invitations[label][0])
+        arrive(invitations[label][0])
+        admit(chair, invitations[label][0])

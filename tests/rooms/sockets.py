@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
-from summitry.rooms import services
+from summitry.rooms.broadcast import current_version
 from summitry.rooms.routing import websocket_urlpatterns
 
 Json = dict[str, Any]
@@ -126,7 +126,7 @@ class View:
     async def settled(self, room_id: int) -> Json:
         """Wait until the page holds the room's newest version: nothing it waits for is left
         on the way, so the next message it gets comes from what the test does next."""
-        newest = await database_sync_to_async(services.current_version)(room_id)
+        newest = await database_sync_to_async(current_version)(room_id)
         return await self.until(lambda s: s["version"] >= newest)
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from summitry.directory.models import Person
-from summitry.rooms import services
-from summitry.rooms.janus import AUDIOBRIDGE, JanusEndpoint, JanusSession
+from summitry.rooms.actions.ending import end_room
+from summitry.rooms.actions.links import invite
+from summitry.rooms.actions.lobby import admit, arrive
+from summitry.rooms.actions.sweep import enforce_floor
+from summitry.rooms.janus.client import AUDIOBRIDGE, JanusSession
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation
 from tests.rooms.rooms_factories import admitted, open_room
 
@@ -23,11 +27,11 @@ def test_a_listener_who_unmutes_in_a_channel_is_muted_and_the_interpreter_is_not
 ) -> None:
     room, invs = open_room(interpretation_languages=["fr"])
     admitted(room, "a", invitations=invs)
-    interpreter, _ = services.invite(
+    interpreter, _ = invite(
         room, Person.objects.create(name="Interprète"), role="interpreter", language_to="fr"
     )
-    services.arrive(interpreter)
-    services.admit(invs["chair"][0], interpreter)
+    arrive(interpreter)
+    admit(invs["chair"][0], interpreter)
     interpreter = Invitation.objects.get(pk=interpreter.pk)
     listener = Invitation.objects.get(pk=invs["a"][0].pk)
     room.refresh_from_db()
@@ -58,11 +62,11 @@ def test_a_listener_who_unmutes_in_a_channel_is_muted_and_the_interpreter_is_not
         handle.call({"request": "configure", "muted": False})
         assert muted_in(rooms_on_janus, channel)[listener_id] is False
 
-        services.enforce_floor(room.pk)
+        enforce_floor(room.pk)
         present = muted_in(rooms_on_janus, channel)
         assert present[listener_id] is True, present
         assert present[interpreter.janus_publisher_id] is False, present
     finally:
         for session in sessions:
             session.destroy()
-        services.end_room(invs["chair"][0])
+        end_room(invs["chair"][0])

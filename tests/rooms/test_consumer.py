@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 
-from summitry.rooms import consumers, services
+from summitry.rooms import consumers
+from summitry.rooms.actions.links import issue_press_link
+from summitry.rooms.broadcast import changed, current_version, room_group
 from summitry.rooms.models import Invitation, Room, RoomEvent
 from tests.rooms.rooms_factories import open_room
 from tests.rooms.sockets import Json, closed_with, connected, joined, leave, until, viewing
@@ -183,7 +185,7 @@ def test_rapid_changes_are_coalesced_into_the_newest_state() -> None:
         # page is sent are built in that thread too, so none can be built mid-burst, however
         # slow the machine.
         await database_sync_to_async(_full_changes)(room.pk, 20)
-        newest = await database_sync_to_async(services.current_version)(room.pk)
+        newest = await database_sync_to_async(current_version)(room.pk)
         await a.until(lambda s: s["version"] == newest)
         # Nothing older than what the page holds is ever sent after it: the count is final.
         states = [m for m in a.received if m["type"] == "state" and m["version"] > start]
@@ -198,7 +200,7 @@ def test_rapid_changes_are_coalesced_into_the_newest_state() -> None:
 def _full_changes(room_id: int, count: int) -> None:
     for _ in range(count):
         with transaction.atomic():
-            services._changed(Room.objects.get(pk=room_id))
+            changed(Room.objects.get(pk=room_id))
 
 
 def test_joins_reach_the_others_as_presence() -> None:
@@ -275,7 +277,7 @@ def test_reconnect_within_grace_is_the_same_attendance() -> None:
 
 def test_press_view_gets_state_but_cannot_act() -> None:
     room, invs = open_room()
-    press_token = services.issue_press_link(room)
+    press_token = issue_press_link(room)
 
     async def scenario() -> None:
         watch = await connected(f"/ws/rooms/watch/{press_token}/")
@@ -296,7 +298,7 @@ def test_press_view_gets_state_but_cannot_act() -> None:
 def test_a_worker_subscribes_once_per_room_however_many_pages() -> None:
     # Fan-out stays O(pages) per change only if the layer delivers each change once per worker.
     room, invs = open_room()
-    group = services.room_group(room.pk)
+    group = room_group(room.pk)
 
     async def scenario() -> None:
         layer = get_channel_layer()

@@ -17,17 +17,18 @@ from channels.db import database_sync_to_async
 from django.test import override_settings
 from django.utils import timezone
 
-from summitry.rooms import consumers, services
-from summitry.rooms.janus import (
-    AUDIOBRIDGE,
-    VIDEOROOM,
-    JanusAuthError,
-    JanusEndpoint,
-    JanusSession,
-)
-from summitry.rooms.janus_process import JanusProcess, JanusSupervisor
+from summitry.rooms import consumers
+from summitry.rooms.actions.access import resolve_token
+from summitry.rooms.actions.ending import end_room
+from summitry.rooms.actions.links import reissue_link, revoke
+from summitry.rooms.actions.lobby import admit, admit_all, admit_in_order, arrive
+from summitry.rooms.actions.sweep import cut_off_expired, enforce_floor
+from summitry.rooms.janus.client import AUDIOBRIDGE, VIDEOROOM, JanusAuthError, JanusSession
+from summitry.rooms.janus.control import JanusEndpoint
+from summitry.rooms.janus.process import JanusProcess, JanusSupervisor
+from summitry.rooms.media import admitted_tokens, restore_after_janus_restart
 from summitry.rooms.models import Invitation, Room, RoomEvent, SpeakerRequest
-from summitry.rooms.services import RoomRefusal
+from summitry.rooms.rules import RoomRefusal
 from tests.rooms.rooms_factories import admitted, open_room
 from tests.rooms.sockets import DEADLINE, closed_with, connected, leave, viewing
 
@@ -85,12 +86,12 @@ def test_revoked_and_expired_people_get_no_token_back_after_a_janus_restart(
     room, invs = open_room()
     admitted(room, "a", "b", invitations=invs)
     chair, a, b = (fresh(invs[k][0]) for k in ("chair", "a", "b"))
-    services.revoke(a)
+    revoke(a)
     expire(b)  # expired a moment ago: no sweep has run yet
     assert b.janus_token in stored(endpoint)
 
     def restore(restarted: JanusProcess) -> None:
-        services.restore_after_janus_restart(restarted.config.name)
+        restore_after_janus_restart(restarted.config.name)
 
     supervisor = JanusSupervisor(process, interval=0.2, on_restart=restore)
     supervisor.start()
@@ -128,7 +129,7 @@ def test_revoke_takes_the_janus_token_away_at_once(rooms_on_janus: JanusEndpoint
         }
         assert a.janus_publisher_id in in_room
 
-        services.revoke(a)
+        revoke(a)
 
         assert a.janus_token not in stored(rooms_on_janus)
         in_room = {
@@ -138,10 +139,10 @@ def test_revoke_takes_the_janus_token_away_at_once(rooms_on_janus: JanusEndpoint
         assert refused_by_janus(rooms_on_janus, a.janus_token)
         # Nothing left for a restore or a state to hand out again.
         assert fresh(a).janus_token == ""
-        assert a.janus_token not in services._admitted_tokens(room)
+        assert a.janus_token not in admitted_tokens(room)
     finally:
         session.destroy()
-        services.end_room(invs["chair"][0])
+        end_room(invs["chair"][0])
 
 
 @pytest.mark.usefixtures("rooms_on_janus")
@@ -164,7 +165,7 @@ def test_floor_enforcement_kicks_a_caller_who_may_no_longer_be_there(
             )  # fmt: skip
         # The link was revoked while Janus did not hear of it (its cut-off call was lost).
         Invitation.objects.filter(pk=a.pk).update(revoked_at=timezone.now())
-        services.enforce_floor(room.pk)
+        enforce_floor(room.pk)
 
         def present() -> set[int]:
             return {int(p.id) for p in rooms_on_janus.audiobridge().list_participants(bridge)}
@@ -177,25 +178,25 @@ def test_floor_enforcement_kicks_a_caller_who_may_no_longer_be_there(
     finally:
         for session in sessions:
             session.destroy()
-        services.end_room(invs["chair"][0])
+        end_room(invs["chair"][0])
 
 
 @pytest.mark.usefixtures("rooms_on_janus")
 def test_chair_cannot_admit_someone_whose_link_expired() -> None:
     _, invs = open_room()
     chair, a, b = (invs[k][0] for k in ("chair", "a", "b"))
-    services.arrive(chair)
-    services.arrive(a)
-    services.arrive(b)
+    arrive(chair)
+    arrive(a)
+    arrive(b)
     expire(a)
     with pytest.raises(RoomRefusal, match="expired"):
-        services.admit(chair, a)
-    admitted_now = services.admit_all(chair)
+        admit(chair, a)
+    admitted_now = admit_all(chair)
     assert [inv.pk for inv in admitted_now] == [b.pk]
     assert fresh(a).state != "admitted" and fresh(a).janus_token == ""
     with pytest.raises(RoomRefusal, match="No one is waiting"):
-        services.admit_in_order(chair)
-    services.end_room(chair)
+        admit_in_order(chair)
+    end_room(chair)
 
 
 @pytest.mark.usefixtures("rooms_on_janus")
@@ -238,7 +239,7 @@ def test_expired_link_is_cut_off_by_the_sweep_while_its_page_is_open(
     events = RoomEvent.objects.filter(room=room, subject=a_inv, kind="link_expired")
     assert events.count() == 1, "the journal records the cut-off once"
     # Sweeping again finds nothing more to do.
-    assert services.cut_off_expired(room.pk) == []
+    assert cut_off_expired(room.pk) == []
     assert Room.objects.get(pk=room.pk).status == "open"
 
 
@@ -285,13 +286,13 @@ def test_a_new_link_for_an_expired_one_opens_the_room_again() -> None:
     admitted(room, "a", invitations=invs)
     a = invs["a"][0]
     expire(a)
-    assert [inv.pk for inv in services.cut_off_expired(room.pk)] == [a.pk]
-    _, token = services.reissue_link(a)
-    back = services.resolve_token(token)
+    assert [inv.pk for inv in cut_off_expired(room.pk)] == [a.pk]
+    _, token = reissue_link(a)
+    back = resolve_token(token)
     assert back.pk == a.pk and back.expires_at > timezone.now()
-    services.arrive(back)
+    arrive(back)
     assert fresh(a).state == "waiting"  # through the lobby again
-    services.end_room(invs["chair"][0])
+    end_room(invs["chair"][0])
 
 
 def test_worker_sweep_cuts_off_an_expired_link_in_a_room_nobody_has_open(

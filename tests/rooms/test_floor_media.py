@@ -9,9 +9,11 @@ from collections.abc import Callable
 import aioice.ice
 import pytest
 
-from summitry.rooms import services
-from summitry.rooms.janus import JanusEndpoint
-from summitry.rooms.janus_process import JanusProcess, JanusSupervisor
+from summitry.rooms.actions.ending import end_room
+from summitry.rooms.actions.floor import give_floor
+from summitry.rooms.janus.control import JanusEndpoint
+from summitry.rooms.janus.process import JanusProcess, JanusSupervisor
+from summitry.rooms.media import restore_after_janus_restart
 from summitry.rooms.models import Invitation
 from tests.rooms.media import (
     FLUSH,
@@ -49,14 +51,14 @@ def test_muted_participant_forcing_audio_on_stays_silent(rooms_on_janus: JanusEn
     assert vid is not None
 
     async def scenario() -> None:
-        await asyncio.to_thread(services.give_floor, chair, a)
+        await asyncio.to_thread(give_floor, chair, a)
         speaker = await publish(rooms_on_janus, a.janus_token, vid, "A", a.janus_publisher_id)
         attendee, private_id = await join_as_attendee(rooms_on_janus, b.janus_token, vid)
         listener = await subscribe(rooms_on_janus, b.janus_token, vid, speaker.id, private_id)
         try:
             assert await wait_for_packets(listener, "audio", 25) > 25
             # The chair gives the floor to B: Janus stops forwarding A's audio.
-            await asyncio.to_thread(services.give_floor, chair, b)
+            await asyncio.to_thread(give_floor, chair, b)
             assert (await asyncio.to_thread(fresh, a)).muted
             # give_floor returns once Janus was told; then what was on the way arrives.
             await while_video_flows(listener, FLUSH)
@@ -73,7 +75,7 @@ def test_muted_participant_forcing_audio_on_stays_silent(rooms_on_janus: JanusEn
             heard = await while_video_flows(listener, WINDOW)
             assert heard["audio"] <= QUIET, heard
             # The floor back to A: heard again.
-            await asyncio.to_thread(services.give_floor, chair, a)
+            await asyncio.to_thread(give_floor, chair, a)
             muted_at = (await listener.packets())["audio"]
             resumed = await wait_for_packets(listener, "audio", muted_at + 25)
             assert resumed > muted_at + 25
@@ -83,7 +85,7 @@ def test_muted_participant_forcing_audio_on_stays_silent(rooms_on_janus: JanusEn
             await speaker.close()
 
     asyncio.run(asyncio.wait_for(scenario(), 120))
-    services.end_room(chair)
+    end_room(chair)
 
 
 def test_rooms_come_back_after_a_janus_restart(
@@ -99,7 +101,7 @@ def test_rooms_come_back_after_a_janus_restart(
     assert vid is not None
 
     def restore(restarted: JanusProcess) -> None:
-        services.restore_after_janus_restart(restarted.config.name)
+        restore_after_janus_restart(restarted.config.name)
 
     supervisor = JanusSupervisor(
         process,

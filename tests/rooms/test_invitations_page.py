@@ -9,10 +9,13 @@ from django.test import Client
 
 from summitry.accounts.models import User
 from summitry.directory.models import Person
-from summitry.rooms import services
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.actions.access import resolve_token
+from summitry.rooms.actions.ending import end_room
+from summitry.rooms.actions.links import reissue_link
+from summitry.rooms.actions.lobby import ban
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, Room, RoomEvent
-from summitry.rooms.services import RoomRefusal
+from summitry.rooms.rules import RoomRefusal
 from tests.rooms.rooms_factories import admitted, open_room
 
 pytestmark = [
@@ -44,7 +47,7 @@ def test_an_editor_invites_a_late_delegate_whose_link_is_shown_once(
     response = client.post(url(room), {"action": "invite", "person": late.pk, "role": "observer"})
     assert response.status_code == 200
     token = link_on(response.content.decode())
-    invitation = services.resolve_token(token)
+    invitation = resolve_token(token)
     assert (invitation.person, invitation.role) == (late, Invitation.Role.OBSERVER)
     # Shown once: the list shows the person, never the link again.
     again = client.get(url(room)).content.decode()
@@ -78,13 +81,13 @@ def test_revoking_and_reissuing_a_link(client: Client, editor: User) -> None:
     client.force_login(editor)
     client.post(url(room), {"action": "revoke", "invitation": a.pk})
     with pytest.raises(RoomRefusal, match="revoked"):
-        services.resolve_token(old)
+        resolve_token(old)
 
     response = client.post(url(room), {"action": "reissue", "invitation": a.pk})
     new = link_on(response.content.decode())
-    assert services.resolve_token(new).pk == a.pk
+    assert resolve_token(new).pk == a.pk
     with pytest.raises(RoomRefusal):
-        services.resolve_token(old)
+        resolve_token(old)
     assert room.events.filter(kind=RoomEvent.Kind.REISSUED, subject=a).exists()
 
 
@@ -95,12 +98,12 @@ def test_a_new_link_sends_an_admitted_person_back_to_the_lobby_and_ends_janus_ac
     admitted(room, "a", invitations=invs)
     before = Invitation.objects.get(pk=invs["a"][0].pk)
     assert before.janus_token in {t.token for t in rooms_on_janus.admin().list_tokens()}
-    after, token = services.reissue_link(before)
+    after, token = reissue_link(before)
     assert after.state == Invitation.State.INVITED
     assert before.janus_token not in {t.token for t in rooms_on_janus.admin().list_tokens()}
     with pytest.raises(RoomRefusal):
-        services.resolve_token(invs["a"][1])
-    assert services.resolve_token(token).pk == before.pk
+        resolve_token(invs["a"][1])
+    assert resolve_token(token).pk == before.pk
 
 
 def test_no_new_link_while_connected_banned_or_after_the_end() -> None:
@@ -109,13 +112,13 @@ def test_no_new_link_while_connected_banned_or_after_the_end() -> None:
     admitted(room, "a", "b", invitations=invs)
     Invitation.objects.filter(pk=invs["a"][0].pk).update(online=True)
     with pytest.raises(RoomRefusal, match="revoke the link first"):
-        services.reissue_link(invs["a"][0])
-    services.ban(chair, invs["b"][0])
+        reissue_link(invs["a"][0])
+    ban(chair, invs["b"][0])
     with pytest.raises(RoomRefusal, match="banned"):
-        services.reissue_link(invs["b"][0])
-    services.end_room(chair)
+        reissue_link(invs["b"][0])
+    end_room(chair)
     with pytest.raises(RoomRefusal, match="ended"):
-        services.reissue_link(invs["a"][0])
+        reissue_link(invs["a"][0])
 
 
 def test_only_editors_manage_invitations(client: Client, reader: User) -> None:

@@ -8,23 +8,20 @@ from collections.abc import Callable
 
 import pytest
 
-from summitry.rooms.janus import (
+from summitry.rooms.janus.client import (
     AUDIOBRIDGE,
     VIDEOROOM,
     VIDEOROOM_ERROR_UNAUTHORIZED,
-    AudioBridgeOptions,
     JanusAdmin,
     JanusAuthError,
-    JanusEndpoint,
     JanusError,
     JanusPluginError,
     JanusSession,
-    RoomId,
-    VideoRoomOptions,
     server_info,
     signed_token,
 )
-from summitry.rooms.janus_process import JanusProcess
+from summitry.rooms.janus.control import AudioBridgeOptions, JanusEndpoint, RoomId, VideoRoomOptions
+from summitry.rooms.janus.process import JanusProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.janus]
 

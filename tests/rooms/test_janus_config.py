@@ -7,14 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from summitry.rooms.janus_config import (
-    JanusInstanceConfig,
-    TurnServer,
+from summitry.rooms.janus.config import JanusInstanceConfig, TurnServer, render_jcfg, write_config
+from summitry.rooms.janus.environment import (
     load_or_create_secrets,
     local_instance,
     network_settings_from_env,
-    render_jcfg,
-    write_config,
 )
 
 pytestmark = pytest.mark.unit

@@ -16,9 +16,11 @@ import aioice.ice
 import pytest
 from django.test import Client
 
-from summitry.rooms import instances, services
-from summitry.rooms.janus_config import config_files
-from summitry.rooms.janus_process import JanusProcess
+from summitry.rooms import instances
+from summitry.rooms.actions.ending import end_room
+from summitry.rooms.actions.floor import give_floor
+from summitry.rooms.janus.config import config_files
+from summitry.rooms.janus.process import JanusProcess
 from summitry.rooms.models import Invitation
 from tests.e2e.asgi_server import free_port, serve_asgi
 from tests.rooms.helpers import make_config
@@ -87,7 +89,7 @@ def test_a_muted_participant_who_publishes_unannounced_is_not_heard(
     chair, a, b = (Invitation.objects.get(pk=invs[k][0].pk) for k in ("chair", "a", "b"))
     vid = room.videoroom_id
     assert vid is not None
-    services.give_floor(chair, b)  # A is muted before publishing anything
+    give_floor(chair, b)  # A is muted before publishing anything
     assert Invitation.objects.get(pk=a.pk).muted
 
     async def scenario() -> None:
@@ -101,7 +103,7 @@ def test_a_muted_participant_who_publishes_unannounced_is_not_heard(
             # Janus's event reaches Summitry, which moderates A: held back, and stays so.
             await audio_held_back(listener, QUIET)
             # The floor to A: heard.
-            await asyncio.to_thread(services.give_floor, chair, a)
+            await asyncio.to_thread(give_floor, chair, a)
             muted_at = (await listener.packets())["audio"]
             resumed = await wait_for_packets(listener, "audio", muted_at + 25)
             assert resumed > muted_at + 25
@@ -112,4 +114,4 @@ def test_a_muted_participant_who_publishes_unannounced_is_not_heard(
 
     with serve_asgi(port=port):
         asyncio.run(asyncio.wait_for(scenario(), 120))
-    services.end_room(chair)
+    end_room(chair)

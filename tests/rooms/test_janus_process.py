@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from summitry.rooms.janus import VIDEOROOM, JanusSession, JanusUnreachable, server_info
-from summitry.rooms.janus_process import JanusProcess, JanusStartError, JanusSupervisor
+from summitry.rooms.janus.client import VIDEOROOM, JanusSession, JanusUnreachable, server_info
+from summitry.rooms.janus.process import JanusProcess, JanusStartError, JanusSupervisor
 from tests.rooms.helpers import make_config
 
 pytestmark = [pytest.mark.integration, pytest.mark.janus]

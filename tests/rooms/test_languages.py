@@ -19,7 +19,10 @@ from django.utils import timezone
 
 from summitry.accounts.models import User
 from summitry.directory.models import Person
-from summitry.rooms import consumers, services
+from summitry.rooms import consumers
+from summitry.rooms.actions.floor import give_floor, request_floor
+from summitry.rooms.actions.links import invite, issue_press_link
+from summitry.rooms.actions.sweep import cut_off_expired
 from summitry.rooms.models import Invitation, Room
 from tests.rooms.languages import english_left, visible_text
 from tests.rooms.rooms_factories import admitted, engagement, open_room
@@ -55,15 +58,15 @@ def test_room_pages_render_in_the_readers_language_with_its_direction(
     asks = {"HTTP_ACCEPT_LANGUAGE": f"{language},en;q=0.5"}
     room, invs = open_room(interpretation_languages=["fr"])
     admitted(room, "a", invitations=invs)
-    services.invite(
+    invite(
         room,
         Person.objects.create(name="Ines Dolmetsch"),
         role="interpreter",
         language_from="en",
         language_to="fr",
     )
-    services.request_floor(invs["a"][0])
-    services.give_floor(invs["chair"][0], invs["a"][0])
+    request_floor(invs["a"][0])
+    give_floor(invs["chair"][0], invs["a"][0])
     client.force_login(editor)
     fresh = engagement("video_meeting")
     chair = fresh.participations.first()
@@ -71,7 +74,7 @@ def test_room_pages_render_in_the_readers_language_with_its_direction(
     pages = {
         "check": client.get(f"/rooms/join/{invs['b'][1]}/", **asks),  # type: ignore[arg-type]
         "room": client.get(f"/rooms/join/{invs['a'][1]}/", **asks),  # type: ignore[arg-type]
-        "press": client.get(f"/rooms/watch/{services.issue_press_link(room, None)}/", **asks),  # type: ignore[arg-type]
+        "press": client.get(f"/rooms/watch/{issue_press_link(room, None)}/", **asks),  # type: ignore[arg-type]
         "refused": client.get("/rooms/join/not-a-token/", **asks),  # type: ignore[arg-type]
         "invitations": client.get(f"/rooms/{room.pk}/invitations/", **asks),  # type: ignore[arg-type]
         "journal": client.get(f"/rooms/{room.pk}/journal/", **asks),  # type: ignore[arg-type]
@@ -129,7 +132,7 @@ def test_each_socket_words_refusals_and_close_reasons_in_its_pages_language() ->
         assert refused["message"] == "本会场中没有这位与会者。"
         await database_sync_to_async(expire)(a_inv)
         # The sweep's close reason was built once for the room; this page reads it in Arabic.
-        await database_sync_to_async(services.cut_off_expired)(room.pk)
+        await database_sync_to_async(cut_off_expired)(room.pk)
         message, close = await closed_with(a.ws)
         assert close["code"] == 4403
         assert message == "انتهت صلاحية هذا الرابط. اطلب رابطًا جديدًا من الجهة المنظمة."

@@ -13,12 +13,8 @@ from collections.abc import Callable
 import aioice.ice
 import pytest
 
-from summitry.rooms.janus import (
-    JanusEndpoint,
-    JanusPluginError,
-    VideoRoomOptions,
-    publisher_streams,
-)
+from summitry.rooms.janus.client import JanusPluginError
+from summitry.rooms.janus.control import JanusEndpoint, VideoRoomOptions, publisher_streams
 from tests.rooms.media import (
     FLUSH,
     WINDOW,

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from summitry.accounts.models import User
-from summitry.rooms import services
+from summitry.rooms.actions.access import resolve_token
 from summitry.rooms.models import Room
 from tests.rooms.rooms_factories import engagement
 
@@ -37,7 +37,7 @@ def test_an_editor_opens_a_room_and_gets_one_link_per_participant(
     assert response.status_code == 200 and "These links are shown only once" in page
     tokens = re.findall(r"/rooms/join/([A-Za-z0-9_-]{40,})/", page)
     assert len(tokens) == 3
-    people = {services.resolve_token(t).person_id for t in tokens}
+    people = {resolve_token(t).person_id for t in tokens}
     assert people == {p.person_id for p in found.participations.all()}
     room = Room.objects.get(engagement=found)
     assert (room.speaking_limit_seconds, room.floor_control) == (120, True)

@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from summitry.rooms.janus import VIDEOROOM, JanusEndpoint, JanusSession, VideoRoomOptions
-from summitry.rooms.janus_process import JanusProcess
+from summitry.rooms.janus.client import VIDEOROOM, JanusSession
+from summitry.rooms.janus.control import JanusEndpoint, VideoRoomOptions
+from summitry.rooms.janus.process import JanusProcess
 from summitry.rooms.placement import (
     InstanceLoad,
     NoJanusAvailable,

@@ -8,10 +8,16 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from summitry.rooms import services
-from summitry.rooms.janus import VIDEOROOM, JanusEndpoint, JanusPluginError, JanusSession
+from summitry.rooms.actions import links
+from summitry.rooms.actions.access import resolve_token
+from summitry.rooms.actions.ending import end_room
+from summitry.rooms.actions.floor import give_floor, mute, next_speaker, request_floor, withdraw
+from summitry.rooms.actions.links import invite, issue_press_link, revoke
+from summitry.rooms.actions.lobby import admit, admit_all, arrive, ban, remove
+from summitry.rooms.janus.client import VIDEOROOM, JanusPluginError, JanusSession
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, SpeakerRequest
-from summitry.rooms.services import RoomRefusal
+from summitry.rooms.rules import RoomRefusal
 from tests.rooms.rooms_factories import admitted, open_room, people
 
 pytestmark = [
@@ -24,41 +30,41 @@ pytestmark = [
 
 def test_join_without_token_is_refused() -> None:
     with pytest.raises(RoomRefusal, match="no token"):
-        services.resolve_token("")
+        resolve_token("")
     with pytest.raises(RoomRefusal, match="not valid"):
-        services.resolve_token("made-up-token")
+        resolve_token("made-up-token")
 
 
 def test_token_identifies_only_its_owner() -> None:
     room, invs = open_room()
     admitted(room, "a", "b", invitations=invs)
-    a = services.resolve_token(invs["a"][1])
+    a = resolve_token(invs["a"][1])
     assert a.pk == invs["a"][0].pk and a.person_id == invs["a"][0].person_id
-    services.request_floor(invs["b"][0])
+    request_floor(invs["b"][0])
     # A acts with A's token: nothing A does touches B's request.
     with pytest.raises(RoomRefusal, match="not on the speakers' list"):
-        services.withdraw(a)
+        withdraw(a)
     assert SpeakerRequest.objects.get(invitation=invs["b"][0]).state == "waiting"
     # Nor can A use the chair's powers on B.
     with pytest.raises(RoomRefusal, match="Only the chair can give the floor"):
-        services.give_floor(a, invs["b"][0])
+        give_floor(a, invs["b"][0])
     with pytest.raises(RoomRefusal, match="Only the chair can ban"):
-        services.ban(a, invs["b"][0])
+        ban(a, invs["b"][0])
     assert Invitation.objects.get(pk=invs["b"][0].pk).state == "admitted"
 
 
 def test_participant_calling_chair_actions_is_refused() -> None:
     room, invs = open_room()
     admitted(room, "a", invitations=invs)
-    services.arrive(invs["b"][0])
+    arrive(invs["b"][0])
     a, b = invs["a"][0], invs["b"][0]
     for action, message in (
-        (lambda: services.admit(a, b), "Only the chair can admit"),
-        (lambda: services.admit_all(a), "Only the chair can admit"),
-        (lambda: services.next_speaker(a), "Only the chair can give the floor"),
-        (lambda: services.mute(a, b), "Only the chair can mute"),
-        (lambda: services.remove(a, b), "Only the chair can remove"),
-        (lambda: services.end_room(a), "Only the chair can end the meeting"),
+        (lambda: admit(a, b), "Only the chair can admit"),
+        (lambda: admit_all(a), "Only the chair can admit"),
+        (lambda: next_speaker(a), "Only the chair can give the floor"),
+        (lambda: mute(a, b), "Only the chair can mute"),
+        (lambda: remove(a, b), "Only the chair can remove"),
+        (lambda: end_room(a), "Only the chair can end the meeting"),
     ):
         with pytest.raises(RoomRefusal, match=message):
             action()
@@ -68,9 +74,9 @@ def test_participant_calling_chair_actions_is_refused() -> None:
 def test_expired_token_is_refused() -> None:
     room, _ = open_room()
     late = people(1)[0]
-    _, token = services.invite(room, late, expires_at=timezone.now() - dt.timedelta(seconds=1))
+    _, token = invite(room, late, expires_at=timezone.now() - dt.timedelta(seconds=1))
     with pytest.raises(RoomRefusal, match="expired"):
-        services.resolve_token(token)
+        resolve_token(token)
 
 
 def test_revoked_token_is_refused_and_its_janus_token_removed(
@@ -80,9 +86,9 @@ def test_revoked_token_is_refused_and_its_janus_token_removed(
     admitted(room, "a", invitations=invs)
     janus_token = Invitation.objects.get(pk=invs["a"][0].pk).janus_token
     assert janus_token in {t.token for t in rooms_on_janus.admin().list_tokens()}
-    services.revoke(invs["a"][0])
+    revoke(invs["a"][0])
     with pytest.raises(RoomRefusal, match="revoked"):
-        services.resolve_token(invs["a"][1])
+        resolve_token(invs["a"][1])
     assert janus_token not in {t.token for t in rooms_on_janus.admin().list_tokens()}
 
 
@@ -90,9 +96,9 @@ def test_banned_person_is_refused_and_cut_off(rooms_on_janus: JanusEndpoint) -> 
     room, invs = open_room()
     admitted(room, "a", invitations=invs)
     janus_token = Invitation.objects.get(pk=invs["a"][0].pk).janus_token
-    services.ban(invs["chair"][0], invs["a"][0])
+    ban(invs["chair"][0], invs["a"][0])
     with pytest.raises(RoomRefusal, match="banned"):
-        services.resolve_token(invs["a"][1])
+        resolve_token(invs["a"][1])
     assert janus_token not in {t.token for t in rooms_on_janus.admin().list_tokens()}
 
 
@@ -100,12 +106,12 @@ def test_token_for_another_room_is_refused(rooms_on_janus: JanusEndpoint) -> Non
     here, ours = open_room()
     there, theirs = open_room()
     admitted(here, "a", invitations=ours)
-    services.arrive(theirs["a"][0])
+    arrive(theirs["a"][0])
     # The chair of one room cannot admit, mute or give the floor to someone of another.
     with pytest.raises(RoomRefusal, match="no such participant"):
-        services.admit(ours["chair"][0], theirs["a"][0])
+        admit(ours["chair"][0], theirs["a"][0])
     with pytest.raises(RoomRefusal, match="no such participant"):
-        services.give_floor(ours["chair"][0], theirs["a"][0])
+        give_floor(ours["chair"][0], theirs["a"][0])
     # Janus refuses one room's token in the other room.
     janus_token = Invitation.objects.get(pk=ours["a"][0].pk).janus_token
     with JanusSession.create(rooms_on_janus.api_url, token=janus_token) as session:
@@ -127,9 +133,9 @@ def test_token_for_another_room_is_refused(rooms_on_janus: JanusEndpoint) -> Non
 def test_ended_room_refuses_its_links() -> None:
     room, invs = open_room()
     admitted(room, "a", invitations=invs)
-    services.end_room(invs["chair"][0])
+    end_room(invs["chair"][0])
     with pytest.raises(RoomRefusal, match="ended"):
-        services.resolve_token(invs["a"][1])
+        resolve_token(invs["a"][1])
 
 
 def test_only_live_kinds_get_a_room() -> None:
@@ -137,12 +143,12 @@ def test_only_live_kinds_get_a_room() -> None:
 
     found = engagement(kind="written_message")
     with pytest.raises(RoomRefusal, match="not held in a live room"):
-        services.open_room(found, None, chair=people(1)[0], invitees=[])
+        links.open_room(found, None, chair=people(1)[0], invitees=[])
 
 
 def test_join_and_watch_pages_are_never_cached(client: Client) -> None:
     room, invs = open_room()
-    press = services.issue_press_link(room)
+    press = issue_press_link(room)
     for path in (f"/rooms/join/{invs['a'][1]}/", f"/rooms/watch/{press}/"):
         response = client.get(path)
         assert response.status_code == 200

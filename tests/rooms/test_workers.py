@@ -30,7 +30,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
 
 from summitry.accounts.models import User
-from summitry.rooms.janus import JanusEndpoint
+from summitry.rooms.janus.control import JanusEndpoint
 from summitry.rooms.models import Invitation, RoomEvent
 from tests import factories
 from tests.rooms.helpers import free_ports

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from summitry.rooms.janus import server_info
+from summitry.rooms.janus.client import server_info
 from tests.rooms.conftest import media_address  # noqa: F401 - needs the media interface
 from tests.rooms.helpers import free_ports
 from tests.rooms.test_serve import janus_pids

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.engagement_detail, name="detail"),
     path("<int:pk>/edit/", views.engagement_edit, name="edit"),
     path("<int:pk>/history/", views.engagement_history, name="history"),
+    path("<int:pk>/calendar.ics", views.engagement_ics, name="ics"),
     path("<int:pk>/find-time/", find_time.find_time, name="find_time"),
 ]

@@ -487,3 +487,14 @@ def _edit(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
         "engagements/form.html",
         {"form": form, "formset": formset, "engagement": engagement, "texts": texts},
     )
+
+
+def engagement_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Add to calendar": the one engagement as an iCalendar file, for readers of the record."""
+    engagement = _visible_or_404(request, pk)
+    if engagement.start is None:
+        raise Http404(_("This engagement has no date yet."))
+    body = "".join(exporter.ics_chunks([engagement], name=engagement.title))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="engagement-{engagement.pk}.ics"'
+    return response

@@ -4,7 +4,7 @@ Broadcasting is cheap on purpose: a change sends one tiny message to the
 room's group. A floor change (or a run of joins) carries its delta's text,
 serialised once, which every consumer sends as it is to a client holding the
 version before it. Otherwise, in each worker the first consumer to need a new
-version builds the state once (three queries, :func:`services.state_parts`)
+version builds the state once (three queries, :func:`state.state_parts`)
 and serialises the shared part once; every consumer then sends that text plus
 its own precomputed part. No per-client query on a broadcast.
 
@@ -31,9 +31,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from summitry.rooms import services
+from summitry.rooms import broadcast, chat, rules, screen, state
+from summitry.rooms.actions import access, ending, floor, lobby
+from summitry.rooms.actions.sweep import (
+    cut_off_all_expired,
+    cut_off_expired,
+    enforce_floor,
+    expire_due_floors,
+    left_when_unseen,
+    renew_presence,
+)
 from summitry.rooms.models import Invitation
-from summitry.rooms.services import LinkClosed, RoomRefusal
+from summitry.rooms.rules import LinkClosed, RoomRefusal
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -91,13 +100,13 @@ def _dumps(value: Any) -> str:
 
 
 def _build(room_id: int) -> Snapshot:
-    parts = services.state_parts(room_id)
+    parts = state.state_parts(room_id)
     head = '{"type":"state",' + _dumps(parts.public)[1:-1] + ","
     private = {
         pk: '"you":' + _dumps(own["you"]) + ',"janus":' + _dumps(own["janus"])
         for pk, own in parts.private.items()
     }
-    press = '"you":' + _dumps(services.PRESS_YOU) + ',"janus":' + _dumps(parts.press_janus)
+    press = '"you":' + _dumps(state.PRESS_YOU) + ',"janus":' + _dumps(parts.press_janus)
     return Snapshot(
         parts.version, parts.ended, head, private, press, parts.floor_ends_at, parts.closed
     )
@@ -165,7 +174,7 @@ def _schedule_timer_at(room_id: int, ends_at: dt.datetime | None) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
         try:
-            await database_sync_to_async(services.expire_floor_if_due)(room_id)
+            await database_sync_to_async(floor.expire_floor_if_due)(room_id)
         except Exception:
             logger.exception("floor timer of room %s failed", room_id)
         finally:
@@ -184,9 +193,7 @@ def _start_enforcer(room_id: int) -> None:
             await asyncio.sleep(enforce_interval())
             try:
                 # Off the shared sync thread: the sweep waits on Janus, page views must not.
-                await database_sync_to_async(services.enforce_floor, thread_sensitive=False)(
-                    room_id
-                )
+                await database_sync_to_async(enforce_floor, thread_sensitive=False)(room_id)
             except Exception:
                 logger.exception("enforcing the floor of room %s failed", room_id)
         _enforcers.pop(room_id, None)
@@ -209,10 +216,10 @@ def _held_here() -> list[int]:
 def sweep(held: list[int]) -> None:
     """Renew this worker's sockets, then apply what fell due anywhere (idempotent): expired
     links, floors whose time is up, people no worker has seen."""
-    services.renew_presence(held)
-    services.cut_off_all_expired()
-    services.expire_due_floors()
-    services.left_when_unseen(unseen_limit())
+    renew_presence(held)
+    cut_off_all_expired()
+    expire_due_floors()
+    left_when_unseen(unseen_limit())
 
 
 def start_sweeper() -> None:
@@ -290,38 +297,43 @@ def _in_language(language: str, action: Callable[..., Any]) -> Callable[..., Any
 
 def _resolve(token: str) -> tuple[Invitation, int]:
     """The invitation behind the token, now in the lobby and connected; the room's version."""
-    invitation = services.resolve_token(token)
-    services.arrive(invitation)
-    invitation = services.connect(invitation)
-    return invitation, services.current_version(invitation.room_id)
+    invitation = lobby.join(token)
+    return invitation, broadcast.current_version(invitation.room_id)
 
 
 COMMANDS: dict[str, Callable[[Invitation, dict[str, Any]], object]] = {
-    "request_floor": lambda inv, msg: services.request_floor(inv),
-    "withdraw": lambda inv, msg: services.withdraw(inv),
-    "admit": lambda inv, msg: services.admit(inv, _named(inv, msg)),
-    "admit_all": lambda inv, msg: services.admit_all(inv),
-    "admit_in_order": lambda inv, msg: services.admit_in_order(inv),
-    "give_floor": lambda inv, msg: services.give_floor(inv, _named(inv, msg)),
-    "next_speaker": lambda inv, msg: services.next_speaker(inv),
-    "mute": lambda inv, msg: services.mute(inv, _named(inv, msg)),
-    "unmute": lambda inv, msg: services.unmute(inv, _named(inv, msg)),
-    "remove": lambda inv, msg: services.remove(inv, _named(inv, msg)),
-    "ban": lambda inv, msg: services.ban(inv, _named(inv, msg)),
-    "end": lambda inv, msg: services.end_room(inv),
-    "leave": lambda inv, msg: services.leave(inv),
-    "published": lambda inv, msg: services.enforce_floor(inv.room_id),
+    "request_floor": lambda inv, msg: floor.request_floor(inv),
+    "withdraw": lambda inv, msg: floor.withdraw(inv),
+    "admit": lambda inv, msg: lobby.admit(inv, _named(inv, msg)),
+    "admit_all": lambda inv, msg: lobby.admit_all(inv),
+    "admit_in_order": lambda inv, msg: lobby.admit_in_order(inv),
+    "give_floor": lambda inv, msg: floor.give_floor(inv, _named(inv, msg)),
+    "next_speaker": lambda inv, msg: floor.next_speaker(inv),
+    "mute": lambda inv, msg: floor.mute(inv, _named(inv, msg)),
+    "unmute": lambda inv, msg: floor.unmute(inv, _named(inv, msg)),
+    "remove": lambda inv, msg: lobby.remove(inv, _named(inv, msg)),
+    "ban": lambda inv, msg: lobby.ban(inv, _named(inv, msg)),
+    "end": lambda inv, msg: ending.end_room(inv, msg.get("held")),
+    "leave": lambda inv, msg: lobby.leave(inv),
+    "published": lambda inv, msg: enforce_floor(inv.room_id),
+    "share_screen": lambda inv, msg: screen.start(inv),
+    "stop_screen": lambda inv, msg: screen.stop(inv, msg.get("participant")),
+    "allow_screen": lambda inv, msg: screen.allow(inv, msg.get("participant"), True),
+    "disallow_screen": lambda inv, msg: screen.allow(inv, msg.get("participant"), False),
+    "chat": lambda inv, msg: chat.post(inv, msg.get("text"), msg.get("to", chat.TO_EVERYONE)),
+    "hide_chat": lambda inv, msg: chat.hide(inv, msg.get("message")),
 }
 
 
 def _named(inv: Invitation, message: dict[str, Any]) -> Invitation:
-    return services.target_in_room(inv.room_id, message.get("participant"))
+    return access.target_in_room(inv.room_id, message.get("participant"))
 
 
 # One channel-layer subscription per room per worker; the worker hands each event to its own
 # consumers in memory. A subscription per consumer costs the layer O(consumers) work per
 # message each (expiry scans, copies, a database hop per dispatch): O(N²) per broadcast.
 _relays: dict[int, tuple[str, asyncio.Task[None], set[RoomConsumer]]] = {}
+_chat_sends: set[asyncio.Task[None]] = set()
 
 
 async def _subscribe(consumer: RoomConsumer) -> None:
@@ -334,7 +346,7 @@ async def _subscribe(consumer: RoomConsumer) -> None:
             _relay(layer, channel, consumer.room_id, members)
         )
         relay = _relays[consumer.room_id] = (channel, task, members)
-        await layer.group_add(services.room_group(consumer.room_id), channel)
+        await layer.group_add(broadcast.room_group(consumer.room_id), channel)
     relay[2].add(consumer)
 
 
@@ -347,12 +359,16 @@ async def _unsubscribe(consumer: RoomConsumer) -> None:
     if not members:
         _relays.pop(consumer.room_id, None)
         task.cancel()
-        await get_channel_layer().group_discard(services.room_group(consumer.room_id), channel)
+        await get_channel_layer().group_discard(broadcast.room_group(consumer.room_id), channel)
 
 
 async def _relay(layer: Any, channel: str, room_id: int, members: set[RoomConsumer]) -> None:
     while True:
         event = await layer.receive(channel)
+        if event.get("type") == "room.chat":
+            for consumer in list(members):
+                consumer.chat_here(event)
+            continue
         if event.get("type") != "room.changed":
             continue
         text = event.get("text")
@@ -382,6 +398,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     #: Deltas to send after it, in order: ``(base, version, text)``.
     outbox: list[tuple[int, int, str]]
     sender: asyncio.Task[None] | None = None
+    #: Admitted as of the last state sent: only then does the chat reach this page.
+    admitted: bool = False
 
     async def connect(self) -> None:
         self.outbox = []
@@ -399,7 +417,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         cached = _snapshots.get(self.room_id)
         if cached is not None and cached.version > version:
             _snapshots.pop(self.room_id, None)  # left by a deleted room with the same id
-        self.group = services.room_group(self.room_id)
+        self.group = broadcast.room_group(self.room_id)
         await _subscribe(self)
         _local[self.room_id] = _local.get(self.room_id, 0) + 1
         _start_enforcer(self.room_id)
@@ -421,15 +439,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await _unsubscribe(self)
         _local[self.room_id] = max(0, _local.get(self.room_id, 0) - 1)
         since = timezone.now()
-        await database_sync_to_async(services.disconnect)(invitation)
+        await database_sync_to_async(lobby.disconnect)(invitation)
         grace = rejoin_grace()
         if grace <= 0:
-            await database_sync_to_async(services.left_if_gone)(invitation, since)
+            await database_sync_to_async(lobby.left_if_gone)(invitation, since)
             return
 
         async def later() -> None:
             await asyncio.sleep(grace)
-            await database_sync_to_async(services.left_if_gone)(invitation, since)
+            await database_sync_to_async(lobby.left_if_gone)(invitation, since)
 
         asyncio.get_running_loop().create_task(later())
 
@@ -454,7 +472,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await database_sync_to_async(_in_language(self.language, command))(invitation, content)
         except LinkClosed as closed:  # the link expired (or was revoked) since the page opened
             # Cut off now rather than at the next sweep (Janus token, journal, the others).
-            await database_sync_to_async(services.cut_off_expired)(self.room_id)
+            await database_sync_to_async(cut_off_expired)(self.room_id)
             await self.refuse(closed.lazy_message)
         except RoomRefusal as refusal:
             await self.error(refusal.lazy_message)
@@ -470,7 +488,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         client could not apply (``sync``), is answered with a full state."""
         held = content.get("version")
         if isinstance(held, int) and not isinstance(held, bool) and self.room_id:
-            newest = await database_sync_to_async(services.current_version)(self.room_id)
+            newest = await database_sync_to_async(broadcast.current_version)(self.room_id)
             if content["type"] == "sync" and held < newest:
                 self.version = self.known = min(self.version, held)
                 self.want(0, newest, None)
@@ -483,6 +501,18 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         version = int(event.get("version", 0))
         base = event.get("base")
         self.want(int(base) if isinstance(base, int) else version, version, event.get("text"))
+
+    def chat_here(self, event: dict[str, Any]) -> None:
+        """A chat line (or a hidden one) for this page, if it may see it."""
+        inv = self.invitation
+        if inv is None or not self.admitted or not isinstance(event.get("text"), str):
+            return
+        private = bool(event.get("to_chair"))
+        if private and inv.role != Invitation.Role.CHAIR and inv.pk != event.get("sender"):
+            return
+        task = asyncio.get_running_loop().create_task(self.send(text_data=event["text"]))
+        _chat_sends.add(task)
+        task.add_done_callback(_chat_sends.discard)
 
     def want(self, base: int, version: int, text: str | None) -> None:
         """Queue what brings the client to ``version``; never wait here (that is the sender's)."""
@@ -528,10 +558,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.version = snap.version
         own = snap.private.get(self.invitation.pk)
         if own is None:
-            await self.refuse(snap.closed.get(self.invitation.pk, services.REVOKED))
+            await self.refuse(snap.closed.get(self.invitation.pk, rules.REVOKED))
             return
         self.known = max(self.known, snap.version)
         await self.send(text_data=snap.head + own + "}")
+        admitted = '"state":"admitted"' in own
+        if admitted and not self.admitted:  # the chat so far, once in the room
+            lines = await database_sync_to_async(chat.history_for)(self.invitation)
+            await self.send_json({"type": "chat_history", "messages": lines})
+        self.admitted = admitted
         if snap.ended:
             await self.send_json({"type": "ended"})
             await self.close(code=ENDED)
@@ -549,7 +584,7 @@ class WatchConsumer(RoomConsumer):
         await self.accept()
         try:
             room = await database_sync_to_async(
-                _in_language(self.language, services.resolve_press_token)
+                _in_language(self.language, access.resolve_press_token)
             )(token)
         except RoomRefusal as refusal:
             await self.refuse(refusal.lazy_message)
@@ -558,7 +593,7 @@ class WatchConsumer(RoomConsumer):
         cached = _snapshots.get(self.room_id)
         if cached is not None and cached.version > room.version:
             _snapshots.pop(self.room_id, None)
-        self.group = services.room_group(self.room_id)
+        self.group = broadcast.room_group(self.room_id)
         await _subscribe(self)
         await self.push(await snapshot(self.room_id, room.version))
 

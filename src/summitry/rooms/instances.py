@@ -2,7 +2,7 @@
 
 ``SUMMITRY_JANUS_INSTANCES`` (a Django setting, or the environment variable
 holding JSON) lists them, each an object with the fields of
-:class:`~summitry.rooms.janus.JanusEndpoint` (``name``, ``api_url``,
+:class:`~summitry.rooms.janus.control.JanusEndpoint` (``name``, ``api_url``,
 ``admin_url``, ``admin_secret``, ``room_admin_key``, optional ``api_secret``,
 ``public_api_url``, ``weight``). Without it there is one local instance,
 run by Summitry itself (see :mod:`summitry.rooms.local`), whose folder is
@@ -22,9 +22,10 @@ from typing import Any
 
 from django.conf import settings
 
-from summitry.rooms.janus import JanusEndpoint
-from summitry.rooms.janus_config import JanusInstanceConfig, browser_ice_servers, local_instance
-from summitry.rooms.janus_process import DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT
+from summitry.rooms.janus.config import JanusInstanceConfig
+from summitry.rooms.janus.control import JanusEndpoint
+from summitry.rooms.janus.environment import browser_ice_servers, local_instance
+from summitry.rooms.janus.process import DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT
 
 LOCAL_NAME = "local"
 _FIELDS = {

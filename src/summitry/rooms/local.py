@@ -8,8 +8,9 @@ from pathlib import Path
 from django.conf import settings
 
 from summitry.rooms import instances
-from summitry.rooms.janus_config import LOOPBACK_MEDIA_INTERFACE, instance_dir
-from summitry.rooms.janus_process import (
+from summitry.rooms.janus.config import LOOPBACK_MEDIA_INTERFACE
+from summitry.rooms.janus.environment import instance_dir
+from summitry.rooms.janus.process import (
     JanusProcess,
     JanusSupervisor,
     ensure_loopback_media_interface,
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 def _restore(process: JanusProcess) -> None:
-    from summitry.rooms.services import restore_after_janus_restart
+    from summitry.rooms.media import restore_after_janus_restart
 
     restored = restore_after_janus_restart(process.config.name)
     logger.info("Janus %s restarted; %d room(s) restored", process.config.name, len(restored))

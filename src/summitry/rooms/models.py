@@ -52,6 +52,11 @@ class Room(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    #: The iCalendar invitation last mailed (RFC 5546): its SEQUENCE and times; a move or a
+    #: cancellation of the engagement mails an update with the next SEQUENCE.
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    calendar_start = models.DateTimeField(null=True, blank=True)
+    calendar_end = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Room of {self.engagement}"
@@ -115,6 +120,11 @@ class Invitation(models.Model):
     #: socket on a worker that died stops being renewed, and any worker's sweep sees it.
     seen_at = models.DateTimeField(null=True, blank=True)
     waiting_since = models.DateTimeField(null=True, blank=True)
+    #: Where the invitation was mailed (updates and cancellations go there too).
+    email = models.EmailField(blank=True)
+    #: The chair lets this person share a screen even without the floor.
+    screen_allowed = models.BooleanField(default=False)
+    sharing_screen = models.BooleanField(default=False)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -180,6 +190,12 @@ class RoomEvent(models.Model):
         JANUS_RESTORED = "janus_restored", pgettext_lazy("room event", "Media server restored")
         JANUS_FAILED = "janus_failed", pgettext_lazy("room event", "Media server did not answer")
         ENDED = "ended", pgettext_lazy("room event", "Ended")
+        REOPENED = "reopened", pgettext_lazy("room event", "Reopened")
+        SCREEN_SHARED = "screen_shared", pgettext_lazy("room event", "Screen shared")
+        SCREEN_STOPPED = "screen_stopped", pgettext_lazy("room event", "Screen sharing stopped")
+        SCREEN_ALLOWED = "screen_allowed", pgettext_lazy("room event", "Allowed to share a screen")
+        CHAT_HIDDEN = "chat_hidden", pgettext_lazy("room event", "Chat message hidden")
+        INVITATION_SENT = "invitation_sent", pgettext_lazy("room event", "Invitation e-mailed")
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -197,3 +213,24 @@ class RoomEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind}"
+
+
+class ChatMessage(models.Model):
+    """A line of the room's chat, kept with its journal; hiding keeps it, marked."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="chat")
+    sender = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="+")
+    #: Only the chairs (and the sender) see it in the room.
+    to_chair = models.BooleanField(default=False)
+    text = models.TextField()
+    at = models.DateTimeField(db_index=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.sender_id}"

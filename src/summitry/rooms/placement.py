@@ -11,7 +11,8 @@ from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from summitry.rooms.janus import JanusEndpoint, JanusError
+from summitry.rooms.janus.client import JanusError
+from summitry.rooms.janus.control import JanusEndpoint
 
 
 class NoJanusAvailable(RuntimeError):

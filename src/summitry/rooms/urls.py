@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from summitry.rooms import views
+from summitry.rooms import invitation_views, views
 
 app_name = "rooms"
 
@@ -11,4 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:room_id>/journal/", views.journal, name="journal"),
     path("<int:room_id>/invitations/", views.invitations, name="invitations"),
     path("janus-events/", views.janus_events, name="janus_events"),
+    path("<int:room_id>/send/", invitation_views.send_link, name="send"),
+    path("<int:room_id>/enter/", invitation_views.enter_as_chair, name="enter"),
+    path("<int:room_id>/reopen/", invitation_views.reopen, name="reopen"),
 ]

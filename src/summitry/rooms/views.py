@@ -19,13 +19,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from summitry.engagements.models import Engagement, Role
+from summitry.engagements.models import Engagement
 from summitry.engagements.queries import can_edit, visible_to
-from summitry.rooms import instances, services
+from summitry.rooms import instances, media, state
+from summitry.rooms.actions import access, ending, links, sweep
+from summitry.rooms.chat import kept_for as kept_chat
 from summitry.rooms.forms import InviteForm, OpenRoomForm
-from summitry.rooms.janus_config import EVENTS_USER
+from summitry.rooms.janus.config import EVENTS_USER
 from summitry.rooms.models import Invitation, Room, RoomEvent
-from summitry.rooms.services import Invitee, RoomRefusal
+from summitry.rooms.rules import RoomRefusal
 from summitry.web.storage import start_bundle_available
 
 
@@ -37,7 +39,7 @@ def _refused(request: HttpRequest, message: str) -> HttpResponse:
 @never_cache
 def join(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        invitation = services.resolve_token(token)
+        invitation = access.resolve_token(token)
     except RoomRefusal as refusal:
         return _refused(request, refusal.message)
     room = invitation.room
@@ -50,7 +52,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         "start_bundle": start_bundle_available(),
         # An admitted participant's page starts Janus from this, not after the first message.
         "initial_state": (
-            services.room_state(room, invitation)
+            state.room_state(room, invitation)
             if invitation.state == invitation.State.ADMITTED
             else None
         ),
@@ -61,7 +63,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def watch(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        room = services.resolve_press_token(token)
+        room = access.resolve_press_token(token)
     except RoomRefusal as refusal:
         return _refused(request, refusal.message)
     context = {"room": room, "engagement": room.engagement, "ws_path": f"/ws/rooms/watch/{token}/"}
@@ -83,26 +85,8 @@ def open_room(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     form = OpenRoomForm(engagement, request.POST or None)
     error = ""
     if request.method == "POST" and existing is None and form.is_valid():
-        invitees = [
-            Invitee(
-                p.person,
-                Invitation.Role.OBSERVER
-                if p.role == Role.OBSERVER
-                else Invitation.Role.INTERPRETER
-                if p.role == Role.INTERPRETER
-                else Invitation.Role.PARTICIPANT,
-            )
-            for p in engagement.participations.select_related("person")
-        ]
         languages = form.languages()
-        # An interpreter from the register gets the first language until set otherwise.
-        invitees = [
-            Invitee(i.person, i.role, "", languages[0] if languages else "")
-            if i.role == Invitation.Role.INTERPRETER
-            else i
-            for i in invitees
-            if not (i.role == Invitation.Role.INTERPRETER and not languages)
-        ]
+        invitees = links.invitees_from_register(engagement, languages)
         chair = next(
             (i.person for i in invitees if i.person.pk == form.cleaned_data["chair"]), None
         )
@@ -110,7 +94,7 @@ def open_room(request: HttpRequest, engagement_pk: int) -> HttpResponse:
             error = gettext("Choose the chair among the participants.")
         else:
             try:
-                room, tokens = services.open_room(
+                room, tokens = links.open_room(
                     engagement,
                     request.user,  # type: ignore[arg-type]
                     chair=chair,
@@ -123,8 +107,8 @@ def open_room(request: HttpRequest, engagement_pk: int) -> HttpResponse:
             except RoomRefusal as refusal:
                 error = refusal.message
             else:
-                press = services.issue_press_link(room, request.user)  # type: ignore[arg-type]
-                links = [
+                press = links.issue_press_link(room, request.user)  # type: ignore[arg-type]
+                join_links = [
                     (
                         inv,
                         request.build_absolute_uri(
@@ -140,7 +124,7 @@ def open_room(request: HttpRequest, engagement_pk: int) -> HttpResponse:
                     {
                         "engagement": engagement,
                         "room": room,
-                        "links": links,
+                        "links": join_links,
                         "press_url": press_url,
                     },
                 )
@@ -163,6 +147,9 @@ DETAIL_LABELS = {
     "reason": gettext_lazy("reason: %(value)s"),
     "error": gettext_lazy("error: %(value)s"),
     "instance": gettext_lazy("media server %(value)s"),
+    "to": gettext_lazy("sent to %(value)s"),
+    "sequence": gettext_lazy("calendar update %(value)s"),
+    "message": gettext_lazy("message %(value)s"),
 }
 
 
@@ -172,6 +159,8 @@ def event_details(event: RoomEvent) -> list[str]:
     for key, value in event.data.items():
         if value is None or value == "":
             continue
+        if key == "held" and "outcome" in event.data:
+            continue  # the outcome says it in words
         if key == "held":
             details.append(
                 gettext("the engagement is marked held")
@@ -179,10 +168,18 @@ def event_details(event: RoomEvent) -> list[str]:
                 else gettext("the engagement is not marked held")
             )
             continue
+        if key == "outcome":
+            details.append(str(ending.OUTCOME_WORDS.get(value, value)))
+            continue
+        if key == "allowed":
+            details.append(gettext("allowed") if value else gettext("no longer allowed"))
+            continue
+        if key == "method":
+            continue  # the calendar update's sequence says it
         if key == "seconds" and isinstance(value, int | float):
             value = number_format(value)
         elif key == "reason" and isinstance(value, str):
-            value = gettext(value)  # the reasons services.py records are marked for translation
+            value = gettext(value)  # the reasons the actions record are marked for translation
         elif key == "expired_at" and isinstance(value, str):
             value = value.replace("T", " ")[:19] + " UTC"
         label = DETAIL_LABELS.get(key)
@@ -223,34 +220,6 @@ def journal_rows(room: Room) -> dict[str, Any]:
     }
 
 
-def _rooms_to_enforce(events: object) -> set[int]:
-    """Summitry rooms in which someone published, joined a channel or changed what they send."""
-    videorooms: set[int] = set()
-    bridges: set[int] = set()
-    for event in events if isinstance(events, list) else [events]:
-        body = event.get("event") if isinstance(event, dict) else None
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, dict) or not isinstance(data.get("room"), int):
-            continue
-        plugin, kind = body.get("plugin"), data.get("event")  # type: ignore[union-attr]
-        if plugin == "janus.plugin.videoroom" and kind in ("published", "configured"):
-            videorooms.add(data["room"])
-        elif plugin == "janus.plugin.audiobridge" and kind in ("joined", "configured"):
-            bridges.add(data["room"])
-    found = set(
-        Room.objects.filter(videoroom_id__in=videorooms, status=Room.Status.OPEN).values_list(
-            "pk", flat=True
-        )
-    )
-    if bridges:
-        for pk, channels in Room.objects.filter(status=Room.Status.OPEN).values_list(
-            "pk", "interpretation_rooms"
-        ):
-            if bridges & {int(b) for b in (channels or {}).values()}:
-                found.add(pk)
-    return found
-
-
 @csrf_exempt
 @require_http_methods(["POST"])
 def janus_events(request: HttpRequest) -> HttpResponse:
@@ -266,8 +235,8 @@ def janus_events(request: HttpRequest) -> HttpResponse:
         events = json.loads(request.body)
     except ValueError:
         return HttpResponse("The body is not JSON.", status=400, content_type="text/plain")
-    for room_id in _rooms_to_enforce(events):
-        services.enforce_floor(room_id)
+    for room_id in media.rooms_to_enforce(events):
+        sweep.enforce_floor(room_id)
     return HttpResponse(status=204)
 
 
@@ -287,7 +256,7 @@ def invitations(request: HttpRequest, room_id: int) -> HttpResponse:
         if action == "invite":
             form = InviteForm(room, request.POST)
             if form.is_valid():
-                invitation, token = services.invite(
+                invitation, token = links.invite(
                     room,
                     form.cleaned_data["person"],
                     by=by,
@@ -299,9 +268,9 @@ def invitations(request: HttpRequest, room_id: int) -> HttpResponse:
         elif action in ("revoke", "reissue"):
             target = get_object_or_404(room.invitations, pk=request.POST.get("invitation"))
             if action == "revoke":
-                services.revoke(target, by)
+                links.revoke(target, by)
             else:
-                new_link = services.reissue_link(target, by)
+                new_link = links.reissue_link(target, by)
         elif request.method == "POST":
             error = gettext("Unknown action.")
     except RoomRefusal as refusal:
@@ -344,5 +313,10 @@ def journal(request: HttpRequest, room_id: int) -> HttpResponse:
     return render(
         request,
         "rooms/journal.html",
-        {"room": room, "engagement": room.engagement, **journal_rows(room)},
+        {
+            "room": room,
+            "engagement": room.engagement,
+            **journal_rows(room),
+            "chat": kept_chat(room),
+        },
     )

@@ -17,6 +17,18 @@
   };
   window.summitryJanus = start;
 
+  /** getUserMedia constraints with the camera and microphone chosen at the device check. */
+  start.constraints = (video) => {
+    let chosen = {};
+    try {
+      chosen = JSON.parse(localStorage.getItem("summitry.rooms.devices") || "{}") || {};
+    } catch {
+      /* nothing remembered, or storage refused */
+    }
+    const pick = (id) => (id ? { deviceId: { ideal: id } } : true);
+    return { audio: pick(chosen.audioinput), video: video ? pick(chosen.videoinput) : false };
+  };
+
   /**
    * fetch for janus.js without its "Content-Type: application/json": Janus reads the body as JSON
    * whatever it is labelled, and a text/plain POST is a simple cross-origin request, so the
@@ -113,7 +125,7 @@
   start.early = early;
   if (navigator.mediaDevices) {
     const video = !info.audio_only && you.role !== "interpreter";
-    early.stream = navigator.mediaDevices.getUserMedia({ audio: true, video });
+    early.stream = navigator.mediaDevices.getUserMedia(start.constraints(video));
     early.stream.catch(() => {}); // room.js reports the failure
   }
   start.init();

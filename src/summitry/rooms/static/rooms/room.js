@@ -275,10 +275,13 @@
       hook.state = applyDelta(state, message);
       render();
       media.update(hook.state);
+    } else if (message.type === "chat" || message.type === "chat_history" || message.type === "chat_hidden") {
+      onChat(message);
     } else if (message.type === "error") {
+      screenShare.refused();
       showError(message.message || gettext("The command was refused."));
     } else if (message.type === "ended") {
-      showEnded(gettext("The chair has ended the meeting."));
+      if (hook.phase !== "ended") showEnded(gettext("The chair has ended the meeting."));
     }
   }
 
@@ -290,7 +293,9 @@
     app.dataset.currentPhase = phase;
   }
 
-  function showEnded(text) {
+  function showEnded(text, canRejoin = false) {
+    const rejoin = $("#rejoin");
+    if (rejoin) rejoin.hidden = !canRejoin;
     link.close();
     media.stop();
     device.stop();
@@ -338,7 +343,7 @@
       try {
         const capture = early && early.stream;
         if (early) early.stream = null;
-        this.stream = await (capture || navigator.mediaDevices.getUserMedia({ audio: true, video: wantVideo }));
+        this.stream = await (capture || navigator.mediaDevices.getUserMedia(janusKit.constraints(wantVideo)));
       } catch (error) {
         if (note) note.textContent = fill(gettext("Camera or microphone unavailable (%(error)s). You can still join and listen."), { error: error.name });
         return;
@@ -350,6 +355,8 @@
       }
       if (note) note.textContent = wantVideo ? gettext("Camera and microphone are working.") : gettext("Microphone is working.");
       if (settled) this.meter(this.stream);
+      own.apply();
+      devices.fill();
     },
 
     /** Microphone level from an AnalyserNode, drawn into the <meter> and the self tile. */
@@ -392,6 +399,447 @@
     },
   };
 
+  // -- the participant's own controls: microphone, camera, devices, hand, connection -----------
+
+  const PREFS_KEY = "summitry.rooms.devices"; // read by room-start.js too
+  const prefs = (() => {
+    try {
+      return JSON.parse(localStorage.getItem(PREFS_KEY) || "{}") || {};
+    } catch {
+      return {};
+    }
+  })();
+  function savePrefs() {
+    try {
+      localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
+    } catch {
+      /* private mode: the choice lasts for this page only */
+    }
+  }
+
+  const own = {
+    micOn: true,
+    cameraOn: true,
+    // Transceivers that sent our microphone or camera: muting takes the track off them (no
+    // packets at all, unlike a disabled track, which still sends silence or black frames).
+    sending: new WeakSet(),
+
+    stream() {
+      return media.localStream || device.stream;
+    },
+
+    /** Our sending transceivers of one kind, in every connection to Janus. */
+    transceivers(kind) {
+      const found = [];
+      for (const pc of media.peerConnections()) {
+        for (const t of pc.getTransceivers()) {
+          if (t.sender.track === screenShare.track || (t.mid != null && t.mid === screenShare.mid)) continue;
+          if (t.sender.track && t.sender.track.kind === kind) this.sending.add(t);
+          if (this.sending.has(t) && t.receiver.track && t.receiver.track.kind === kind) found.push(t);
+        }
+      }
+      return found;
+    },
+
+    /** Puts the page's choices onto the tracks and the senders. */
+    apply() {
+      const stream = this.stream();
+      for (const [kind, on] of [["audio", this.micOn], ["video", this.cameraOn]]) {
+        const track = stream ? stream.getTracks().find((t) => t.kind === kind) || null : null;
+        if (track) track.enabled = on;
+        const wanted = on ? track : null;
+        for (const t of this.transceivers(kind)) {
+          if (t.sender.track !== wanted) t.sender.replaceTrack(wanted).catch((error) => hook.errors.push(String(error)));
+        }
+      }
+      this.render();
+    },
+
+    /** The server mutes whoever does not hold the floor: they may mute, not unmute. */
+    mayUnmute() {
+      return !(floorControl() && (participantById(me().id)?.muted || me().muted));
+    },
+
+    setMic(on) {
+      if (on && !this.mayUnmute()) {
+        showError(gettext("You can unmute once the chair gives you the floor."));
+        return;
+      }
+      this.micOn = on;
+      this.apply();
+      announce(on ? gettext("Your microphone is on.") : gettext("Your microphone is off."));
+      renderTiles();
+    },
+
+    setCamera(on) {
+      this.cameraOn = on;
+      this.apply();
+      announce(on ? gettext("Your camera is on.") : gettext("Your camera is off."));
+      renderTiles();
+    },
+
+    /** A device chosen in the room: its new track replaces the old one everywhere. */
+    swap(track) {
+      const stream = this.stream();
+      if (!stream) {
+        track.stop();
+        return;
+      }
+      const senders = this.transceivers(track.kind); // remembered before the old track goes
+      for (const old of stream.getTracks().filter((t) => t.kind === track.kind)) {
+        stream.removeTrack(old);
+        old.stop();
+      }
+      stream.addTrack(track);
+      for (const t of senders) this.sending.add(t);
+      this.apply();
+      if (track.kind === "audio" && device.audioContext) {
+        clearInterval(device.meterTimer);
+        device.audioContext.close().catch(() => {});
+        device.audioContext = null;
+        device.meter(stream);
+      }
+      const preview = $("#preview");
+      if (preview && track.kind === "video") {
+        preview.srcObject = new MediaStream(stream.getVideoTracks());
+        preview.play().catch(() => {});
+      }
+      renderTiles();
+    },
+
+    handRaised() {
+      return ((hook.state && hook.state.speakers) || []).some(
+        (s) => String(idOf(s.participant ?? s.participant_id)) === String(me().id) && (!s.state || s.state === "waiting"),
+      );
+    },
+
+    render() {
+      const mic = $("#toggle-mic");
+      if (mic) {
+        mic.textContent = this.micOn ? gettext("Mute microphone") : gettext("Unmute microphone");
+        mic.setAttribute("aria-pressed", String(!this.micOn));
+        mic.disabled = !this.micOn && !this.mayUnmute();
+        mic.title = mic.disabled ? gettext("You can unmute once the chair gives you the floor.") : "";
+      }
+      const camera = $("#toggle-camera");
+      if (camera) {
+        camera.textContent = this.cameraOn ? gettext("Turn camera off") : gettext("Turn camera on");
+        camera.setAttribute("aria-pressed", String(!this.cameraOn));
+      }
+      const hand = $("#raise-hand");
+      if (hand) {
+        // Without floor control there is no speakers' list: a raised hand asks for a word.
+        hand.hidden = floorControl() || you().role !== "participant";
+        const raised = this.handRaised();
+        hand.textContent = raised ? gettext("Lower hand") : gettext("Raise hand");
+        hand.setAttribute("aria-pressed", String(raised));
+      }
+    },
+  };
+  hook.own = own;
+
+  const devices = {
+    async fill() {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
+      let list = [];
+      try {
+        list = await navigator.mediaDevices.enumerateDevices();
+      } catch {
+        return;
+      }
+      const stream = own.stream();
+      const inUse = (kind) => {
+        const track = stream && stream.getTracks().find((t) => t.kind === kind);
+        return (track && track.getSettings && track.getSettings().deviceId) || "";
+      };
+      const current = { audioinput: inUse("audio"), videoinput: inUse("video"), audiooutput: prefs.audiooutput || "" };
+      const unnamed = {
+        audioinput: gettext("Microphone %(number)s"),
+        videoinput: gettext("Camera %(number)s"),
+        audiooutput: gettext("Speaker %(number)s"),
+      };
+      for (const select of $$("select[data-device-kind]")) {
+        const kind = select.dataset.deviceKind;
+        const found = list.filter((d) => d.kind === kind && d.deviceId);
+        // Browsers that cannot choose where sound plays list no outputs: nothing to choose.
+        const row = select.closest("p");
+        if (row) row.hidden = found.length === 0;
+        select.replaceChildren(...found.map((d, i) => el("option", { value: d.deviceId, text: d.label || fill(unnamed[kind], { number: numberIn.format(i + 1) }) })));
+        if (current[kind] && found.some((d) => d.deviceId === current[kind])) select.value = current[kind];
+      }
+    },
+
+    wire() {
+      for (const select of $$("select[data-device-kind]")) {
+        select.addEventListener("change", () => this.choose(select.dataset.deviceKind, select.value));
+      }
+      if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
+        navigator.mediaDevices.addEventListener("devicechange", () => this.fill());
+      }
+    },
+
+    async choose(kind, id) {
+      prefs[kind] = id;
+      savePrefs();
+      for (const other of $$(`select[data-device-kind="${kind}"]`)) other.value = id;
+      if (kind === "audiooutput") {
+        this.applySink();
+        return;
+      }
+      const constraint = { deviceId: { exact: id } };
+      try {
+        const fresh = await navigator.mediaDevices.getUserMedia(kind === "audioinput" ? { audio: constraint } : { video: constraint });
+        own.swap(fresh.getTracks()[0]);
+      } catch (error) {
+        showError(fill(gettext("Could not switch to this device (%(error)s)."), { error: error.name }));
+      }
+    },
+
+    /** Plays everything through the chosen speaker, where the browser allows it. */
+    applySink() {
+      const sink = prefs.audiooutput;
+      if (!sink) return;
+      for (const audio of $$("#audio-sinks audio")) {
+        if (audio.setSinkId && audio.sinkId !== sink) audio.setSinkId(sink).catch(() => {});
+      }
+    },
+  };
+
+  /** Connection quality from WebRTC statistics: round trip and packets lost, every 2 s. */
+  const quality = {
+    before: null,
+    async measure() {
+      let rtt = 0;
+      let lost = 0;
+      let received = 0;
+      for (const pc of media.peerConnections()) {
+        for (const s of (await pc.getStats()).values()) {
+          if (s.type === "candidate-pair" && s.nominated && s.currentRoundTripTime != null) rtt = Math.max(rtt, s.currentRoundTripTime);
+          if (s.type === "inbound-rtp") {
+            lost += s.packetsLost || 0;
+            received += s.packetsReceived || 0;
+          }
+        }
+      }
+      const before = this.before || { lost, received };
+      this.before = { lost, received };
+      const newLost = Math.max(0, lost - before.lost);
+      const newReceived = Math.max(0, received - before.received);
+      const loss = newLost + newReceived > 0 ? newLost / (newLost + newReceived) : 0;
+      const level = rtt < 0.3 && loss < 0.02 ? "good" : rtt < 0.7 && loss < 0.08 ? "fair" : "poor";
+      hook.quality = { level, rtt, loss };
+      return level;
+    },
+  };
+  const QUALITY_LABELS = {
+    good: gettext("Connection: good"),
+    fair: gettext("Connection: fair"),
+    poor: gettext("Connection: poor"),
+  };
+  setInterval(async () => {
+    const badge = $("#quality");
+    if (!badge || hook.phase !== "room" || !media.session) return;
+    let level;
+    try {
+      level = await quality.measure();
+    } catch {
+      return;
+    }
+    badge.hidden = false;
+    badge.dataset.level = level;
+    badge.textContent = QUALITY_LABELS[level];
+  }, 2000);
+
+  /**
+   * Screen sharing: the screen is a second video stream of our own publisher (multistream).
+   * The server decides who may share (the speaker under floor control, anyone otherwise, or whom
+   * the chair allows) and tells every page who shares; the page publishes only once told.
+   */
+  const screenShare = {
+    track: null,
+    mid: null,
+    publishing: false,
+    asked: false, // share_screen sent, no answer yet
+
+    sharer() {
+      return participants().find((p) => p.screen && p.online !== false && isAdmitted(p)) || null;
+    },
+
+    mine() {
+      return Boolean(participantById(me().id)?.screen);
+    },
+
+    allowed() {
+      const p = participantById(me().id) || me();
+      if (!isAdmitted(p) || ["observer", "interpreter"].includes(you().role)) return false;
+      return isChair() || !floorControl() || Boolean(p.screen_allowed) || String(floorSpeakerId()) === String(me().id);
+    },
+
+    /** The click: the browser's picker needs it, so the screen is chosen first, then asked for. */
+    async start() {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) {
+        showError(gettext("This browser cannot share a screen."));
+        return;
+      }
+      let stream;
+      try {
+        stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      } catch (error) {
+        if (error.name !== "NotAllowedError") showError(fill(gettext("Could not share the screen (%(error)s)."), { error: error.name }));
+        return;
+      }
+      this.track = stream.getVideoTracks()[0];
+      // The browser's own "Stop sharing" bar ends the track.
+      this.track.addEventListener("ended", () => this.stop());
+      this.asked = true;
+      command("share_screen");
+    },
+
+    /** The server refused (or never answered): let the screen go. */
+    refused() {
+      if (!this.asked) return;
+      this.asked = false;
+      this.release();
+    },
+
+    stop() {
+      if (this.mine()) command("stop_screen");
+      this.asked = false;
+      this.release();
+    },
+
+    /** Stop sending the screen and take its stream off the publisher. */
+    release() {
+      const session = media.session;
+      const pub = session && session.pub;
+      const mid = this.mid;
+      this.mid = null;
+      this.publishing = false;
+      if (this.track) {
+        this.track.stop();
+        this.track = null;
+      }
+      if (pub && mid != null) {
+        pub.createOffer({
+          tracks: [{ type: "screen", mid, remove: true }],
+          success: (jsep) => pub.send({ message: { request: "configure" }, jsep }),
+          error: (error) => hook.errors.push(String(error)),
+        });
+      }
+      renderScreen();
+    },
+
+    publish() {
+      const pub = media.session && media.session.pub;
+      if (!pub || !pub.webrtcStuff || !pub.webrtcStuff.pc || this.publishing) return;
+      this.publishing = true;
+      const track = this.track;
+      pub.createOffer({
+        tracks: [{ type: "screen", capture: track, add: true, recv: false }],
+        success: (jsep) => {
+          const t = pub.webrtcStuff.pc.getTransceivers().find((x) => x.sender.track === track);
+          this.mid = t ? t.mid : null;
+          const message = { request: "configure" };
+          // Named "screen", so that every subscriber tells it from the camera.
+          if (this.mid != null) message.descriptions = [{ mid: this.mid, description: "screen" }];
+          pub.send({ message, jsep });
+          renderScreen();
+        },
+        error: (error) => {
+          this.publishing = false;
+          showError(fill(gettext("Could not share the screen (%(error)s)."), { error: String(error) }));
+          this.stop();
+        },
+      });
+    },
+
+    /** After every state: publish once allowed, stop once no longer (the chair, the floor). */
+    sync() {
+      const mine = this.mine();
+      if (mine) this.asked = false;
+      if (this.track && mine && !this.publishing) this.publish();
+      else if (this.track && !mine && !this.asked) this.release();
+      else if (mine && !this.track) command("stop_screen"); // a reload: the screen went with it
+      else if (mine && !this.allowed()) this.stop(); // the floor passed on
+      const share = $("#share-screen");
+      if (share) {
+        share.hidden = !this.allowed() && !mine;
+        share.textContent = mine || this.track ? gettext("Stop sharing") : gettext("Share screen");
+        share.setAttribute("aria-pressed", String(Boolean(mine || this.track)));
+      }
+      renderScreen();
+    },
+  };
+  hook.screen = screenShare;
+
+  /** The shared screen, large above the tiles: ours from the track, another's from Janus. */
+  function renderScreen() {
+    const stage = $("#screen-stage");
+    if (!stage) return;
+    const sharer = screenShare.sharer();
+    const self = sharer && String(sharer.id) === String(me().id);
+    const track = !sharer ? null : self ? screenShare.track : media.screenTrackOf(sharer);
+    const video = $("video", stage);
+    stage.hidden = !track;
+    if (!track) {
+      if (video.srcObject) video.srcObject = null;
+      return;
+    }
+    if (!video.srcObject || video.srcObject.getVideoTracks()[0] !== track) {
+      video.srcObject = new MediaStream([track]);
+      video.play().catch(() => {});
+    }
+    $("#screen-caption").textContent = self ? gettext("You are sharing your screen.") : fill(gettext("%(name)s is sharing a screen."), { name: nameOf(sharer) });
+  }
+
+  // -- chat: to everyone or privately to the chair; text only (set as text, never HTML) ------
+
+  const chatLines = new Map(); // id → line
+  const timeIn = new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit" });
+
+  function chatLine(m) {
+    const chair = isChair();
+    const mine = String(m.from) === String(me().id);
+    const who = mine ? fill(gettext("%(name)s (you)"), { name: m.name }) : m.name;
+    let text = m.text;
+    if (m.hidden) text = chair ? fill(gettext("Hidden by the chair: %(text)s"), { text: m.text }) : gettext("Hidden by the chair.");
+    return el("li", { class: `${m.to === "chair" ? "private" : ""} ${m.hidden ? "hidden-line" : ""}`.trim(), dataset: { message: String(m.id) } },
+      el("span", { class: "meta" },
+        el("strong", { text: who }),
+        el("time", { datetime: m.at, text: timeIn.format(new Date(m.at)) }),
+        m.to === "chair" ? el("span", { class: "badge", text: gettext("private, to the chair") }) : null,
+        chair && !m.hidden ? button(pgettext("a chair's action on a chat message", "Hide"), () => command("hide_chat", { message: m.id }), { key: `hide-${m.id}`, attrs: { "aria-label": fill(gettext("Hide the message of %(name)s"), { name: m.name }) } }) : null),
+      el("p", { class: "text", text }));
+  }
+
+  function renderChat() {
+    const log = $("#chat-log");
+    if (!log) return;
+    const lines = [...chatLines.values()].sort((a, b) => a.id - b.id);
+    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    replaceChildrenKeepingFocus(log, lines.map(chatLine));
+    if (atEnd) log.scrollTop = log.scrollHeight;
+    const empty = $("#chat-empty");
+    if (empty) empty.hidden = lines.length > 0;
+  }
+
+  function onChat(message) {
+    if (message.type === "chat_history") {
+      chatLines.clear();
+      for (const m of message.messages || []) chatLines.set(m.id, m);
+    } else if (message.type === "chat") {
+      chatLines.set(message.id, message);
+      if (String(message.from) !== String(me().id)) {
+        announce(fill(gettext("Message from %(name)s: %(text)s"), { name: message.name, text: message.text }));
+      }
+    } else if (message.type === "chat_hidden") {
+      const line = chatLines.get(message.id);
+      if (line) chatLines.set(message.id, { ...line, hidden: true, text: isChair() ? line.text : "" });
+    }
+    hook.chat = [...chatLines.values()];
+    renderChat();
+  }
+
   // -- rendering --------------------------------------------------------------------------------
 
   /** Re-render a list without losing keyboard focus on one of its buttons. */
@@ -409,12 +857,27 @@
     return el("button", { type: "button", class: extra.class || "secondary", onclick: onClick, ...extra.attrs, dataset: extra.key ? { key: extra.key } : undefined, text: label });
   }
 
+  const OUTCOME_WORDS = {
+    held: gettext("The engagement is now recorded as held."),
+    already_held: gettext("The engagement was already recorded as held."),
+    held_early: gettext("The engagement is now recorded as held, from the first arrival in the room."),
+    not_held: gettext("The engagement is not recorded as held: the chair said it was not."),
+    future: gettext("The engagement is not recorded as held: it was scheduled to start later."),
+    not_scheduled: gettext("The engagement is not recorded as held: it is neither scheduled nor proposed."),
+    no_start: gettext("The engagement is not recorded as held: it has no start."),
+    invalid: gettext("The engagement could not be recorded as held."),
+  };
+
   function render() {
     const state = hook.state;
     if (!state) return;
     const me = you();
     const lobby = lobbyStateOf(me);
-    if (state.room && state.room.status === "ended") return showEnded(gettext("The meeting has ended."));
+    if (state.room && state.room.status === "ended") {
+      // The chair hears what became of the engagement, in words.
+      const words = isChair() && OUTCOME_WORDS[state.room.outcome];
+      return showEnded(words ? fill(gettext("The meeting has ended. %(outcome)s"), { outcome: words }) : gettext("The meeting has ended."));
+    }
     if (MODE === "join") {
       if (lobby === "removed") return showEnded(gettext("The chair removed you from the meeting."));
       if (lobby === "banned") return showEnded(gettext("The chair removed you from the meeting and closed your link."));
@@ -484,6 +947,7 @@
     if (!list) return;
     const present = participants().filter(isAdmitted);
     const chair = isChair();
+    const hands = new Set(((hook.state && hook.state.speakers) || []).filter((s) => !s.state || s.state === "waiting").map((s) => String(idOf(s.participant ?? s.participant_id))));
     const items = present.map((p) => {
       const pid = String(p.id);
       const self = String(p.id) === String(me().id);
@@ -491,7 +955,9 @@
         el("span", { class: "name", text: self ? fill(gettext("%(name)s (you)"), { name: nameOf(p) }) : nameOf(p) }),
         el("span", { class: "role muted", text: p.role && p.role !== "participant" ? roleLabel(p.role) : "" }),
         p.muted ? el("span", { class: "badge muted-badge", text: gettext("muted") }) : null,
-        p.online === false ? el("span", { class: "badge", text: gettext("offline") }) : null);
+        p.online === false ? el("span", { class: "badge", text: gettext("offline") }) : null,
+        p.screen && p.online !== false ? el("span", { class: "badge", text: gettext("sharing a screen") }) : null,
+        !floorControl() && hands.has(pid) ? el("span", { class: "badge hand", text: gettext("hand raised") }) : null);
       if (chair && !self) {
         const name = nameOf(p);
         row.append(el("span", { class: "actions" },
@@ -499,6 +965,12 @@
           p.muted
             ? button(gettext("Unmute"), () => command("unmute", { participant: p.id }), { key: `unmute-${pid}`, attrs: { "aria-label": fill(gettext("Unmute %(name)s"), { name }) } })
             : button(gettext("Mute"), () => command("mute", { participant: p.id }), { key: `mute-${pid}`, attrs: { "aria-label": fill(gettext("Mute %(name)s"), { name }) } }),
+          p.screen ? button(gettext("Stop screen"), () => command("stop_screen", { participant: p.id }), { key: `screen-${pid}`, attrs: { "aria-label": fill(gettext("Stop the screen of %(name)s"), { name }) } }) : null,
+          floorControl() && !["observer", "interpreter"].includes(p.role)
+            ? p.screen_allowed
+              ? button(gettext("Withdraw screen sharing"), () => command("disallow_screen", { participant: p.id }), { key: `disallow-${pid}`, attrs: { "aria-label": fill(gettext("Withdraw screen sharing from %(name)s"), { name }) } })
+              : button(gettext("Allow screen sharing"), () => command("allow_screen", { participant: p.id }), { key: `allow-${pid}`, attrs: { "aria-label": fill(gettext("Allow %(name)s to share a screen"), { name }) } })
+            : null,
           button(pgettext("a chair's action on a participant", "Remove"), () => command("remove", { participant: p.id }), { key: `remove-${pid}`, attrs: { "aria-label": fill(gettext("Remove %(name)s"), { name }) } }),
           button(gettext("Ban"), () => confirm(fill(gettext("Ban %(name)s? Their link stops working."), { name })) && command("ban", { participant: p.id }), { class: "danger", key: `ban-${pid}`, attrs: { "aria-label": fill(gettext("Ban %(name)s"), { name }) } })));
       }
@@ -544,6 +1016,8 @@
     const selfMuted = participantById(me().id)?.muted || me().muted;
     const mutedNote = $("#you-muted");
     if (mutedNote) mutedNote.hidden = !selfMuted;
+    own.render();
+    screenShare.sync();
   }
 
   /** Interpretation channels: janus.interpretation is {"fr": {audiobridge_room, interpreter}}. */
@@ -635,7 +1109,7 @@
       tile.classList.toggle("main", layout === "speaker" && index === 0);
       tile.classList.toggle("is-muted", Boolean(p.muted));
       $(".name", tile).textContent = self ? fill(gettext("%(name)s (you)"), { name: nameOf(p) }) : nameOf(p);
-      $(".state", tile).textContent = p.muted ? gettext("muted") : String(p.id) === floorId ? gettext("has the floor") : "";
+      $(".state", tile).textContent = self && !own.micOn ? gettext("microphone off") : p.muted ? gettext("muted") : String(p.id) === floorId ? gettext("has the floor") : "";
       const video = $("video", tile);
       const stream = self ? (settled ? media.localStream : null) : media.streamForParticipant(p);
       const videoTracks = stream ? stream.getVideoTracks() : [];
@@ -734,10 +1208,14 @@
       this.myFeed = null;
       this.publishers = new Map(); // feed id → {id, display, streams}
       this.subscribed = new Set(); // feeds the subscriber handle carries
+      this.extra = []; // {feed, mid}: streams added to feeds already subscribed
       this.subBusy = false;
       this.subJoined = false;
       this.mids = new Map(); // subscriber mid → {feed, type}
       this.feedStreams = new Map(); // feed id → MediaStream
+      this.screenTracks = new Map(); // feed id → the screen's track
+      this.screenMids = new Set(); // "feed:mid" of publishers' streams named "screen"
+      this.asked = new Set(); // "feed:mid" asked for after the feed's first subscription
       this.bridgeMain = null; // AudioBridge handle of a telephone call
       this.channel = null; // AudioBridge handle of the chosen or interpreted channel
       this.channelLanguage = null;
@@ -793,7 +1271,7 @@
         onmessage: (msg, jsep) => this.onPublisherMessage(msg, jsep),
         iceState: (state) => { if (state === "failed") this.lost("ICE failed (publisher)"); },
         // Tell Summitry we publish: it applies the floor's mutes to our new audio at once.
-        webrtcState: (up) => { if (up) link.send({ type: "published" }); },
+        webrtcState: (up) => { if (up) { link.send({ type: "published" }); own.apply(); } },
         oncleanup: () => {},
       };
       if (this.earlyPublisher) {
@@ -854,10 +1332,22 @@
     }
 
     addPublishers(list) {
+      const more = [];
       for (const p of list) {
         if (p.id === this.myFeed || p.dummy) continue;
         this.publishers.set(p.id, p);
+        for (const s of p.streams || []) {
+          const key = `${p.id}:${s.mid}`;
+          if (s.description === "screen") this.screenMids.add(key);
+          // A stream added later (a shared screen) to a feed we receive already: ask for it.
+          const have = [...this.mids.values()].some((m) => m.feed === p.id && String(m.feedMid) === String(s.mid) && m.active);
+          if (s.description === "screen" && this.subscribed.has(p.id) && !s.disabled && !have && !this.asked.has(key)) {
+            this.asked.add(key);
+            more.push({ feed: p.id, mid: s.mid });
+          }
+        }
       }
+      if (more.length) this.extra.push(...more);
       this.syncSubscriptions();
     }
 
@@ -883,7 +1373,7 @@
       const wanted = this.wantedFeeds();
       const add = [...wanted].filter((f) => !this.subscribed.has(f));
       const drop = [...this.subscribed].filter((f) => !wanted.has(f));
-      if (!add.length && !drop.length) return;
+      if (!add.length && !drop.length && !(this.subJoined && this.extra.length)) return;
       this.subBusy = true;
       try {
         if (!this.sub) {
@@ -907,6 +1397,8 @@
           this.subJoined = true;
           add.forEach((f) => this.subscribed.add(f));
           this.sub.send({ message: { request: "join", ptype: "subscriber", room: this.info.room, private_id: this.privateId, token: this.info.token, streams: add.map((feed) => ({ feed })) } });
+        } else if (!add.length && !drop.length) {
+          this.sub.send({ message: { request: "subscribe", streams: this.extra.splice(0) } });
         } else if (drop.length) {
           drop.forEach((f) => this.subscribed.delete(f));
           this.sub.send({ message: { request: "unsubscribe", streams: drop.map((feed) => ({ feed })) } });
@@ -940,7 +1432,7 @@
       }
       if (Array.isArray(msg.streams)) {
         this.mids.clear();
-        for (const s of msg.streams) if (s.mid != null) this.mids.set(String(s.mid), { feed: s.feed_id, display: s.feed_display, type: s.type, active: s.active !== false });
+        for (const s of msg.streams) if (s.mid != null) this.mids.set(String(s.mid), { feed: s.feed_id, feedMid: s.feed_mid, description: s.feed_description, display: s.feed_display, type: s.type, active: s.active !== false });
       }
       if (jsep) {
         this.sub.createAnswer({
@@ -969,6 +1461,12 @@
       if (!entry || entry.feed == null) return;
       // 'mute'/'unmute' only mean packets paused (e.g. moderated audio): keep the track.
       if (meta && (meta.reason === "mute" || meta.reason === "unmute")) return;
+      if (this.isScreen(entry)) {
+        if (on) this.screenTracks.set(entry.feed, track);
+        else if (this.screenTracks.get(entry.feed) === track) this.screenTracks.delete(entry.feed);
+        renderScreen();
+        return;
+      }
       let stream = this.feedStreams.get(entry.feed);
       if (!stream) {
         stream = new MediaStream();
@@ -982,6 +1480,11 @@
       }
       media.routeAudio();
       renderTiles();
+    }
+
+    /** A subscribed stream that is a publisher's shared screen (named so when shared). */
+    isScreen(entry) {
+      return entry.type === "video" && (entry.description === "screen" || this.screenMids.has(`${entry.feed}:${entry.feedMid}`));
     }
 
     streamForFeed(feed) {
@@ -1125,7 +1628,7 @@
 
     async capture() {
       try {
-        return await navigator.mediaDevices.getUserMedia({ audio: true, video: !(hook.state.janus || {}).audio_only && ROLE !== "interpreter" });
+        return await navigator.mediaDevices.getUserMedia(janusKit.constraints(!(hook.state.janus || {}).audio_only && ROLE !== "interpreter"));
       } catch {
         return new MediaStream();
       }
@@ -1199,6 +1702,15 @@
       if (this.localStream) for (const t of this.localStream.getTracks()) t.stop();
     },
 
+    screenTrackOf(p) {
+      if (!this.session) return null;
+      for (const [feed, track] of this.session.screenTracks) {
+        const pub = this.session.publishers.get(feed);
+        if (participantForFeed(feed, pub && pub.display) === p && track.readyState === "live") return track;
+      }
+      return null;
+    },
+
     streamForParticipant(p) {
       if (!this.session) return null;
       for (const [feed, stream] of this.session.feedStreams) {
@@ -1249,6 +1761,7 @@
         audio.volume = listening ? FLOOR_QUIET : 1;
       }
       for (const [feed, audio] of this.audioEls) if (!session.feedStreams.has(feed)) { audio.remove(); this.audioEls.delete(feed); }
+      devices.applySink();
       if (session.channelStream && session.channelStream.getAudioTracks().length && ROLE !== "interpreter") {
         if (!this.channelAudio) {
           this.channelAudio = el("audio", { autoplay: true, dataset: { channel: "interpretation" } });
@@ -1291,7 +1804,8 @@
         if (!entry) return;
         const pub = session.publishers.get(entry.feed);
         const p = participantForFeed(entry.feed, entry.display ?? (pub && pub.display));
-        const key = p ? String(p.id) : `feed-${entry.feed}`;
+        const base = p ? String(p.id) : `feed-${entry.feed}`;
+        const key = session.isScreen(entry) ? `screen-${base}` : base;
         const row = (result[key] ||= { feed: entry.feed, participant: p ? p.id : null, name: p ? nameOf(p) : null, framesDecoded: 0, packetsReceived: 0, audioLevel: 0, totalAudioEnergy: 0 });
         if (s.kind === "video") row.framesDecoded += s.framesDecoded || 0;
         if (s.kind === "audio") {
@@ -1345,8 +1859,34 @@
     on("#next-speaker", () => command("next_speaker"));
     on("#alert-next-speaker", () => command("next_speaker"));
     on("#dismiss-alert", () => { if (chairAlert) chairAlert.hidden = true; });
-    on("#end-meeting", () => { if (confirm(gettext("End the meeting for everyone?"))) command("end"); });
-    on("#leave", () => showEnded(gettext("You left the meeting. Open your link again to rejoin.")));
+    on("#end-meeting", () => {
+      // Before the scheduled start, whether it was held is the chair's to say.
+      const start = hook.state && hook.state.room && hook.state.room.engagement && hook.state.room.engagement.start;
+      const dialog = $("#end-early");
+      if (start && new Date(start) > new Date() && dialog && dialog.showModal) dialog.showModal();
+      else if (confirm(gettext("End the meeting for everyone?"))) command("end");
+    });
+    const endEarly = (held) => { $("#end-early").close(); command("end", { held }); };
+    on("#end-held", () => endEarly(true));
+    on("#end-not-held", () => endEarly(false));
+    on("#end-cancel", () => $("#end-early").close());
+    on("#leave", () => showEnded(gettext("You left the meeting. You can join again while the meeting lasts."), true));
+    // The same link again: the server knows this person and lets them straight back in.
+    on("#rejoin", () => location.reload());
+    on("#toggle-mic", () => own.setMic(!own.micOn));
+    on("#toggle-camera", () => own.setCamera(!own.cameraOn));
+    const chatForm = $("#chat-form");
+    if (chatForm) chatForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = $("#chat-text");
+      const to = $("#chat-to");
+      if (!text.value.trim()) return;
+      if (link.send({ type: "chat", text: text.value, to: to ? to.value : "all" })) text.value = "";
+      else announce(gettext("Not connected: the command was not sent."));
+    });
+    on("#share-screen", () => (screenShare.mine() || screenShare.track ? screenShare.stop() : screenShare.start()));
+    on("#raise-hand", () => command(own.handRaised() ? "withdraw" : "request_floor"));
+    devices.wire();
     const select = $("#channel");
     if (select) select.addEventListener("change", () => {
       media.syncChannel();

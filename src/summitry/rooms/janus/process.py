@@ -24,16 +24,15 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from summitry.rooms.janus import JanusAdmin, JanusError, server_info
-from summitry.rooms.janus_config import (
+from summitry.rooms.janus.client import JanusAdmin, JanusError, server_info
+from summitry.rooms.janus.config import (
     LOOPBACK_MEDIA_ADDRESS,
     LOOPBACK_MEDIA_INTERFACE,
     LOOPBACK_MEDIA_PEER,
     JanusInstanceConfig,
-    instance_dir,
-    local_instance,
     write_config,
 )
+from summitry.rooms.janus.environment import instance_dir, local_instance
 
 logger = logging.getLogger(__name__)
 
@@ -408,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(
-        prog="python -m summitry.rooms.janus_process", description=main.__doc__
+        prog="python -m summitry.rooms.janus.process", description=main.__doc__
     )
     parser.add_argument("--data-dir", type=Path, default=Path("var"))
     parser.add_argument("--name", default="local")
