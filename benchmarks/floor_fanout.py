@@ -416,6 +416,8 @@ async def run_summitry(
             "1",
             "--lifespan",
             "off",
+            "--ws",
+            "websockets-sansio",  # as `summitry serve` runs it
             "--log-level",
             "warning",
             "--no-access-log",

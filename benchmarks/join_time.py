@@ -141,7 +141,12 @@ def serve_asgi(host: str = "127.0.0.1") -> Iterator[str]:
     from summitry.asgi import application
 
     config = uvicorn.Config(
-        application, host=host, port=free_port(host), lifespan="off", log_level="error"
+        application,
+        host=host,
+        port=free_port(host),
+        lifespan="off",
+        log_level="error",
+        ws="websockets-sansio",  # as `summitry serve` runs it
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -145,6 +145,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             workers=args.workers,
             log_level=os.environ.get("SUMMITRY_UVICORN_LOG_LEVEL", "warning"),
             lifespan="on",  # each worker starts the rooms' sweep
+            # Sans-I/O websockets: a send is one frame written, no drain lock (room fan-out).
+            ws="websockets-sansio",
         )
     finally:
         # Janus runs in its own process group: stop it, or it outlives the server.

@@ -541,7 +541,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                         self.full_at = version
                         continue
                     self.version = version
-                    await self.send(text_data=text)
+                    # Straight to the server: the one text every page gets (2000 sends a change).
+                    await self.base_send({"type": "websocket.send", "text": text})
                 else:
                     return
         except Exception:

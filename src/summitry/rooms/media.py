@@ -22,6 +22,7 @@ from summitry.rooms.janus.control import (
     AudioBridgeOptions,
     JanusEndpoint,
     PublishedStream,
+    RoomControl,
     VideoRoomOptions,
     publishers_of,
 )
@@ -91,6 +92,17 @@ def _bridges(room: Room) -> list[int]:
     return found
 
 
+def _rooms_of(endpoint: JanusEndpoint, room: Room) -> list[tuple[RoomControl, int, str]]:
+    """The room's Janus rooms, each with its plugin's control and secret: the VideoRoom (none
+    for a call), then the AudioBridge rooms (the call's, the interpretation channels)."""
+    found: list[tuple[RoomControl, int, str]] = []
+    if room.videoroom_id is not None:
+        found.append((endpoint.videoroom(), room.videoroom_id, room.videoroom_secret))
+    bridge = endpoint.audiobridge()
+    found.extend((bridge, bridge_id, room.audiobridge_secret) for bridge_id in _bridges(room))
+    return found
+
+
 def grant(room: Room, invitation_pk: int) -> None:
     """Give Janus the person's token, if they may (still) be in the room once committed."""
     token = (
@@ -108,17 +120,8 @@ def grant(room: Room, invitation_pk: int) -> None:
         logger.warning("%s", exc)
         return
     _soft("add_token", endpoint.admin().add_token, token)
-    if room.videoroom_id is not None:
-        vid = room.videoroom_id
-        _soft("allow", endpoint.videoroom().allow, vid, room.videoroom_secret, [token])
-    for bridge in _bridges(room):
-        _soft(
-            "allow bridge",
-            endpoint.audiobridge().allow,
-            bridge,
-            room.audiobridge_secret,
-            [token],
-        )
+    for control, room_id, secret in _rooms_of(endpoint, room):
+        _soft(f"allow in {control.plugin}", control.allow, room_id, secret, [token])
 
 
 def cut_off_later(inv: Invitation) -> Callable[[], None]:
@@ -129,37 +132,14 @@ def cut_off_later(inv: Invitation) -> Callable[[], None]:
             endpoint = instances.endpoint_named(room.janus_instance)
         except LookupError:
             return
+        rooms = _rooms_of(endpoint, room)
         if token:
-            if room.videoroom_id is not None:
-                vid = room.videoroom_id
-                _soft(
-                    "disallow",
-                    endpoint.videoroom().disallow,
-                    vid,
-                    room.videoroom_secret,
-                    [token],
-                )
-            for bridge in _bridges(room):
-                _soft(
-                    "disallow bridge",
-                    endpoint.audiobridge().disallow,
-                    bridge,
-                    room.audiobridge_secret,
-                    [token],
-                )
+            for control, room_id, secret in rooms:
+                _soft(f"disallow in {control.plugin}", control.disallow, room_id, secret, [token])
             # Removing the stored token also closes the sessions opened with it.
             _soft("remove_token", endpoint.admin().remove_token, token)
-        if room.videoroom_id is not None:
-            vid = room.videoroom_id
-            _soft("kick", endpoint.videoroom().kick, vid, room.videoroom_secret, publisher)
-        for bridge in _bridges(room):
-            _soft(
-                "kick bridge",
-                endpoint.audiobridge().kick,
-                bridge,
-                room.audiobridge_secret,
-                publisher,
-            )
+        for control, room_id, secret in rooms:
+            _soft(f"kick in {control.plugin}", control.kick, room_id, secret, publisher)
 
     return cut_off
 
@@ -169,16 +149,8 @@ def tear_down(room: Room, tokens: list[str]) -> None:
         endpoint = instances.endpoint_named(room.janus_instance)
     except LookupError:
         return
-    if room.videoroom_id is not None:
-        vid = room.videoroom_id
-        _soft("destroy", endpoint.videoroom().destroy_room, vid, room.videoroom_secret)
-    for bridge in _bridges(room):
-        _soft(
-            "destroy bridge",
-            endpoint.audiobridge().destroy_room,
-            bridge,
-            room.audiobridge_secret,
-        )
+    for control, room_id, secret in _rooms_of(endpoint, room):
+        _soft(f"destroy in {control.plugin}", control.destroy_room, room_id, secret)
     admin = endpoint.admin()
     for token in [*tokens, room.press_janus_token]:
         _soft("remove_token", admin.remove_token, token)
