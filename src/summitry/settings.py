@@ -75,9 +75,8 @@ INSTALLED_APPS = [
     "summitry.engagements",
     "summitry.review",
     "summitry.rooms",
-    # Before knowledge: its templates add the citation and metadata to the knowledge pages.
-    "summitry.exchanges",
     "summitry.knowledge",
+    "summitry.exchanges",
 ]
 
 MIDDLEWARE = [
