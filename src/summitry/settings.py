@@ -78,9 +78,8 @@ INSTALLED_APPS = [
     "summitry.rooms",
     "summitry.commitments",
     "summitry.assistance",
-    # Before knowledge: its templates add the citation and metadata to the knowledge pages.
-    "summitry.exchanges",
     "summitry.knowledge",
+    "summitry.exchanges",
 ]
 
 MIDDLEWARE = [
