@@ -11,6 +11,7 @@ write that bypassed the models) or whose countries changed region is counted aga
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -90,10 +91,27 @@ def _insert_contributions(year: int, zone: str, ids: Sequence[int] | None = None
         cursor.execute(sql, params)
 
 
+def _lock(zone: str, years: Iterable[int]) -> None:
+    """On PostgreSQL, holds (zone, year) for this transaction, so that two counts or a count and
+    a write's recount of one year take turns; in order, so that two writers cannot wait on each
+    other. SQLite lets one writer at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for year in sorted(set(years)):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", (zlib.crc32(zone.encode()) >> 1, year)
+            )
+
+
 def count_year(year: int, zone: str) -> None:
-    """Counts the year afresh: its contributions, their sums and its stamp."""
+    """Counts the year afresh (unless another process just did): its contributions, their sums
+    and its stamp."""
     with transaction.atomic():
+        _lock(zone, [year])
         stamp = year_stamp(year)
+        if TallyState.objects.filter(zone=zone, year=year, stamp=stamp).exists():
+            return
         Contribution.objects.filter(zone=zone, year=year).delete()
         Tally.objects.filter(zone=zone, year=year).delete()
         _insert_contributions(year, zone)
@@ -174,6 +192,8 @@ def recount(ids: Iterable[int]) -> None:
         for zone in {zone for zone, _ in states}:
             counted = {year for z, year in states if z == zone}
             mine = Contribution.objects.filter(zone=zone, engagement_id__in=ids)
+            before = set(mine.values_list("year", flat=True))
+            _lock(zone, (years | before) & counted)
             old: Counter[Key] = Counter(mine.values_list(*fields))
             mine.delete()
             for year in sorted(years & counted):
