@@ -275,3 +275,18 @@ def test_api_translation_lines_up_with_the_original_paragraphs(
     ]
     page = client.get(f"/outcomes/{document.pk}/?language=fr").content.decode()
     assert "Deuxième paragraphe." in page and 'id="p2"' in page
+
+
+def test_list_names_an_engagement_once_where_a_text_was_drafted_and_adopted(
+    client: Client, editor: User
+) -> None:
+    from summitry.outcomes.services import adopt, publish
+
+    engagement = factories.engagement(by=editor, title="Dakar ministerial conference")
+    made = outcome_factories.document(editor, engagement=engagement, title="Dakar Declaration")
+    circulate(made, editor)
+    adopt(made, editor, at=engagement)
+    publish(made, editor)
+    client.force_login(editor)
+    page = client.get("/outcomes/").content.decode()
+    assert page.count("Dakar ministerial conference") == 1

@@ -73,6 +73,10 @@ class OutcomeDocument(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("outcomes:detail", args=[self.pk])
 
+    def engagements_once(self) -> list[Engagement]:
+        """Each linked engagement once: one where the text was drafted and adopted has two links."""
+        return list({e.pk: e for e in self.engagements.all()}.values())
+
 
 class EngagementRole(models.TextChoices):
     DRAFTED = "drafted", _("Drafted at")
