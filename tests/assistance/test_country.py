@@ -107,3 +107,9 @@ def test_country_page_hides_what_the_visitor_may_not_see(client: Client, editor:
     assert "Nurses trained under an unpublished plan." in desk
     assert "Restricted containment plan" in desk
     assert "Downloads from this country" in desk
+
+
+def test_review_country_table_links_the_country_page(client: Client) -> None:
+    base.engagement(title="Call with Paris", countries=("FR",))
+    html = client.get("/review/2020/").content.decode()
+    assert 'href="/assistance/countries/FR/"' in html
