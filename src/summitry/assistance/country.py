@@ -23,9 +23,9 @@ def documents(user: Any, country: Country) -> QuerySet[OutcomeDocument]:
     its_engagements = Engagement.countries.through.objects.filter(country=country).values(
         "engagement"
     )
-    at_its_engagements = DocumentEngagement.objects.filter(
-        engagement__in=its_engagements
-    ).values("document")
+    at_its_engagements = DocumentEngagement.objects.filter(engagement__in=its_engagements).values(
+        "document"
+    )
     party_to = Party.objects.filter(country=country).values("document")
     return (
         outcome_queries.visible_to(user)
@@ -41,6 +41,8 @@ def commitments(user: Any, country: Country) -> QuerySet[Commitment]:
         | Q(beneficiary_members_of__members=country)
         | Q(maker_country=country)
     ).values("pk")
-    return commitment_queries.visible_to(user).filter(pk__in=concerned).order_by(
-        "-made_on", "-id"
-    )[:LIMIT]
+    return (
+        commitment_queries.visible_to(user)
+        .filter(pk__in=concerned)
+        .order_by("-made_on", "-id")[:LIMIT]
+    )

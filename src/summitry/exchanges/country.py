@@ -33,9 +33,7 @@ def conferences(user: Any, country: Country) -> QuerySet[Engagement]:
 
 def editions(user: Any, country: Country) -> QuerySet[Edition]:
     """Editions presented at its conferences, shared with it by name, or downloaded from it."""
-    presented = Material.objects.filter(engagement__in=_taken_part(user, country)).values(
-        "edition"
-    )
+    presented = Material.objects.filter(engagement__in=_taken_part(user, country)).values("edition")
     shared = Edition.objects.filter(work__shared_with=country).values("pk")
     downloaded = DownloadCount.objects.filter(country=country.code).values("edition")
     return (
