@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from summitry.review import charts
+from summitry.review.charts import world_map_svg
+from summitry.web import charts
 
 pytestmark = pytest.mark.unit
 
@@ -268,7 +269,7 @@ COUNTS = {"156": 3, "840": 30, "250": 0, "702": 4, "798": 2, "076": 1}
 
 @pytest.fixture(scope="module")
 def world_svg() -> str:
-    return charts.world_map_svg(COUNTS, NAMES, title="By country <2025>", description="A & B")
+    return world_map_svg(COUNTS, NAMES, title="By country <2025>", description="A & B")
 
 
 def country(root: ET.Element, code: str) -> ET.Element:
@@ -373,7 +374,7 @@ def test_map_classes(maximum: int, labels: list[str]) -> None:
 
 
 def test_empty_map_renders_all_neutral() -> None:
-    root = parse(charts.world_map_svg({}, {}, title="Nothing", description="No engagements"))
+    root = parse(world_map_svg({}, {}, title="Nothing", description="No engagements"))
     fills = {p.attrib["fill"] for p in root.findall(".//svg:path[@class='country']", NS)}
     assert fills == {charts.MAP_NEUTRAL}
 

@@ -9,7 +9,7 @@ from html import escape
 
 from django.utils.translation import gettext
 
-from summitry.review.charts import (
+from summitry.web.charts import (
     AXIS_COLOUR,
     MAP_HEIGHT,
     MAP_NEUTRAL,
@@ -19,17 +19,11 @@ from summitry.review.charts import (
     TEXT_COLOUR,
     MapClass,
     atlas_path,
+    class_colour,
     map_classes,
     map_shapes,
 )
 from summitry.web.formats import format_number
-
-
-def _colour(value: int, classes: list[MapClass]) -> str:
-    for bucket in classes:
-        if bucket.low <= value <= bucket.high:
-            return bucket.colour
-    return MAP_NEUTRAL
 
 
 def _label(bucket: MapClass) -> str:
@@ -64,8 +58,8 @@ def recipients_map_svg(
         }
         parts.append(
             f'<path class="country" data-code="{escape(shape.code or "")}" data-value="{value}"'
-            f' d="{shape.path}" fill="{_colour(value, classes)}"><title>{escape(tooltip)}</title>'
-            "</path>"
+            f' d="{shape.path}" fill="{class_colour(value, classes)}">'
+            f"<title>{escape(tooltip)}</title></path>"
         )
     parts.append("</g>")
     parts.append(

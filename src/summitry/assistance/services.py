@@ -7,6 +7,7 @@ importer and the API can each say which field is wrong."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from summitry.assistance.conversion import ConversionError, currencies, to_usd
+from summitry import money
 from summitry.assistance.models import (
     AsOfPrecision,
     Channel,
@@ -176,14 +177,14 @@ def _check(data: DeliveryInput, by: Any) -> tuple[dict[str, list[str]], dict[str
             )
         items.append(item)
     found["items"] = items
-    money = data.amount is not None
-    if data.modality in MONEY_MODALITIES and not money:
+    has_money = data.amount is not None
+    if data.modality in MONEY_MODALITIES and not has_money:
         problem("amount", _("A cash grant or a loan has an amount."))
-    if money:
+    if has_money:
         assert data.amount is not None
         if data.amount <= 0:
             problem("amount", _("An amount is above zero."))
-        if data.currency.upper() not in currencies() | {"USD"}:
+        if not money.is_currency(data.currency.upper()):
             problem(
                 "currency",
                 _("%(code)s is not an ISO 4217 currency with a published rate.")
@@ -191,7 +192,7 @@ def _check(data: DeliveryInput, by: Any) -> tuple[dict[str, list[str]], dict[str
             )
     elif data.currency:
         problem("amount", _("A currency comes with an amount."))
-    if not money and not data.items and data.modality != Modality.MEDICAL_TEAM:
+    if not has_money and not data.items and data.modality != Modality.MEDICAL_TEAM:
         problem("items", _("Give the items delivered, or an amount of money."))
 
     found["engagement"] = None
@@ -237,9 +238,13 @@ def record_delivery(data: DeliveryInput, by: Any = None) -> Delivery:
     conversion = None
     if not problems and data.amount is not None:
         stored, _earliest, latest = span(data.date, data.date_precision, data.period_start)
-        try:
-            conversion = to_usd(data.amount, data.currency, latest)
-        except ConversionError:
+        found_rate = money.rate(data.currency.upper(), latest)
+        if found_rate is not None:
+            # The rate field keeps eight places; the dollar figure is the one the shown rate gives.
+            conversion = dataclasses.replace(
+                found_rate, usd_per_unit=found_rate.usd_per_unit.quantize(Decimal("1e-8"))
+            )
+        else:
             problems["currency"] = [
                 _("No %(code)s rate is published for that date.") % {"code": data.currency}
             ]
@@ -258,9 +263,9 @@ def record_delivery(data: DeliveryInput, by: Any = None) -> Delivery:
         description=data.description,
         amount=data.amount,
         currency=data.currency.upper(),
-        usd=conversion.usd if conversion else None,
-        usd_rate=conversion.rate if conversion else None,
-        usd_rate_date=conversion.rate_date if conversion else None,
+        usd=conversion.usd(data.amount) if conversion and data.amount is not None else None,
+        usd_rate=conversion.usd_per_unit if conversion else None,
+        usd_rate_date=conversion.on if conversion else None,
         date=stored,
         date_precision=data.date_precision,
         earliest=earliest,

@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from summitry.assistance import country as country_parts
 from summitry.assistance import maps, queries, spreadsheets
 from summitry.assistance.forms import DeliveryForm, LedgerFilters
 from summitry.assistance.models import Item, ReportedTotal
@@ -182,27 +182,9 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
             "engagements": engagements,
             "deliveries": deliveries,
             "totals": queries.item_totals(deliveries),
-            "commitments": _commitments_for(request, country),
+            "documents": country_parts.documents(request.user, country),
+            "commitments": country_parts.commitments(request.user, country),
         },
-    )
-
-
-def _commitments_for(request: HttpRequest, country: Country) -> list[Any]:
-    """Commitments made to the country (by name or as a member of a group named), or by it,
-    seen as their engagement is."""
-    from summitry.commitments.models import Commitment
-
-    visible = Commitment.objects.filter(
-        Q(engagement__isnull=True) | Q(engagement__in=engagement_queries.visible_to(request.user))
-    )
-    return list(
-        visible.filter(
-            Q(beneficiary_countries=country)
-            | Q(beneficiary_members_of__members=country)
-            | Q(maker_country=country)
-        )
-        .distinct()
-        .order_by("-made_on")[:200]
     )
 
 

@@ -11,18 +11,12 @@ from decimal import Decimal
 from html import escape
 from typing import Final
 
-FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-TEXT_COLOUR: Final = "#1f2937"
-MUTED_TEXT_COLOUR: Final = "#4b5563"
-GRID_COLOUR: Final = "#d1d5db"
+from summitry.web.charts import FONT, GRID_COLOUR, MUTED_TEXT_COLOUR, TEXT_COLOUR
+from summitry.web.charts import coord as _n
+
 TRACK_COLOUR: Final = "#e5e7eb"
 PROMISED_COLOUR: Final = "#9a6700"
 DELIVERED_COLOUR: Final = "#1f4e79"
-
-
-def _n(value: float) -> str:
-    text = f"{value:.1f}".removesuffix(".0")
-    return "0" if text == "-0" else text
 
 
 def _open(kind: str, width: int, height: int, title: str, description: str) -> str:

@@ -17,7 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from summitry.commitments import conversion
+from summitry import money
 from summitry.commitments.models import Commitment, Kind, NamedUnit, ProgressReport, Source
 from summitry.directory.models import Country, Office, Organisation, Person
 from summitry.directory.queries import offices_held
@@ -106,7 +106,7 @@ def unit_problem(unit: str, amount: Decimal | None) -> str | None:
         return _("A unit is given without an amount.") if unit else None
     if not unit:
         return _("An amount needs a unit: an ISO 4217 currency code or a named unit.")
-    if unit in NamedUnit.values or conversion.is_currency(unit):
+    if unit in NamedUnit.values or money.is_currency(unit):
         return None
     return _(
         "“%(unit)s” is neither an ISO 4217 currency code nor one of the named units (%(units)s)."
@@ -205,9 +205,9 @@ def _convert(commitment: Commitment) -> None:
     quoted day); leave it empty where the unit is not a currency or the table has no rate."""
     commitment.usd = commitment.rate = commitment.rate_date = None
     commitment.rate_source = ""
-    if commitment.amount is None or not conversion.is_currency(commitment.unit):
+    if commitment.amount is None or not money.is_currency(commitment.unit):
         return
-    found = conversion.rate(commitment.unit, commitment.made_on)
+    found = money.rate(commitment.unit, commitment.made_on)
     if found is None:
         return
     commitment.rate = found.usd_per_unit

