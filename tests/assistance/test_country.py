@@ -113,3 +113,13 @@ def test_review_country_table_links_the_country_page(client: Client) -> None:
     base.engagement(title="Call with Paris", countries=("FR",))
     html = client.get("/review/2020/").content.decode()
     assert 'href="/assistance/countries/FR/"' in html
+
+
+def test_country_page_lists_the_countrys_engagements_not_names_sharing_its_letters(
+    client: Client, editor: User
+) -> None:
+    base.engagement(title="Call with Washington", countries=("US",), by=editor)
+    base.engagement(title="Call with Moscow", countries=("RU",), by=editor)
+    page = client.get("/assistance/countries/US/").content.decode()
+    assert "Call with Washington" in page
+    assert "Call with Moscow" not in page

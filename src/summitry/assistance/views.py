@@ -21,6 +21,7 @@ from summitry.assistance.services import (
 from summitry.directory.models import Country
 from summitry.directory.names import country_name
 from summitry.engagements import queries as engagement_queries
+from summitry.engagements.models import Engagement
 
 # Form fields a service problem is shown against (the service's key is the form field's).
 FIELD_OF = {"items": "item", "team": "team_size", "sources": "citation"}
@@ -168,9 +169,15 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
     country = Country.objects.filter(code=code.upper()).first()
     if country is None:
         raise Http404(_("No country has the code %(code)s.") % {"code": code})
-    engagements = engagement_queries.filtered(
-        engagement_queries.visible_to(request.user), counterpart=country.code
-    ).prefetch_related("countries", "organisations")[:200]
+    # The country itself, not every name that contains its code's letters ("US" in "Russia").
+    engagements = (
+        engagement_queries.visible_to(request.user)
+        .filter(
+            pk__in=Engagement.countries.through.objects.filter(country=country).values("engagement")
+        )
+        .order_by("-start", "-id")
+        .prefetch_related("countries", "organisations")[:200]
+    )
     deliveries = queries.with_related(
         queries.deliveries_to_country(queries.visible_to(request.user), country.code)
     )
