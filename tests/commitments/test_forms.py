@@ -108,7 +108,12 @@ def test_add_progress_report_bad_date_reshown_naming_field(client: Client) -> No
 def test_withdraw_commitment_by_editor_and_reader_refused(client: Client) -> None:
     pledge = commitment_factories.commitment()
     client.force_login(factories.user(User.Role.READER))
-    assert client.post(f"/commitments/{pledge.pk}/withdraw/", {"withdrawn_on": "2022-01-01"}).status_code == 403
+    assert (
+        client.post(
+            f"/commitments/{pledge.pk}/withdraw/", {"withdrawn_on": "2022-01-01"}
+        ).status_code
+        == 403
+    )
     _editor(client)
     page = client.post(
         f"/commitments/{pledge.pk}/withdraw/", {"withdrawn_on": "2022-01-01"}, follow=True

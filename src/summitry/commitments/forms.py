@@ -180,7 +180,9 @@ class ProgressForm(forms.Form):
         label=gettext_lazy("Delivery cited"),
         required=False,
         max_length=40,
-        help_text=gettext_lazy("The key of a recorded delivery this figure includes, such as delivery:12."),
+        help_text=gettext_lazy(
+            "The key of a recorded delivery this figure includes, such as delivery:12."
+        ),
     )
 
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.forms import Form
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -125,9 +125,11 @@ def commitment_create(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         initial: dict[str, object] = {}
-        engagement = engagements.filter(pk=request.GET.get("engagement") or 0).first() if (
-            request.GET.get("engagement", "").isdigit()
-        ) else None
+        engagement = (
+            engagements.filter(pk=request.GET.get("engagement") or 0).first()
+            if (request.GET.get("engagement", "").isdigit())
+            else None
+        )
         if engagement is not None:
             initial["engagement"] = engagement
             if engagement.start is not None:
@@ -157,7 +159,10 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
                     includes=[data["delivery"].strip()] if data["delivery"].strip() else [],
                 )
             except services.CommitmentInvalid as invalid:
-                _put_back(form, {"delivery" if k == "includes" else k: v for k, v in invalid.errors.items()})
+                _put_back(
+                    form,
+                    {"delivery" if k == "includes" else k: v for k, v in invalid.errors.items()},
+                )
             else:
                 messages.success(request, _("The progress report was added."))
                 return redirect(commitment)
