@@ -121,3 +121,24 @@ def test_withdraw_commitment_by_editor_and_reader_refused(client: Client) -> Non
     assert page.status_code == 200
     pledge.refresh_from_db()
     assert pledge.withdrawn_on == dt.date(2022, 1, 1)
+
+
+def test_edit_commitment_due_date_by_editor_and_bad_due_named(client: Client) -> None:
+    pledge = commitment_factories.commitment(made_on=dt.date(2021, 11, 29))
+    _editor(client)
+    url = f"/commitments/{pledge.pk}/edit/"
+    bad = client.post(url, {"due": "2020-01-01", "period": "", "conditions": ""})
+    assert (
+        bad.status_code == 400 and ">Due date</a>: The due date is earlier" in bad.content.decode()
+    )
+    saved = client.post(url, {"due": "2024-12-31", "period": "over three years", "conditions": ""})
+    assert saved.status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.due == dt.date(2024, 12, 31) and pledge.period == "over three years"
+
+
+def test_record_commitment_from_engagement_prefills_it(client: Client) -> None:
+    call = factories.engagement(title="COP15 opening")
+    _editor(client)
+    html = client.get(f"/commitments/new/?engagement={call.pk}").content.decode()
+    assert f'<option value="{call.pk}" selected>' in html and 'value="2020-03-26"' in html

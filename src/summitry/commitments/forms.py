@@ -18,6 +18,8 @@ from summitry.engagements.models import Engagement
 
 # Long lists get tom-select's search box (engagements/forms.js); the <select> stays the field.
 SEARCHABLE = {"data-searchable": ""}
+# A date input takes and shows ISO dates whatever the page's language.
+ISO_DATE = "%Y-%m-%d"
 AMOUNT = {"min": "0", "step": "any", "inputmode": "decimal"}
 
 
@@ -50,7 +52,8 @@ class CommitmentForm(forms.Form):
         widget=forms.Select(attrs=SEARCHABLE),
     )
     made_on = forms.DateField(
-        label=gettext_lazy("Made on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Made on"),
+        widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
     )
     text = forms.CharField(
         label=gettext_lazy("Quoted words"), widget=forms.Textarea(attrs={"rows": 4})
@@ -93,7 +96,7 @@ class CommitmentForm(forms.Form):
     due = forms.DateField(
         label=gettext_lazy("Due date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
     )
     period = forms.CharField(
         label=gettext_lazy("Period"),
@@ -161,7 +164,9 @@ class CommitmentForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"})
+    )
     amount = forms.DecimalField(
         label=gettext_lazy("Amount delivered"),
         required=False,
@@ -188,6 +193,26 @@ class ProgressForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(
-        label=gettext_lazy("Withdrawn on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Withdrawn on"),
+        widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
+
+
+class AmendForm(forms.Form):
+    """What may change once a pledge is recorded; its words, maker and amount are the record."""
+
+    due = forms.DateField(
+        label=gettext_lazy("Due date"),
+        required=False,
+        widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
+    )
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("In words, for example: over five years."),
+    )
+    conditions = forms.CharField(
+        label=gettext_lazy("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from summitry.commitments import records, services, tracker
-from summitry.commitments.forms import CommitmentForm, ProgressForm, WithdrawForm
+from summitry.commitments.forms import AmendForm, CommitmentForm, ProgressForm, WithdrawForm
 from summitry.commitments.models import Commitment
 from summitry.commitments.progress import assess_all
 from summitry.commitments.queries import visible_to, with_related
@@ -196,4 +196,40 @@ def commitment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         form = WithdrawForm()
     return render(
         request, "commitments/withdraw_form.html", {"form": form, "c": commitment}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = _editable(request, pk)
+    status = 200
+    if request.method == "POST":
+        form = AmendForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.amend(
+                    commitment,
+                    due=data["due"],
+                    period=data["period"],
+                    conditions=data["conditions"],
+                    change_due=True,
+                )
+            except services.CommitmentInvalid as invalid:
+                _put_back(form, invalid.errors)
+            else:
+                messages.success(request, _("Your changes were saved."))
+                return redirect(commitment)
+        status = 400
+    else:
+        form = AmendForm(
+            initial={
+                "due": commitment.due,
+                "period": commitment.period,
+                "conditions": commitment.conditions,
+            }
+        )
+    return render(
+        request, "commitments/edit_form.html", {"form": form, "c": commitment}, status=status
     )
