@@ -15,6 +15,7 @@ from summitry.commitments.models import Commitment
 from summitry.commitments.progress import assess_all
 from summitry.commitments.queries import visible_to, with_related
 from summitry.engagements.queries import visible_to as engagements_visible_to
+from summitry.web import formats
 
 
 def tracker_page(request: HttpRequest) -> HttpResponse:
@@ -95,10 +96,10 @@ def _saved_message(request: HttpRequest, commitment: Commitment) -> None:
                 "%(rate)s US dollars per unit (%(source)s)."
             )
             % {
-                "amount": commitment.amount,
+                "amount": formats.format_number(commitment.amount or 0),
                 "unit": commitment.unit,
-                "usd": f"{commitment.usd:,.0f}",
-                "rate": commitment.rate,
+                "usd": formats.format_number(round(commitment.usd)),
+                "rate": formats.format_decimal(commitment.rate, 6),
                 "source": commitment.rate_source,
             },
         )
