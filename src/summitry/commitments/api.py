@@ -3,17 +3,26 @@ Reading needs no sign-in and shows what the caller may see (the public: public r
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Literal, TypeVar
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, QueryEx, Router, Schema
+from ninja import Status as Answer
+from ninja.errors import HttpError
+from ninja.security import django_auth
 
-from summitry.commitments import records
-from summitry.commitments.models import Kind
+from summitry.commitments import records, services
+from summitry.commitments.models import Commitment, Kind
 from summitry.commitments.progress import Status
 from summitry.commitments.queries import visible_to
-from summitry.engagements.api import LARGEST_ID, NO_NUL, Refusal
+from summitry.directory.models import Country, Organisation, Person
+from summitry.engagements.api import LARGEST_ID, NO_NUL, Refusal, refusal
+from summitry.engagements.queries import visible_to as engagements_visible_to
 from summitry.engagements.services import EARLIEST_YEAR, LATEST_YEAR
 
 router = Router(tags=["commitments"])
@@ -104,3 +113,212 @@ def get_commitment(
     commitment = get_object_or_404(visible_to(request.user), pk=commitment_id)
     ((found, progress),) = records.selection(visible_to(request.user).filter(pk=commitment.pk))
     return records.as_record(found, progress)
+
+
+T = TypeVar("T")
+REFUSALS: dict[int, Any] = {400: Refusal, 401: Refusal, 403: Refusal, 404: Refusal, 422: Refusal}
+TEXT = Field(default="", max_length=20_000, pattern=NO_NUL)
+
+
+class SourceIn(Schema):
+    citation: str = Field(max_length=300, pattern=NO_NUL)
+    url: str = Field(default="", max_length=500, pattern=NO_NUL)
+    note: str = Field(default="", max_length=300, pattern=NO_NUL)
+
+
+class CommitmentIn(Schema):
+    made_on: dt.date
+    made_by: str = Field(
+        max_length=40, pattern=NO_NUL, description="ISO 3166 alpha-2 code or organisation acronym"
+    )
+    person: int | None = Field(default=None, ge=1, le=LARGEST_ID, description="Directory id")
+    engagement: int | None = Field(default=None, ge=1, le=LARGEST_ID)
+    text: str = Field(max_length=20_000, pattern=NO_NUL, description="The words, quoted")
+    kind: KindName
+    amount: Decimal | None = Field(default=None, ge=0, lt=Decimal("1e18"), decimal_places=4)
+    unit: str = Field(default="", max_length=20, pattern=NO_NUL)
+    beneficiary_countries: list[str] = Field(default=[], max_length=300)
+    beneficiary_organisations: list[str] = Field(default=[], max_length=100)
+    beneficiary_members_of: list[str] = Field(default=[], max_length=100)
+    beneficiary_group: str = Field(default="", max_length=200, pattern=NO_NUL)
+    due: dt.date | None = None
+    period: str = Field(default="", max_length=200, pattern=NO_NUL)
+    conditions: str = TEXT
+    sources: list[SourceIn] = Field(min_length=1, max_length=50)
+
+
+class CommitmentPatch(Schema):
+    """Only what may change after the pledge: the due date, period, conditions, withdrawal."""
+
+    due: dt.date | None = None
+    period: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
+    conditions: str | None = Field(default=None, max_length=20_000, pattern=NO_NUL)
+    withdrawn_on: dt.date | None = None
+    withdrawal_note: str = Field(default="", max_length=500, pattern=NO_NUL)
+
+
+class ProgressIn(Schema):
+    on: dt.date
+    amount: Decimal | None = Field(default=None, ge=0, lt=Decimal("1e18"), decimal_places=4)
+    completes: bool = False
+    source: str = Field(max_length=300, pattern=NO_NUL)
+    url: str = Field(default="", max_length=500, pattern=NO_NUL)
+    note: str = TEXT
+    includes: list[str] = Field(
+        default=[], max_length=50, description="Keys of evidence this figure includes: delivery:12"
+    )
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_editor", False):
+        raise HttpError(403, _("Only editors and administrators can record commitments."))
+
+
+def _refused(invalid: services.CommitmentInvalid) -> HttpResponse:
+    return refusal(
+        [{"field": k, "message": m} for k, messages in invalid.errors.items() for m in messages],
+        status=400,
+    )
+
+
+def _found(model: type[T], field: str, value: str, **lookup: str) -> T:
+    found = model.objects.filter(**lookup).first()  # type: ignore[attr-defined]
+    if found is None:
+        raise services.CommitmentInvalid(
+            {field: [_("“%(value)s” is not in the directory.") % {"value": value}]}
+        )
+    return found  # type: ignore[no-any-return]
+
+
+def _maker(value: str) -> Country | Organisation:
+    country = Country.objects.filter(code=value.upper()).first() if len(value) == 2 else None
+    return country or _found(Organisation, "made_by", value, acronym=value)
+
+
+def _all(model: type[T], field: str, values: list[str], key: str) -> list[T]:
+    return [_found(model, field, v, **{key: v.upper() if key == "code" else v}) for v in values]
+
+
+def _record(request: HttpRequest, commitment: Commitment) -> dict[str, Any]:
+    ((found, progress),) = records.selection(visible_to(request.user).filter(pk=commitment.pk))
+    return records.as_record(found, progress)
+
+
+def _commitment_input(request: HttpRequest, payload: CommitmentIn) -> services.CommitmentInput:
+    engagement = None
+    if payload.engagement is not None:
+        engagement = engagements_visible_to(request.user).filter(pk=payload.engagement).first()
+        if engagement is None:
+            raise services.CommitmentInvalid({"engagement": [_("Unknown engagement.")]})
+    person = None
+    if payload.person is not None:
+        person = _found(Person, "person", str(payload.person), pk=str(payload.person))
+    return services.CommitmentInput(
+        made_on=payload.made_on,
+        text=payload.text,
+        kind=payload.kind,
+        maker=_maker(payload.made_by),
+        person=person,
+        engagement=engagement,
+        amount=payload.amount,
+        unit=payload.unit.strip(),
+        beneficiary_countries=_all(
+            Country, "beneficiary_countries", payload.beneficiary_countries, "code"
+        ),
+        beneficiary_organisations=_all(
+            Organisation, "beneficiary_organisations", payload.beneficiary_organisations, "acronym"
+        ),
+        beneficiary_members_of=_all(
+            Organisation, "beneficiary_members_of", payload.beneficiary_members_of, "acronym"
+        ),
+        beneficiary_group=payload.beneficiary_group,
+        due=payload.due,
+        period=payload.period,
+        conditions=payload.conditions,
+        sources=[services.SourceInput(s.citation, s.url, s.note) for s in payload.sources],
+    )
+
+
+def _answer(call: Callable[[], T]) -> T | HttpResponse:
+    try:
+        return call()
+    except services.CommitmentInvalid as invalid:
+        return _refused(invalid)
+
+
+@router.post(
+    "/commitments",
+    response={201: CommitmentOut, **REFUSALS},
+    auth=django_auth,
+    summary="Record a commitment",
+)
+def create(request: HttpRequest, payload: CommitmentIn) -> Any:
+    """Editors only. Currency amounts are converted at the rate of the day the pledge was made."""
+    _require_editor(request)
+
+    def call() -> Answer[dict[str, Any]]:
+        data = _commitment_input(request, payload)
+        commitment = services.create_commitment(data, user=request.user)  # type: ignore[arg-type]
+        return Answer(201, _record(request, commitment))
+
+    return _answer(call)
+
+
+@router.patch(
+    "/commitments/{commitment_id}",
+    response={200: CommitmentOut, **REFUSALS},
+    auth=django_auth,
+    summary="Change a commitment's dates or conditions, or record its withdrawal",
+)
+def change(
+    request: HttpRequest,
+    payload: CommitmentPatch,
+    commitment_id: PathEx[int, P(ge=1, le=LARGEST_ID)],
+) -> Any:
+    """Editors only. The pledge's words, maker and amount are the record and do not change."""
+    _require_editor(request)
+    commitment = get_object_or_404(visible_to(request.user), pk=commitment_id)
+    given = payload.model_fields_set
+
+    def call() -> dict[str, Any]:
+        services.amend(
+            commitment,
+            due=payload.due,
+            period=payload.period,
+            conditions=payload.conditions,
+            change_due="due" in given,
+        )
+        if payload.withdrawn_on is not None:
+            services.withdraw(commitment, payload.withdrawn_on, payload.withdrawal_note)
+        return _record(request, commitment)
+
+    return _answer(call)
+
+
+@router.post(
+    "/commitments/{commitment_id}/progress",
+    response={201: CommitmentOut, **REFUSALS},
+    auth=django_auth,
+    summary="Add a progress report to a commitment",
+)
+def add_progress(
+    request: HttpRequest, payload: ProgressIn, commitment_id: PathEx[int, P(ge=1, le=LARGEST_ID)]
+) -> Any:
+    """Editors only. Answers the commitment with its progress recomputed from the evidence."""
+    _require_editor(request)
+    commitment = get_object_or_404(visible_to(request.user), pk=commitment_id)
+
+    def call() -> Answer[dict[str, Any]]:
+        services.add_progress_report(
+            commitment,
+            on=payload.on,
+            amount=payload.amount,
+            completes=payload.completes,
+            source=payload.source,
+            url=payload.url,
+            note=payload.note,
+            includes=payload.includes,
+        )
+        return Answer(201, _record(request, commitment))
+
+    return _answer(call)

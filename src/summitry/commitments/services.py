@@ -268,6 +268,35 @@ def add_progress_report(
 
 
 @transaction.atomic
+def amend(
+    commitment: Commitment,
+    *,
+    due: dt.date | None = None,
+    period: str | None = None,
+    conditions: str | None = None,
+    change_due: bool = False,
+) -> Commitment:
+    """What may change once a pledge is recorded; its words, maker and amount are the record."""
+    errors: dict[str, list[str]] = {}
+    if change_due and due is not None and due < commitment.made_on:
+        _add(errors, "due", _("The due date is earlier than the day the commitment was made."))
+    if period is not None:
+        _check_text(errors, "period", period, 200)
+    if conditions is not None:
+        _check_text(errors, "conditions", conditions, None)
+    if errors:
+        raise CommitmentInvalid(errors)
+    if change_due:
+        commitment.due = due
+    if period is not None:
+        commitment.period = period
+    if conditions is not None:
+        commitment.conditions = conditions
+    commitment.save(update_fields=["due", "period", "conditions", "updated_at"])
+    return commitment
+
+
+@transaction.atomic
 def withdraw(commitment: Commitment, on: dt.date, note: str = "") -> Commitment:
     if on < commitment.made_on:
         raise CommitmentInvalid(
