@@ -142,3 +142,13 @@ def test_record_commitment_from_engagement_prefills_it(client: Client) -> None:
     _editor(client)
     html = client.get(f"/commitments/new/?engagement={call.pk}").content.decode()
     assert f'<option value="{call.pk}" selected>' in html and 'value="2020-03-26"' in html
+
+
+def test_engagement_page_offers_an_editor_to_record_a_commitment_made_there(
+    client: Client, editor: User
+) -> None:
+    held = factories.engagement(title="Extraordinary summit", by=editor)
+    link = f"/commitments/new/?engagement={held.pk}"
+    assert link not in client.get(held.get_absolute_url()).content.decode()
+    client.force_login(editor)
+    assert link in client.get(held.get_absolute_url()).content.decode()
