@@ -35,7 +35,7 @@ def test_an_editor_opens_a_room_and_gets_one_link_per_participant(
     )
     page = response.content.decode()
     assert response.status_code == 200 and "These links are shown only once" in page
-    tokens = re.findall(r"/rooms/join/([A-Za-z0-9_-]{40,})/", page)
+    tokens = list(dict.fromkeys(re.findall(r"/rooms/join/([A-Za-z0-9_-]{40,})/", page)))
     assert len(tokens) == 3
     people = {resolve_token(t).person_id for t in tokens}
     assert people == {p.person_id for p in found.participations.all()}
