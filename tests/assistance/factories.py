@@ -7,7 +7,8 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-from summitry.assistance.models import Delivery, Donor
+from summitry.assistance.catalogue import ITEMS
+from summitry.assistance.models import Delivery, Donor, Item
 from summitry.assistance.services import (
     DeliveryInput,
     ItemInput,
@@ -18,6 +19,13 @@ from summitry.assistance.services import (
 )
 
 _serial = itertools.count(1)
+
+
+def catalogue() -> None:
+    """The item catalogue as its migration made it: a transactional test before this one
+    (a live server, Janus) empties every table, reference data included."""
+    for code, name, unit in ITEMS:
+        Item.objects.get_or_create(code=code, defaults={"name": name, "unit": unit})
 
 
 def donor(name: str = "Ministry of Commerce", kind: str = "government_body") -> Donor:

@@ -23,6 +23,7 @@ def test_editor_records_a_delivery_and_sees_it_on_the_map_and_country_page(
     page: Page, live_server: LiveServer, artifacts: Path
 ) -> None:
     factories.user(User.Role.EDITOR, username="desk", password="desk-officer-pw-1")
+    ledger.catalogue()
     ledger.donor("Ministry of Commerce")
     factories.engagement(title="Call with Serbia on COVID-19", countries=("RS",))
     base = live_server.url
