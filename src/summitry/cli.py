@@ -179,22 +179,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from django.utils import translation
 
+    from summitry.commitments.models import Commitment
     from summitry.review import render
+    from summitry.review.commitments import section_over
     from summitry.review.queries import yearly_review
 
     review = yearly_review(args.year)
+    # The operator's view: the whole register, as the review's figures above.
+    commitments = section_over(Commitment.objects.all(), args.year)
     if args.format == "pdf":
         if not args.output or args.output == "-":
             print(_("summitry review: --format pdf needs -o FILE"), file=sys.stderr)
             return 2
-        Path(args.output).write_bytes(render.review_pdf(review, args.language))
+        Path(args.output).write_bytes(render.review_pdf(review, args.language, commitments))
         print(_("Wrote %s") % args.output)
         return 0
     with translation.override(args.language):
         if args.format == "json":
-            text = render.review_json(review, args.language)
+            text = render.review_json(review, args.language, commitments)
         else:
-            text = render.review_text(review, args.language)
+            text = render.review_text(review, args.language, commitments)
     out = _open_output(args.output)
     out.write(text + "\n")
     if out is not sys.stdout:

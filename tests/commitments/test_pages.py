@@ -91,3 +91,12 @@ def test_api_bad_filter_is_422_naming_field(client: Client) -> None:
     assert answer.status_code == 422
     fields = {p["field"] for p in answer.json()["problems"]}
     assert fields == {"kind", "year"}
+
+
+def test_tracker_and_detail_link_a_country_maker_to_its_country_page(client: Client) -> None:
+    pledge = commitment_factories.commitment(maker="CN", text="Provide a thousand doses.")
+    commitment_factories.commitment(maker="WHO", text="An organisation's pledge.")
+    html = client.get("/commitments/").content.decode()
+    assert html.count('href="/assistance/countries/CN/"') == 1
+    detail = client.get(pledge.get_absolute_url()).content.decode()
+    assert 'id="maker"><a href="/assistance/countries/CN/">' in detail

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -107,71 +110,89 @@ def _saved_message(request: HttpRequest, commitment: Commitment) -> None:
         messages.success(request, _("The commitment was recorded."))
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    return request.POST if request.method == "POST" else None
+
+
+def _form_step(
+    request: HttpRequest,
+    form: Form,
+    template: str,
+    save: Callable[[dict[str, Any]], Commitment],
+    done: Callable[[Commitment], None],
+    context: dict[str, Any] | None = None,
+    rename: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """One editor form: `save` goes through the services, whose refusals come back on the
+    fields they name (`rename` maps a service's name to the form's) with a 400."""
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                commitment = save(form.cleaned_data)
+            except services.CommitmentInvalid as invalid:
+                names = rename or {}
+                _put_back(form, {names.get(k, k): v for k, v in invalid.errors.items()})
+            else:
+                done(commitment)
+                return redirect(commitment)
+        status = 400
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def _says(request: HttpRequest, message: str) -> Callable[[Commitment], None]:
+    return lambda _commitment: messages.success(request, message)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def commitment_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
     engagements = engagements_visible_to(request.user).order_by("-start")
-    status = 200
-    if request.method == "POST":
-        form = CommitmentForm(request.POST, engagements=engagements)
-        if form.is_valid():
-            try:
-                commitment = services.create_commitment(form.to_input(), user=request.user)  # type: ignore[arg-type]
-            except services.CommitmentInvalid as invalid:
-                _put_back(form, invalid.errors)
-            else:
-                _saved_message(request, commitment)
-                return redirect(commitment)
-        status = 400
-    else:
-        initial: dict[str, object] = {}
-        engagement = (
-            engagements.filter(pk=request.GET.get("engagement") or 0).first()
-            if (request.GET.get("engagement", "").isdigit())
-            else None
-        )
-        if engagement is not None:
-            initial["engagement"] = engagement
-            if engagement.start is not None:
-                initial["made_on"] = engagement.start.date()
-        form = CommitmentForm(initial=initial, engagements=engagements)
-    return render(request, "commitments/form.html", {"form": form}, status=status)
+    initial: dict[str, object] = {}
+    wanted = request.GET.get("engagement", "")
+    engagement = engagements.filter(pk=wanted).first() if wanted.isdigit() else None
+    if engagement is not None:
+        initial["engagement"] = engagement
+        if engagement.start is not None:
+            initial["made_on"] = engagement.start.date()
+    form = CommitmentForm(_posted(request), initial=initial, engagements=engagements)
+    return _form_step(
+        request,
+        form,
+        "commitments/form.html",
+        lambda _data: services.create_commitment(form.to_input(), user=request.user),  # type: ignore[arg-type]
+        lambda commitment: _saved_message(request, commitment),
+    )
+
+
+def _add_progress(commitment: Commitment, data: dict[str, Any]) -> Commitment:
+    delivery = data["delivery"].strip()
+    services.add_progress_report(
+        commitment,
+        on=data["on"],
+        amount=data["amount"],
+        completes=data["completes"],
+        source=data["source"],
+        url=data["url"].strip(),
+        note=data["note"],
+        includes=[delivery] if delivery else [],
+    )
+    return commitment
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = _editable(request, pk)
-    status = 200
-    if request.method == "POST":
-        form = ProgressForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.add_progress_report(
-                    commitment,
-                    on=data["on"],
-                    amount=data["amount"],
-                    completes=data["completes"],
-                    source=data["source"],
-                    url=data["url"].strip(),
-                    note=data["note"],
-                    includes=[data["delivery"].strip()] if data["delivery"].strip() else [],
-                )
-            except services.CommitmentInvalid as invalid:
-                _put_back(
-                    form,
-                    {"delivery" if k == "includes" else k: v for k, v in invalid.errors.items()},
-                )
-            else:
-                messages.success(request, _("The progress report was added."))
-                return redirect(commitment)
-        status = 400
-    else:
-        form = ProgressForm()
-    return render(
-        request, "commitments/progress_form.html", {"form": form, "c": commitment}, status=status
+    return _form_step(
+        request,
+        ProgressForm(_posted(request)),
+        "commitments/progress_form.html",
+        lambda data: _add_progress(commitment, data),
+        _says(request, _("The progress report was added.")),
+        {"c": commitment},
+        rename={"includes": "delivery"},
     )
 
 
@@ -179,24 +200,14 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def commitment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = _editable(request, pk)
-    status = 200
-    if request.method == "POST":
-        form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                services.withdraw(
-                    commitment, form.cleaned_data["withdrawn_on"], form.cleaned_data["note"]
-                )
-            except services.CommitmentInvalid as invalid:
-                _put_back(form, invalid.errors)
-            else:
-                messages.success(request, _("The commitment is recorded as withdrawn."))
-                return redirect(commitment)
-        status = 400
-    else:
-        form = WithdrawForm()
-    return render(
-        request, "commitments/withdraw_form.html", {"form": form, "c": commitment}, status=status
+
+    return _form_step(
+        request,
+        WithdrawForm(_posted(request)),
+        "commitments/withdraw_form.html",
+        lambda data: services.withdraw(commitment, data["withdrawn_on"], data["note"]),
+        _says(request, _("The commitment is recorded as withdrawn.")),
+        {"c": commitment},
     )
 
 
@@ -204,33 +215,23 @@ def commitment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = _editable(request, pk)
-    status = 200
-    if request.method == "POST":
-        form = AmendForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.amend(
-                    commitment,
-                    due=data["due"],
-                    period=data["period"],
-                    conditions=data["conditions"],
-                    change_due=True,
-                )
-            except services.CommitmentInvalid as invalid:
-                _put_back(form, invalid.errors)
-            else:
-                messages.success(request, _("Your changes were saved."))
-                return redirect(commitment)
-        status = 400
-    else:
-        form = AmendForm(
-            initial={
-                "due": commitment.due,
-                "period": commitment.period,
-                "conditions": commitment.conditions,
-            }
-        )
-    return render(
-        request, "commitments/edit_form.html", {"form": form, "c": commitment}, status=status
+
+    initial = {
+        "due": commitment.due,
+        "period": commitment.period,
+        "conditions": commitment.conditions,
+    }
+    return _form_step(
+        request,
+        AmendForm(_posted(request), initial=initial),
+        "commitments/edit_form.html",
+        lambda data: services.amend(
+            commitment,
+            due=data["due"],
+            period=data["period"],
+            conditions=data["conditions"],
+            change_due=True,
+        ),
+        _says(request, _("Your changes were saved.")),
+        {"c": commitment},
     )

@@ -9,7 +9,7 @@ from ninja import P, PathEx, Router
 
 from summitry.engagements.api import Refusal
 from summitry.engagements.services import EARLIEST_YEAR, LATEST_YEAR
-from summitry.review import render
+from summitry.review import commitments, render
 from summitry.review.cache import review_for
 
 router = Router(tags=["review"])
@@ -19,5 +19,8 @@ router = Router(tags=["review"])
 def review(
     request: HttpRequest, year: PathEx[int, P(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 ) -> dict[str, Any]:
-    """The yearly review over what the caller may see; `by_kind` counts each kind."""
-    return render.review_data(review_for(year, request.user))
+    """The yearly review over what the caller may see; `by_kind` counts each kind, and
+    `commitments` lists the commitments made that year that the caller may see."""
+    return render.review_data(
+        review_for(year, request.user), commitments=commitments.section(year, request.user)
+    )

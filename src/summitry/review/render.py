@@ -60,8 +60,13 @@ def month_names() -> list[str]:
     return [str(names[month]) for month in range(1, 13)]
 
 
-def review_data(review: Review, language: str | None = None) -> dict[str, Any]:
-    """The figures; `sentence` stays the English one, `sentences` holds all six languages."""
+def review_data(
+    review: Review, language: str | None = None, commitments: Any = None
+) -> dict[str, Any]:
+    """The figures; `sentence` stays the English one, `sentences` holds all six languages;
+    `commitments` (review.commitments.Section) where asked for."""
+    from summitry.review.commitments import section_data
+
     return {
         "year": review.year,
         "total": review.total,
@@ -87,6 +92,7 @@ def review_data(review: Review, language: str | None = None) -> dict[str, Any]:
         "principal_by_kind": review.principal_by_kind,
         "sentence": review.sentence,
         "knowledge": dataclasses.asdict(review.knowledge) if review.knowledge else None,
+        "commitments": section_data(commitments) if commitments is not None else None,
         "language": _language(language),
         "sentences": {
             code: sentence.write(sentence.figures_of(review, code), code)
@@ -95,11 +101,11 @@ def review_data(review: Review, language: str | None = None) -> dict[str, Any]:
     }
 
 
-def review_json(review: Review, language: str | None = None) -> str:
-    return json.dumps(review_data(review, language), ensure_ascii=False, indent=2)
+def review_json(review: Review, language: str | None = None, commitments: Any = None) -> str:
+    return json.dumps(review_data(review, language, commitments), ensure_ascii=False, indent=2)
 
 
-def review_text(review: Review, language: str | None = None) -> str:
+def review_text(review: Review, language: str | None = None, commitments: Any = None) -> str:
     """The review as text, its sentence in `language` and its labels in the active language."""
     sentence_text = in_language(review, language).sentence
     total, share = _("Total"), _("Online share")
@@ -150,6 +156,10 @@ def review_text(review: Review, language: str | None = None) -> str:
                 "translations": shared.translations,
             },
         ]
+    if commitments is not None:
+        from summitry.review.commitments import section_lines
+
+        lines += ["", _("Commitments:"), *("  " + line for line in section_lines(commitments))]
     return "\n".join(lines)
 
 
