@@ -290,3 +290,44 @@ def test_list_names_an_engagement_once_where_a_text_was_drafted_and_adopted(
     client.force_login(editor)
     page = client.get("/outcomes/").content.decode()
     assert page.count("Dakar ministerial conference") == 1
+
+
+def test_drafting_page_attaches_a_translation_paragraph_for_paragraph(
+    client: Client, editor: User, document: OutcomeDocument
+) -> None:
+    document.authentic_languages = ["en", "fr"]
+    document.save()
+    client.force_login(editor)
+    path = f"/outcomes/{document.pk}/drafting/translation/"
+    refused = client.post(
+        path,
+        {"translation-language": "fr", "translation-title": "Projet", "translation-text": "Un."},
+    )
+    assert refused.status_code == 400
+    assert "the translation must have as many" in refused.content.decode()
+    done = client.post(
+        path,
+        {
+            "translation-language": "fr",
+            "translation-title": "Projet",
+            "translation-text": "Premier paragraphe.\n\nDeuxième paragraphe.",
+        },
+    )
+    assert done.status_code == 302
+    page = client.get(f"/outcomes/{document.pk}/?language=fr").content.decode()
+    assert "Deuxième paragraphe." in page and "(authentic)" in page
+
+
+def test_drafting_translation_is_for_editors_only(
+    client: Client, delegate: User, document: OutcomeDocument
+) -> None:
+    client.force_login(delegate)
+    assert (
+        "Attach a translation"
+        not in client.get(f"/outcomes/{document.pk}/drafting/").content.decode()
+    )
+    response = client.post(
+        f"/outcomes/{document.pk}/drafting/translation/",
+        {"translation-language": "fr", "translation-title": "T", "translation-text": "A.\n\nB."},
+    )
+    assert response.status_code == 403

@@ -183,6 +183,27 @@ class PartyForm(forms.Form):
     )
 
 
+class TranslationForm(forms.Form):
+    """The current revision in another language, paragraph for paragraph."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language"))
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    text = forms.CharField(
+        label=gettext_lazy("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=gettext_lazy(
+            "As many paragraphs as the original, in the same order; leave an empty line "
+            "between paragraphs."
+        ),
+    )
+
+    def __init__(self, *args: Any, original: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            (code, name) for code, name in _languages() if code != original
+        ]
+
+
 class FilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), required=False, choices=[("", "—"), *DocumentKind.choices]

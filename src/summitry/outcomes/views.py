@@ -45,6 +45,7 @@ from summitry.outcomes.services import (
     add_delegation,
     add_party,
     adopt,
+    attach_translation,
     break_silence,
     circulate,
     comment,
@@ -302,6 +303,9 @@ def _drafting_context(
         "adopt": forms.AdoptForm(engagements=engagements, prefix="adopt"),
         "delegation": forms.DelegationForm(prefix="delegation"),
         "party": forms.PartyForm(prefix="party"),
+        "translation": forms.TranslationForm(
+            original=document.original_language, prefix="translation"
+        ),
     } | bound
     comments_by_paragraph: dict[int | None, list[Comment]] = {}
     for item in comments_for(_user(request), document).filter(revision=revision):
@@ -476,6 +480,19 @@ def _act_party(request: HttpRequest, document: OutcomeDocument) -> django_forms.
     )
 
 
+def _act_translation(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
+    revision = current_revision(document)
+    assert revision is not None
+    return _with_form(
+        forms.TranslationForm(
+            request.POST, original=document.original_language, prefix="translation"
+        ),
+        lambda d: attach_translation(
+            revision, d["language"], d["title"], split_paragraphs(d["text"]), _user(request)
+        ),
+    )
+
+
 def _simple(step: Callable[[OutcomeDocument, Any], object]) -> Handler:
     def act(request: HttpRequest, document: OutcomeDocument) -> django_forms.Form | None:
         form = django_forms.Form(request.POST)
@@ -502,6 +519,7 @@ ACTIONS: dict[str, Handler] = {
     "adopt": _act_adopt,
     "delegation": _act_delegation,
     "party": _act_party,
+    "translation": _act_translation,
     "circulate": _simple(circulate),
     "publish": _simple(publish),
     "withdraw": _simple(withdraw),
@@ -522,6 +540,7 @@ def _done_message(action: str) -> str:
         "adopt": _("The text was adopted."),
         "delegation": _("The delegation was added."),
         "party": _("The party was recorded."),
+        "translation": _("The translation was attached to the current revision."),
         "circulate": _("The text was circulated for comments."),
         "publish": _("The text was published."),
         "withdraw": _("The text was withdrawn."),
