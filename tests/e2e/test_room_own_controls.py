@@ -54,10 +54,6 @@ def video_while_audio(page: Page, sender: Invitation, packets: int = 100) -> int
     return int(growth_while(page, str(sender.pk), "framesDecoded", "packetsReceived", packets))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: after a self-mute, unmuting does not bring A's audio back to the others",
-)
 def test_self_mute_and_camera_off_stop_media_reaching_the_others(
     server: str, open_page: Callable[[], Page], artifacts: Path
 ) -> None:
@@ -95,10 +91,6 @@ def test_leave_and_join_again_brings_the_media_back(
     more_of(chair_page, str(people["a"].pk), 30, field="framesDecoded")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: after a self-mute, unmuting does not bring A's audio back to the others",
-)
 def test_without_the_floor_one_can_mute_but_not_unmute(
     server: str, open_page: Callable[[], Page]
 ) -> None:
