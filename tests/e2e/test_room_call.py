@@ -40,19 +40,20 @@ def heard(page: Page, packets: int = 50) -> float:
     return growth_while(page, "mix", "totalAudioEnergy", "packetsReceived", packets)
 
 
+def sent_audio(page: Page) -> int:
+    return int(sum(row["packetsSent"] or 0 for row in outbound(page) if row["kind"] == "audio"))
+
+
 def sent_while_hearing(page: Page, packets: int = 50, timeout: float = 30.0) -> int:
     """Audio packets the page sent while ``packets`` more of the call's mix arrived: a window in
     the stream's own packets, as ``heard``."""
-    sent = sum(row["packetsSent"] or 0 for row in outbound(page) if row["kind"] == "audio")
-    start = received(page, "mix")
+    sent, start = sent_audio(page), received(page, "mix")
     wait_for(
         lambda: received(page, "mix") >= start + packets,
         timeout,
         partial(describe, page, "the mix"),
     )
-    return int(
-        sum(row["packetsSent"] or 0 for row in outbound(page) if row["kind"] == "audio") - sent
-    )
+    return sent_audio(page) - sent
 
 
 def test_telephone_call_and_each_party_hears_the_other(
