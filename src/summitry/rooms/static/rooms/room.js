@@ -432,13 +432,13 @@
     /** Records the transceivers of ``pc`` that send one of our ``tracks``, then applies the choices. */
     carries(pc, tracks) {
       for (const t of pc.getTransceivers()) if (t.sender.track && tracks.includes(t.sender.track)) this.sending.add(t);
-      this.apply();
+      this.apply([pc]); // its handle may not be the session's yet (a channel being joined)
     },
 
     /** Our sending transceivers of one kind, in every connection to Janus. */
-    transceivers(kind) {
+    transceivers(kind, pcs = media.peerConnections()) {
       const found = [];
-      for (const pc of media.peerConnections()) {
+      for (const pc of pcs) {
         for (const t of pc.getTransceivers()) {
           if (this.sending.has(t) && t.receiver.track && t.receiver.track.kind === kind) found.push(t);
         }
@@ -447,13 +447,13 @@
     },
 
     /** Puts the page's choices onto the tracks and the senders. */
-    apply() {
+    apply(pcs = media.peerConnections()) {
       const stream = this.stream();
       for (const [kind, on] of [["audio", this.micOn], ["video", this.cameraOn]]) {
         const track = stream ? stream.getTracks().find((t) => t.kind === kind) || null : null;
         if (track) track.enabled = on;
         const wanted = on ? track : null;
-        for (const t of this.transceivers(kind)) {
+        for (const t of this.transceivers(kind, pcs)) {
           if (t.sender.track !== wanted) t.sender.replaceTrack(wanted).catch((error) => hook.errors.push(String(error)));
         }
       }
