@@ -17,6 +17,7 @@ from tests.e2e.rooms_helpers import (
     more_of,
     named_room,
     outbound,
+    received,
     wait_for,
 )
 
@@ -39,7 +40,23 @@ def heard(page: Page, packets: int = 50) -> float:
     return growth_while(page, "mix", "totalAudioEnergy", "packetsReceived", packets)
 
 
-def test_telephone_call_is_audio_only_and_each_party_hears_the_other(
+def sent_audio(page: Page) -> int:
+    return int(sum(row["packetsSent"] or 0 for row in outbound(page) if row["kind"] == "audio"))
+
+
+def sent_while_hearing(page: Page, packets: int = 50, timeout: float = 30.0) -> int:
+    """Audio packets the page sent while ``packets`` more of the call's mix arrived: a window in
+    the stream's own packets, as ``heard``."""
+    sent, start = sent_audio(page), received(page, "mix")
+    wait_for(
+        lambda: received(page, "mix") >= start + packets,
+        timeout,
+        partial(describe, page, "the mix"),
+    )
+    return sent_audio(page) - sent
+
+
+def test_telephone_call_and_each_party_hears_the_other(
     server: str, endpoint: JanusEndpoint, open_page: Callable[[], Page], artifacts: Path
 ) -> None:
     room, invitations = named_room("telephone_call")
@@ -99,3 +116,27 @@ def test_telephone_call_is_audio_only_and_each_party_hears_the_other(
     assert quiet < loud / 100, f"A is muted: nothing reaches the chair ({quiet} after {loud})"
     assert heard(a_page, 75) > 0, "the chair is still heard"
     a_page.screenshot(path=str(artifacts / "room-call-participant.png"))
+
+
+def test_call_self_mute_stops_the_microphone_and_unmute_brings_it_back(
+    server: str, open_page: Callable[[], Page]
+) -> None:
+    _, invitations = named_room("telephone_call")
+    chair_page, a_page = open_page(), open_page()
+    join(chair_page, server, invitations["chair"][1])
+    join(a_page, server, invitations["a"][1])
+    chair_page.get_by_role("button", name="Admit Bertrand Roux").click()
+    wait_for(lambda: heard(chair_page) > 0, 30, partial(describe, chair_page, "A's sound"))
+    loud = heard(chair_page, 75)
+
+    a_page.get_by_role("button", name="Mute microphone").click()
+    expect(a_page.get_by_role("button", name="Unmute microphone")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    # Nothing leaves A's page (not even silence), so nothing of A reaches the chair.
+    wait_for(lambda: sent_while_hearing(a_page) == 0, 30, "A's microphone going quiet")
+    wait_for(lambda: heard(chair_page, 75) < loud / 100, 30, "A no longer heard")
+
+    a_page.get_by_role("button", name="Unmute microphone").click()
+    wait_for(lambda: sent_while_hearing(a_page) >= 25, 30, "A's microphone sending again")
+    wait_for(lambda: heard(chair_page, 75) > loud / 10, 30, "A heard again")

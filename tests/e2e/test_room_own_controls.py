@@ -54,10 +54,6 @@ def video_while_audio(page: Page, sender: Invitation, packets: int = 100) -> int
     return int(growth_while(page, str(sender.pk), "framesDecoded", "packetsReceived", packets))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: after a self-mute, unmuting does not bring A's audio back to the others",
-)
 def test_self_mute_and_camera_off_stop_media_reaching_the_others(
     server: str, open_page: Callable[[], Page], artifacts: Path
 ) -> None:
@@ -95,10 +91,6 @@ def test_leave_and_join_again_brings_the_media_back(
     more_of(chair_page, str(people["a"].pk), 30, field="framesDecoded")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: after a self-mute, unmuting does not bring A's audio back to the others",
-)
 def test_without_the_floor_one_can_mute_but_not_unmute(
     server: str, open_page: Callable[[], Page]
 ) -> None:
@@ -114,3 +106,30 @@ def test_without_the_floor_one_can_mute_but_not_unmute(
     held_back(chair_page, people["a"])
     unmute.click()
     more_of(chair_page, str(people["a"].pk), 50)
+
+
+def test_camera_off_and_on_after_a_shared_screen_brings_the_camera_back(
+    server: str, open_page: Callable[[], Page]
+) -> None:
+    people, chair_page, a_page = meeting_of_two(server, open_page, "video_meeting")
+    a = people["a"]
+    a_page.get_by_role("button", name="Share screen").click()
+    more_of(chair_page, f"screen-{a.pk}", 30, field="framesDecoded")
+    a_page.get_by_role("button", name="Stop sharing").click()
+    expect(chair_page.locator("#screen-stage")).to_be_hidden()
+
+    # The screen's sender is idle now, like a camera turned off: only the camera's may take it.
+    a_page.get_by_role("button", name="Turn camera off").click()
+    video_while_audio(chair_page, a, 25)
+    wait_for(
+        lambda: video_while_audio(chair_page, a) <= QUIET,
+        30,
+        partial(describe, chair_page, "A's video stopping"),
+    )
+    a_page.get_by_role("button", name="Turn camera on").click()
+    more_of(chair_page, str(a.pk), 30, field="framesDecoded")
+    expect(chair_page.locator("#screen-stage")).to_be_hidden()
+    a_page.get_by_role("button", name="Mute microphone").click()
+    held_back(chair_page, a)
+    a_page.get_by_role("button", name="Unmute microphone").click()
+    more_of(chair_page, str(a.pk), 50)

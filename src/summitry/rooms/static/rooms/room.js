@@ -420,21 +420,26 @@
   const own = {
     micOn: true,
     cameraOn: true,
-    // Transceivers that sent our microphone or camera: muting takes the track off them (no
-    // packets at all, unlike a disabled track, which still sends silence or black frames).
+    // Transceivers that carry our microphone or camera, recorded when the track is handed to
+    // Janus (carries()): muting takes the track off them (no packets at all, unlike a disabled
+    // track, which still sends silence or black frames), so a muted one is known by this alone.
     sending: new WeakSet(),
 
     stream() {
       return media.localStream || device.stream;
     },
 
+    /** Records the transceivers of ``pc`` that send one of our ``tracks``, then applies the choices. */
+    carries(pc, tracks) {
+      for (const t of pc.getTransceivers()) if (t.sender.track && tracks.includes(t.sender.track)) this.sending.add(t);
+      this.apply([pc]); // its handle may not be the session's yet (a channel being joined)
+    },
+
     /** Our sending transceivers of one kind, in every connection to Janus. */
-    transceivers(kind) {
+    transceivers(kind, pcs = media.peerConnections()) {
       const found = [];
-      for (const pc of media.peerConnections()) {
+      for (const pc of pcs) {
         for (const t of pc.getTransceivers()) {
-          if (t.sender.track === screenShare.track || (t.mid != null && t.mid === screenShare.mid)) continue;
-          if (t.sender.track && t.sender.track.kind === kind) this.sending.add(t);
           if (this.sending.has(t) && t.receiver.track && t.receiver.track.kind === kind) found.push(t);
         }
       }
@@ -442,13 +447,13 @@
     },
 
     /** Puts the page's choices onto the tracks and the senders. */
-    apply() {
+    apply(pcs = media.peerConnections()) {
       const stream = this.stream();
       for (const [kind, on] of [["audio", this.micOn], ["video", this.cameraOn]]) {
         const track = stream ? stream.getTracks().find((t) => t.kind === kind) || null : null;
         if (track) track.enabled = on;
         const wanted = on ? track : null;
-        for (const t of this.transceivers(kind)) {
+        for (const t of this.transceivers(kind, pcs)) {
           if (t.sender.track !== wanted) t.sender.replaceTrack(wanted).catch((error) => hook.errors.push(String(error)));
         }
       }
@@ -485,13 +490,11 @@
         track.stop();
         return;
       }
-      const senders = this.transceivers(track.kind); // remembered before the old track goes
       for (const old of stream.getTracks().filter((t) => t.kind === track.kind)) {
         stream.removeTrack(old);
         old.stop();
       }
       stream.addTrack(track);
-      for (const t of senders) this.sending.add(t);
       this.apply();
       if (track.kind === "audio" && device.audioContext) {
         clearInterval(device.meterTimer);
@@ -1326,7 +1329,10 @@
       if (!this.info.audio_only) for (const track of this.localStream.getVideoTracks()) tracks.push({ type: "video", capture: track, recv: false, dontStop: true });
       this.pub.createOffer({
         tracks,
-        success: (jsep) => this.pub.send({ message: { request: "publish" }, jsep }),
+        success: (jsep) => {
+          own.carries(this.pub.webrtcStuff.pc, tracks.map((t) => t.capture));
+          this.pub.send({ message: { request: "publish" }, jsep });
+        },
         error: (error) => showError(fill(gettext("Could not publish: %(error)s"), { error })),
       });
     }
@@ -1500,7 +1506,10 @@
           if (msg.audiobridge === "joined" && !handle.webrtcStuff.pc) {
             handle.createOffer({
               tracks: [mic ? { type: "audio", capture: mic, recv: true, dontStop: true } : { type: "audio", capture: false, recv: true }],
-              success: (offer) => handle.send({ message: { request: "configure", muted: !mic }, jsep: offer }),
+              success: (offer) => {
+                if (mic) own.carries(handle.webrtcStuff.pc, [mic]);
+                handle.send({ message: { request: "configure", muted: !mic }, jsep: offer });
+              },
               error: (error) => showError(fill(gettext("Audio room: %(error)s"), { error })),
             });
           }
