@@ -49,10 +49,13 @@ def end_screens(room: Room, at: dt.datetime, reason: str = FLOOR_PASSED) -> bool
     (:func:`summitry.rooms.media.apply_floor`) whatever their page does. True when one ended."""
     if not room.floor_control:
         return False
+    sharing = list(room.invitations.filter(sharing_screen=True).select_for_update())
+    if not sharing:  # the usual case: one query
+        return False
     current = speaking(room)
     speaker_id = current.invitation_id if current else None
     ended = False
-    for inv in room.invitations.filter(sharing_screen=True).select_for_update():
+    for inv in sharing:
         if may_share(inv, room, speaker_id):
             continue
         inv.sharing_screen = False
