@@ -99,7 +99,7 @@ def keep_sharing_whatever_the_server_says(page: Page) -> None:
 
 
 def test_screen_of_the_former_speaker_is_held_back_when_the_floor_passes_on(
-    server: str, open_page: Callable[[], Page]
+    server: str, open_page: Callable[[], Page], artifacts: Path
 ) -> None:
     room, invitations = named_room("virtual_summit")
     chair, a, b = (invitations[k][0] for k in ("chair", "a", "b"))
@@ -122,6 +122,7 @@ def test_screen_of_the_former_speaker_is_held_back_when_the_floor_passes_on(
         "Your screen sharing has ended: the floor passed to someone else."
     )
     assert a_page.evaluate("window.summitryRoom.screen.track.readyState") == "live"
+    a_page.screenshot(path=str(artifacts / "room-screen-floor-passed.png"))
     screen_held_back(b_page, a)
     stopped = room.events.get(kind=RoomEvent.Kind.SCREEN_STOPPED, subject=a)
     assert stopped.actor is None and stopped.data == {"reason": "the floor passed"}
