@@ -13,9 +13,11 @@ from django.core import mail as outbox
 from django.test import Client
 
 from summitry.accounts.models import User
-from summitry.engagements.models import Engagement
+from summitry.directory.models import Person
+from summitry.engagements.models import Engagement, EngagementText
 from summitry.engagements.services import change_status, input_from, update_engagement
 from summitry.rooms.models import Invitation, Room, RoomEvent
+from tests import factories
 from tests.rooms import sockets
 from tests.rooms.rooms_factories import open_room
 
@@ -158,3 +160,57 @@ def test_an_editor_enters_as_chair_in_one_click_and_the_chairs_link_keeps_workin
     assert client.get(forged).status_code == 403
     client.force_login(reader)
     assert client.post(f"/rooms/{room.pk}/enter/").status_code == 403
+
+
+def test_invitation_mails_are_each_in_the_invitees_language_not_the_editors(
+    client: Client, editor: User
+) -> None:
+    room, invs = open_room()
+    (a, a_token), (b, b_token) = invs["a"], invs["b"]
+    # A is written to in the directory's language of the person; B in that of their account.
+    Person.objects.filter(pk=a.person_id).update(language="fr")
+    account = factories.user(User.Role.READER, username="delegate-b")
+    User.objects.filter(pk=account.pk).update(email="B@example.org", language="ar")
+    engagement = Engagement.objects.get(pk=room.engagement_id)
+    EngagementText.objects.create(engagement=engagement, language="fr", title="Sommet en ligne")
+    client.force_login(editor)
+    client.cookies["django_language"] = "es"  # the editor reads Spanish
+    assert send(client, room, a, a_token, "a@example.org").startswith("200 ")
+    assert send(client, room, b, b_token, "b@example.org").startswith("200 ")
+    mails = {m.to[0]: m for m in outbox.outbox}
+    assert mails["a@example.org"].subject == "Invitation : Sommet en ligne"
+    assert "Vous êtes invité(e) à Sommet en ligne" in mails["a@example.org"].body
+    assert mails["b@example.org"].subject == f"دعوة: {engagement.title}"
+    assert "أنتم مدعوون إلى" in mails["b@example.org"].body
+    assert engagement.start is not None
+    start = engagement.start.replace(microsecond=0)
+    for address, summary, description in (
+        ("a@example.org", "Sommet en ligne", "Votre lien personnel vers la salle en direct"),
+        ("b@example.org", engagement.title, "رابطك الشخصي إلى القاعة المباشرة"),
+    ):
+        _, cal = invitation_of(mails[address])
+        (event,) = cal.walk("VEVENT")
+        assert cal["METHOD"] == "REQUEST" and str(event["ATTENDEE"]) == f"mailto:{address}"
+        assert event.decoded("DTSTART") == start
+        assert event.decoded("DTEND") == start + dt.timedelta(hours=1)
+        assert str(event["SUMMARY"]) == summary
+        assert str(event["DESCRIPTION"]).startswith(description)
+
+    outbox.outbox.clear()
+    moved = input_from(engagement)
+    assert moved.start is not None
+    moved.start = moved.start + dt.timedelta(days=1)
+    update_engagement(engagement, moved, editor)
+    subjects = sorted(m.subject for m in outbox.outbox)
+    assert subjects == sorted(["Mis à jour : Sommet en ligne", f"تحديث: {engagement.title}"])
+
+
+def test_invitation_mail_without_a_known_language_is_in_the_engagements(
+    client: Client, editor: User
+) -> None:
+    room, invs = open_room()
+    Engagement.objects.filter(pk=room.engagement_id).update(original_language="ru")
+    client.force_login(editor)
+    assert send(client, room, *invs["a"], "a@example.org").startswith("200 ")
+    (message,) = outbox.outbox
+    assert message.subject.startswith("Приглашение")

@@ -26,7 +26,7 @@ class TermInline(admin.TabularInline[Term, Person]):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin[Person]):
-    list_display = ("name", "country")
+    list_display = ("name", "country", "language")
     search_fields = ("name",)
     list_filter = ("country__region",)
     inlines = [TermInline]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,14 @@ class Person(models.Model):
     time_zone = models.CharField(max_length=64, blank=True)
     # The name as commonly written in other languages, by language code ("zh-hans": "习近平").
     names = models.JSONField(default=dict, blank=True)
+    # What the person is written to in (room invitations); empty: the engagement's language.
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Language of the invitations this person is sent."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -20,15 +20,18 @@ from email.utils import parseaddr
 
 import icalendar
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from summitry.directory.languages import best_match
 from summitry.engagements import exporter
 from summitry.engagements.models import Engagement, Status
+from summitry.engagements.texts import text_for
 from summitry.rooms.actions.access import fresh
 from summitry.rooms.journal import record
 from summitry.rooms.models import Invitation, Room, RoomEvent
@@ -57,17 +60,43 @@ def _host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":")[0] or "summitry"
 
 
+def invitee_language(invitation: Invitation, engagement: Engagement) -> str:
+    """The language an invitee is written to in: the person's own (the directory's, else that
+    of an account with the invitee's address), else the engagement's original language, else
+    the site's; always one the site is translated into."""
+    site = [code for code, _ in settings.LANGUAGES]
+    account = (
+        get_user_model()
+        .objects.filter(email__iexact=invitation.email, is_active=True)
+        .exclude(language="")
+        .values_list("language", flat=True)
+        .first()
+        if invitation.email
+        else None
+    )
+    for wanted in (invitation.person.language, account, engagement.original_language):
+        if wanted and (match := best_match(site, wanted)):
+            return match
+    return str(settings.LANGUAGE_CODE)
+
+
+def _no_start() -> RoomRefusal:
+    return RoomRefusal(
+        gettext("The engagement has no start yet: set its date before sending invitations.")
+    )
+
+
 def calendar(room: Room, invitation: Invitation, method: str, link: str = "") -> bytes:
-    """The iTIP message for one invitee: the register's event, with organizer and attendee."""
+    """The iTIP message for one invitee: the register's event, with organizer and attendee, its
+    words in the active language (the invitee's, :func:`invitee_language`)."""
     engagement = room.engagement
     event = exporter.event(engagement, _host())
     if event is None:
-        raise RoomRefusal(
-            gettext("The engagement has no start yet: set its date before sending invitations.")
-        )
+        raise _no_start()
     # What the register's export says for readers of the record stays out of an invitation.
-    for name in ("description", "url", "dtstamp", "status", "class"):
+    for name in ("summary", "description", "url", "dtstamp", "status", "class"):
         event.pop(name, None)
+    event.add("summary", text_for(engagement).title)
     event.add("dtstamp", timezone.now())
     event.add("sequence", room.calendar_sequence)
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
@@ -138,24 +167,27 @@ def send_invitation(invitation: Invitation, token: str, email: str, link: str) -
             raise RoomRefusal(gettext("The meeting has ended: links can no longer be sent."))
         inv.email = email
         inv.save(update_fields=["email"])
+        if room.engagement.start is None:
+            raise _no_start()  # in the editor's language, before the invitee's is taken
         if room.calendar_start is None:
             room.calendar_start, room.calendar_end = _times(room.engagement)
             room.save(update_fields=["calendar_start", "calendar_end"])
-        title = room.engagement.title
-        message = _message(
-            room,
-            inv,
-            REQUEST,
-            gettext("Invitation: %(title)s") % {"title": title},
-            gettext(
-                "You are invited to %(title)s, on %(when)s.\n\n"
-                "Your personal link to the live room:\n%(link)s\n\n"
-                "It admits only you: please do not pass it on. "
-                "The calendar invitation is attached."
+        with translation.override(invitee_language(inv, room.engagement)):
+            title = text_for(room.engagement).title
+            message = _message(
+                room,
+                inv,
+                REQUEST,
+                gettext("Invitation: %(title)s") % {"title": title},
+                gettext(
+                    "You are invited to %(title)s, on %(when)s.\n\n"
+                    "Your personal link to the live room:\n%(link)s\n\n"
+                    "It admits only you: please do not pass it on. "
+                    "The calendar invitation is attached."
+                )
+                % {"title": title, "when": _when(room.engagement), "link": link},
+                link,
             )
-            % {"title": title, "when": _when(room.engagement), "link": link},
-            link,
-        )
         record(room, RoomEvent.Kind.INVITATION_SENT, subject=inv, to=email)
         _deliver([message])  # a failure undoes the record of having sent it
     return inv
@@ -179,34 +211,39 @@ def engagement_changed(engagement: Engagement) -> int:
         current = room.engagement
         if current.status not in (Status.SCHEDULED, Status.PROPOSED, Status.CANCELLED):
             return 0  # held (or postponed): nothing to put in calendars
-        title = current.title
+        planned = ""
         if current.status == Status.CANCELLED:
             if room.calendar_start is None:
                 return 0  # the cancellation went out already
             method = CANCEL
-            subject = gettext("Cancelled: %(title)s") % {"title": title}
-            body = gettext("%(title)s, planned for %(when)s, is cancelled.") % {
-                "title": title,
-                "when": f"{room.calendar_start.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC",
-            }
+            planned = f"{room.calendar_start.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
             room.calendar_start = room.calendar_end = None
         else:
             times = _times(current)
             if times[0] is None or times == (room.calendar_start, room.calendar_end):
                 return 0
             method = REQUEST
-            subject = gettext("Updated: %(title)s") % {"title": title}
-            body = gettext(
-                "%(title)s now takes place on %(when)s. "
-                "The personal link you were sent still opens the live room."
-            ) % {"title": title, "when": _when(current)}
             room.calendar_start, room.calendar_end = times
         room.calendar_sequence += 1
         room.save(update_fields=["calendar_sequence", "calendar_start", "calendar_end"])
         messages = []
         for inv in mailed:
             inv.room = room
-            messages.append(_message(room, inv, method, subject, body))
+            with translation.override(invitee_language(inv, current)):
+                title = text_for(current).title
+                if method == CANCEL:
+                    subject = gettext("Cancelled: %(title)s") % {"title": title}
+                    body = gettext("%(title)s, planned for %(when)s, is cancelled.") % {
+                        "title": title,
+                        "when": planned,
+                    }
+                else:
+                    subject = gettext("Updated: %(title)s") % {"title": title}
+                    body = gettext(
+                        "%(title)s now takes place on %(when)s. "
+                        "The personal link you were sent still opens the live room."
+                    ) % {"title": title, "when": _when(current)}
+                messages.append(_message(room, inv, method, subject, body))
         for inv in mailed:
             record(room, RoomEvent.Kind.INVITATION_SENT, subject=inv, to=inv.email,
                             method=method, sequence=room.calendar_sequence)  # fmt: skip

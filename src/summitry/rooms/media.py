@@ -170,14 +170,16 @@ def forget_moderation(room_id: int) -> None:
         del _sent_moderation[key]
 
 
-def enforce_later(room_id: int) -> Callable[[], None]:
-    return lambda: apply_floor(room_id, walk=False)
+def enforce_later(room_id: int, *, walk: bool = False) -> Callable[[], None]:
+    return lambda: apply_floor(room_id, walk=walk)
 
 
 def apply_floor(room_id: int, *, walk: bool) -> None:
-    """Make Janus forward exactly the audio Summitry allows, whatever the pages do.
+    """Make Janus forward exactly the audio and screens Summitry allows, whatever the pages do.
 
-    Muted publishers' audio m-lines are moderated, the others' released; an
+    Muted publishers' audio m-lines are moderated, the others' released; every video m-line
+    but a publisher's first (its camera) is a screen, held back unless that person shares now
+    (``sharing_screen``: the chair's stop, the floor passing on); an
     unknown publisher (not one who may be in the room now) is kicked. With
     ``walk=False`` (a floor change) the publishers found by the last walk are used
     and only the lines whose decision changed are sent. A walk is
@@ -186,9 +188,9 @@ def apply_floor(room_id: int, *, walk: bool) -> None:
     room = Room.objects.filter(pk=room_id, status=Room.Status.OPEN).first()
     if room is None:
         return
-    muted = dict(
-        room.invitations.may_be_in_room(timezone.now()).values_list("janus_publisher_id", "muted")
-    )
+    here = room.invitations.may_be_in_room(timezone.now())
+    muted = dict(here.values_list("janus_publisher_id", "muted"))
+    sharing = set(here.filter(sharing_screen=True).values_list("janus_publisher_id", flat=True))
     try:
         endpoint = instances.endpoint_named(room.janus_instance)
     except LookupError:
@@ -221,23 +223,33 @@ def apply_floor(room_id: int, *, walk: bool) -> None:
                     continue  # joined to watch (the press view, a lobby page): no media
                 _soft("kick", control.kick, room.videoroom_id, room.videoroom_secret, publisher)
                 continue
+            videos = 0
             for stream in published:
                 key = (room_id, handle, publisher, stream.mid)
-                if stream.type != "audio" or _sent_moderation.get(key) == muted[publisher]:
+                if stream.type == "audio":
+                    held = muted[publisher]
+                    sent = _sent_moderation.get(key) == held
+                elif stream.type == "video":
+                    videos += 1
+                    if videos == 1:
+                        continue  # the camera: only the person turns it off
+                    held = publisher not in sharing
+                    # A screen added again on the same mid may start forwarded: a walk
+                    # holds it back again, whatever was sent before.
+                    sent = _sent_moderation.get(key) == held and not (walk and held)
+                else:
+                    continue
+                if sent:
                     continue
                 try:
                     control.moderate(
-                        room.videoroom_id,
-                        room.videoroom_secret,
-                        publisher,
-                        stream.mid,
-                        muted[publisher],
+                        room.videoroom_id, room.videoroom_secret, publisher, stream.mid, held
                     )
                 except JanusError as exc:
                     logger.warning("Janus: moderate failed in room %s: %s", room_id, exc)
                     _sent_moderation.pop(key, None)
                 else:
-                    _sent_moderation[key] = muted[publisher]
+                    _sent_moderation[key] = held
     if room.audiobridge_id is not None:
         bridge = endpoint.audiobridge()
         try:

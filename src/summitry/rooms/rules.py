@@ -40,7 +40,19 @@ FLOOR_CONTROL_BY_DEFAULT = frozenset({Kind.VIRTUAL_SUMMIT, Kind.VIDEO_CONFERENCE
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 #: Roles the floor never mutes: the chair runs it, interpreters speak into their channel.
 FLOOR_EXEMPT = frozenset({Invitation.Role.CHAIR, Invitation.Role.INTERPRETER})
+#: Roles that never share a screen: observers watch, interpreters speak in their channel.
+NEVER_SHARE = frozenset({Invitation.Role.OBSERVER, Invitation.Role.INTERPRETER})
 _JS_SAFE = 2**52
+
+
+def may_share(inv: Invitation, room: Room, speaker_id: int | None) -> bool:
+    """The chair; anyone when floor control is off; otherwise the speaker or whom the chair
+    allowed."""
+    if inv.state != Invitation.State.ADMITTED or inv.role in NEVER_SHARE:
+        return False
+    if inv.role == Invitation.Role.CHAIR or not room.floor_control or inv.screen_allowed:
+        return True
+    return speaker_id == inv.pk
 
 
 class RoomRefusal(Exception):

@@ -2,42 +2,28 @@
 
 The screen is a second video stream of the sharer's own VideoRoom publisher (multistream).
 Summitry decides who may share and tells every page who shares (``screen`` on each
-participant of the state); pages show that stream large. Stopping someone else's screen also
-has Janus hold that stream back (``moderate``), so a page that keeps sending is not seen.
+participant of the state); pages show that stream large. Janus forwards a screen only while
+its sharer shares here (:func:`summitry.rooms.media.apply_floor`), so a page that keeps sending
+after the chair's stop, or after the floor passed on, is not seen.
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from summitry.rooms import instances
 from summitry.rooms.actions import access
 from summitry.rooms.actions.access import check_open, fresh, require_chair, target_in_room
-from summitry.rooms.actions.floor import speaking
+from summitry.rooms.actions.floor import end_screens, speaking
 from summitry.rooms.broadcast import changed
-from summitry.rooms.janus.client import JanusError
-from summitry.rooms.janus.control import publishers_of
 from summitry.rooms.journal import record
+from summitry.rooms.media import enforce_later
 from summitry.rooms.models import Invitation, Room, RoomEvent
-from summitry.rooms.rules import RoomRefusal
+from summitry.rooms.rules import RoomRefusal, may_share
 
-logger = logging.getLogger(__name__)
-
-#: Roles that never share: observers watch, interpreters speak in their channel.
-NEVER_SHARE = frozenset({Invitation.Role.OBSERVER, Invitation.Role.INTERPRETER})
-
-
-def may_share(inv: Invitation, room: Room, speaker_id: int | None) -> bool:
-    """The chair; anyone when floor control is off; otherwise the speaker or whom the chair
-    allowed."""
-    if inv.state != Invitation.State.ADMITTED or inv.role in NEVER_SHARE:
-        return False
-    if inv.role == Invitation.Role.CHAIR or not room.floor_control or inv.screen_allowed:
-        return True
-    return speaker_id == inv.pk
+#: The journal's reason when the chair withdraws the permission of someone sharing.
+NO_LONGER_ALLOWED = gettext_noop("screen sharing no longer allowed")
 
 
 def _speaker_id(room: Room) -> int | None:
@@ -75,7 +61,8 @@ def start(invitation: Invitation) -> Invitation:
             inv.sharing_screen = True
             inv.save(update_fields=["sharing_screen"])
             record(room, RoomEvent.Kind.SCREEN_SHARED, actor=inv, subject=inv)
-            changed(room, lambda: _hold_screen(room.pk, inv.janus_publisher_id, False))
+            # A walk: Janus forwards the new screen (its mid may have been held before).
+            changed(room, enforce_later(room.pk, walk=True))
     return inv
 
 
@@ -95,10 +82,8 @@ def stop(invitation: Invitation, participant: object = None) -> Invitation:
             target.sharing_screen = False
             target.save(update_fields=["sharing_screen"])
             record(target.room, RoomEvent.Kind.SCREEN_STOPPED, actor=actor, subject=target)
-            held = target.pk != actor.pk
-            publisher = target.janus_publisher_id
-            room_id = target.room_id
-            changed(target.room, (lambda: _hold_screen(room_id, publisher, True)) if held else None)
+            # Janus holds the screen back, should the page keep sending it.
+            changed(target.room, enforce_later(target.room_id, walk=True))
     return target
 
 
@@ -119,25 +104,6 @@ def allow(chair: Invitation, participant: object, allowed: bool) -> Invitation:
                 subject=target,
                 allowed=allowed,
             )
-            changed(target.room)
+            ended = end_screens(target.room, timezone.now(), NO_LONGER_ALLOWED)
+            changed(target.room, enforce_later(target.room_id, walk=True) if ended else None)
     return target
-
-
-def _hold_screen(room_id: int, publisher: int, held: bool) -> None:
-    """Janus holds back (or forwards again) every video stream of ``publisher`` but its
-    first: the camera stays, the screen goes."""
-    room = Room.objects.filter(pk=room_id).first()
-    if room is None or room.videoroom_id is None:
-        return
-    try:
-        control = instances.endpoint_named(room.janus_instance).videoroom()
-        found = publishers_of(control.admin, room.videoroom_id).get(publisher)
-        if found is None:
-            return
-        videos = [s for s in found[1] if s.type == "video"]
-        for stream in videos[1:]:
-            control.moderate(room.videoroom_id, room.videoroom_secret, publisher, stream.mid, held)
-    except (LookupError, JanusError) as exc:
-        logger.warning(
-            "Janus: cannot hold the screen of %s in room %s: %s", publisher, room_id, exc
-        )

@@ -7,14 +7,17 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from summitry.rooms.actions.access import check_open, fresh, require_chair, target
 from summitry.rooms.broadcast import changed
 from summitry.rooms.journal import record
 from summitry.rooms.media import enforce_later
 from summitry.rooms.models import Invitation, Room, RoomEvent, SpeakerRequest
-from summitry.rooms.rules import FLOOR_EXEMPT, RoomRefusal
+from summitry.rooms.rules import FLOOR_EXEMPT, RoomRefusal, may_share
+
+#: The journal's reason when a screen ends because its sharer no longer has the floor.
+FLOOR_PASSED = gettext_noop("the floor passed")
 
 
 def speaking(room: Room) -> SpeakerRequest | None:
@@ -25,8 +28,9 @@ def speaking(room: Room) -> SpeakerRequest | None:
     )
 
 
-def end_turn(inv: Invitation, at: dt.datetime) -> None:
-    """Close the person's turn or request (they left, were removed, withdrew)."""
+def end_turn(inv: Invitation, at: dt.datetime) -> bool:
+    """Close the person's turn or request (they left, were removed, withdrew); True when a
+    screen ended with the turn (:func:`end_screens`)."""
     for request in SpeakerRequest.objects.filter(
         invitation=inv, state__in=[SpeakerRequest.State.WAITING, SpeakerRequest.State.SPEAKING]
     ):
@@ -36,6 +40,36 @@ def end_turn(inv: Invitation, at: dt.datetime) -> None:
             request.state = SpeakerRequest.State.WITHDRAWN
             request.ended_at = at
             request.save(update_fields=["state", "ended_at"])
+    return end_screens(inv.room, at)
+
+
+def end_screens(room: Room, at: dt.datetime, reason: str = FLOOR_PASSED) -> bool:
+    """A screen lasts while its sharer may share: once the floor passes on (given, yielded,
+    time up), the former speaker's screen ends, journalled, and Janus holds it back
+    (:func:`summitry.rooms.media.apply_floor`) whatever their page does. True when one ended."""
+    if not room.floor_control:
+        return False
+    sharing = list(room.invitations.filter(sharing_screen=True).select_for_update())
+    if not sharing:  # the usual case: one query
+        return False
+    current = speaking(room)
+    speaker_id = current.invitation_id if current else None
+    ended = False
+    for inv in sharing:
+        if may_share(inv, room, speaker_id):
+            continue
+        inv.sharing_screen = False
+        inv.save(update_fields=["sharing_screen"])
+        record(room, RoomEvent.Kind.SCREEN_STOPPED, subject=inv, at=at, reason=reason)
+        ended = True
+    return ended
+
+
+def floor_changed(room: Room, screens_ended: bool, *, enforce: bool = True) -> None:
+    """Broadcast a floor change: the small floor delta, or the whole state when a screen ended
+    with it; then Janus applies it (a walk, to find the screen's stream, when one ended)."""
+    after = enforce_later(room.pk, walk=screens_ended) if enforce or screens_ended else None
+    changed(room, after, scope="full" if screens_ended else "floor")
 
 
 def finish(request: SpeakerRequest, at: dt.datetime) -> None:
@@ -85,12 +119,13 @@ def withdraw(invitation: Invitation) -> None:
         )
         if not requests.exists():
             raise RoomRefusal(gettext("You are not on the speakers' list."))
-        end_turn(inv, timezone.now())
+        ended = end_turn(inv, timezone.now())
         record(inv.room, RoomEvent.Kind.FLOOR_WITHDRAWN, actor=inv, subject=inv)
-        changed(inv.room, scope="floor")
+        floor_changed(inv.room, ended, enforce=False)
 
 
-def _give(room: Room, inv: Invitation, actor: Invitation | None, now: dt.datetime) -> None:
+def _give(room: Room, inv: Invitation, actor: Invitation | None, now: dt.datetime) -> bool:
+    """Give ``inv`` the floor; True when the former speaker's screen ended with it."""
     current = speaking(room)
     if current is not None:
         finish(current, now)
@@ -115,6 +150,7 @@ def _give(room: Room, inv: Invitation, actor: Invitation | None, now: dt.datetim
             role__in=FLOOR_EXEMPT
         ).exclude(pk=inv.pk).update(muted=True)
         room.invitations.filter(pk=inv.pk).update(muted=False)
+    return end_screens(room, now)
 
 
 def give_floor(chair: Invitation, invitation: Invitation | int) -> None:
@@ -125,8 +161,7 @@ def give_floor(chair: Invitation, invitation: Invitation | int) -> None:
             raise RoomRefusal(gettext("%(person)s is not in the meeting.") % {"person": inv.person})
         if inv.role == Invitation.Role.OBSERVER:
             raise RoomRefusal(gettext("Observers cannot take the floor."))
-        _give(head.room, inv, head, timezone.now())
-        changed(head.room, enforce_later(head.room.pk), scope="floor")
+        floor_changed(head.room, _give(head.room, inv, head, timezone.now()))
 
 
 def next_speaker(chair: Invitation) -> Invitation:
@@ -135,8 +170,7 @@ def next_speaker(chair: Invitation) -> Invitation:
         request = _next_waiting(head.room)
         if request is None:
             raise RoomRefusal(gettext("No one is waiting on the speakers' list."))
-        _give(head.room, request.invitation, head, timezone.now())
-        changed(head.room, enforce_later(head.room.pk), scope="floor")
+        floor_changed(head.room, _give(head.room, request.invitation, head, timezone.now()))
     return request.invitation
 
 
@@ -173,15 +207,17 @@ def expire_floor_if_due(room: Room | int, now: dt.datetime | None = None) -> boo
         current.expired_at = now
         current.save(update_fields=["expired_at"])
         record(locked, RoomEvent.Kind.TIME_EXPIRED, subject=current.invitation, at=now)
+        ended = False
         if locked.auto_advance:
             following = _next_waiting(locked)
             if following is not None:
-                _give(locked, following.invitation, None, now)
+                ended = _give(locked, following.invitation, None, now)
             else:
                 finish(current, now)
                 if locked.floor_control and current.invitation.role not in FLOOR_EXEMPT:
                     locked.invitations.filter(pk=current.invitation_id).update(muted=True)
-        changed(locked, enforce_later(locked.pk), scope="floor")
+                ended = end_screens(locked, now)
+        floor_changed(locked, ended)
     return True
 
 

@@ -761,7 +761,11 @@
       const mine = this.mine();
       if (mine) this.asked = false;
       if (this.track && mine && !this.publishing) this.publish();
-      else if (this.track && !mine && !this.asked) this.release();
+      else if (this.track && !mine && !this.asked) {
+        // The server ended it (we did not ask): say why.
+        showError(floorControl() && !this.allowed() ? gettext("Your screen sharing has ended: the floor passed to someone else.") : gettext("Your screen sharing has ended: the chair stopped it."));
+        this.release();
+      }
       else if (mine && !this.track) command("stop_screen"); // a reload: the screen went with it
       else if (mine && !this.allowed()) this.stop(); // the floor passed on
       const share = $("#share-screen");
