@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 
-from summitry.rooms import consumers
+from summitry.rooms import relay
 from summitry.rooms.actions.links import issue_press_link
 from summitry.rooms.broadcast import changed, current_version, room_group
 from summitry.rooms.models import Invitation, Room, RoomEvent
@@ -30,10 +30,10 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
     # Room ids restart after each transactional test's flush.
-    consumers._snapshots.clear()
+    relay._snapshots.clear()
     with override_settings(SUMMITRY_ROOMS_REJOIN_GRACE=0, SUMMITRY_ROOMS_ENFORCE_INTERVAL=30):
         yield
-    consumers._snapshots.clear()
+    relay._snapshots.clear()
 
 
 def test_websocket_with_unknown_token_is_closed_with_the_reason() -> None:

@@ -1,0 +1,165 @@
+"""A worker's side of the fan-out: one subscription per room, and the room's state built once.
+
+Broadcasting is cheap on purpose: a change sends one tiny message to the room's group
+(:mod:`summitry.rooms.broadcast`). A floor change (or a run of joins) carries its delta's text,
+serialised once, which every page is sent as it is when it holds the version before it.
+Otherwise, in each worker the first page to need a new version builds the state once (a few
+queries, :func:`state.state_parts`) and serialises the shared part once; every page is then
+sent that text plus its own precomputed part. No per-page query on a broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from summitry.rooms import broadcast, state, timers
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+    from summitry.rooms.models import Invitation
+
+
+@dataclass
+class Snapshot:
+    version: int
+    ended: bool
+    #: ``{"type":"state", <public fields>,`` (to be followed by the private part and ``}``).
+    head: str
+    private: dict[int, str]
+    press: str
+    floor_ends_at: dt.datetime | None
+    #: Invitations whose link stopped working (expired): their pages are closed with this
+    #: (lazy: each page reads it in its own language).
+    closed: dict[int, _StrOrPromise]
+
+
+_snapshots: dict[int, Snapshot] = {}
+_building: dict[int, asyncio.Future[Snapshot]] = {}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _build(room_id: int) -> Snapshot:
+    parts = state.state_parts(room_id)
+    head = '{"type":"state",' + _dumps(parts.public)[1:-1] + ","
+    private = {
+        pk: '"you":' + _dumps(own["you"]) + ',"janus":' + _dumps(own["janus"])
+        for pk, own in parts.private.items()
+    }
+    press = '"you":' + _dumps(state.PRESS_YOU) + ',"janus":' + _dumps(parts.press_janus)
+    return Snapshot(
+        parts.version, parts.ended, head, private, press, parts.floor_ends_at, parts.closed
+    )
+
+
+async def snapshot(room_id: int, at_least: int = 0) -> Snapshot:
+    """The room's state at version ``at_least`` or newer, built once per worker."""
+    while True:
+        cached = _snapshots.get(room_id)
+        if cached is not None and cached.version >= at_least:
+            return cached
+        pending = _building.get(room_id)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_future()
+            _building[room_id] = pending
+            try:
+                built: Snapshot = await database_sync_to_async(_build)(room_id)
+            except BaseException as exc:
+                pending.set_exception(exc)
+                pending.exception()  # consumed here; waiters get it too
+                raise
+            finally:
+                _building.pop(room_id, None)
+            if cached is None or built.version >= cached.version:
+                _snapshots[room_id] = built
+                timers.schedule_timer(room_id, built.ended, built.floor_ends_at)
+            pending.set_result(built)
+            if built.version >= at_least:
+                return built
+        else:
+            built = await pending
+            if built.version >= at_least:
+                return built
+
+
+def forget_newer(room_id: int, version: int) -> None:
+    """Drop a cached state newer than the room's version: left by a deleted room with that id."""
+    cached = _snapshots.get(room_id)
+    if cached is not None and cached.version > version:
+        _snapshots.pop(room_id, None)
+
+
+class Member(Protocol):
+    """A page subscribed to its room's events in this worker."""
+
+    room_id: int
+    invitation: Invitation | None
+
+    def room_changed_here(self, event: dict[str, Any]) -> None: ...
+
+    def chat_here(self, event: dict[str, Any]) -> None: ...
+
+
+# One channel-layer subscription per room per worker; the worker hands each event to its own
+# pages in memory. A subscription per page costs the layer O(pages) work per message each
+# (expiry scans, copies, a database hop per dispatch): O(N²) per broadcast.
+_relays: dict[int, tuple[str, asyncio.Task[None], set[Member]]] = {}
+
+
+def held_here() -> list[int]:
+    """The invitations this worker holds an open socket of."""
+    return sorted(
+        {c.invitation.pk for _, _, members in _relays.values() for c in members if c.invitation}
+    )
+
+
+async def subscribe(member: Member) -> None:
+    relay = _relays.get(member.room_id)
+    if relay is None:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        members: set[Member] = set()
+        task = asyncio.get_running_loop().create_task(
+            _relay(layer, channel, member.room_id, members)
+        )
+        relay = _relays[member.room_id] = (channel, task, members)
+        await layer.group_add(broadcast.room_group(member.room_id), channel)
+    relay[2].add(member)
+
+
+async def unsubscribe(member: Member) -> None:
+    relay = _relays.get(member.room_id)
+    if relay is None:
+        return
+    channel, task, members = relay
+    members.discard(member)
+    if not members:
+        _relays.pop(member.room_id, None)
+        task.cancel()
+        await get_channel_layer().group_discard(broadcast.room_group(member.room_id), channel)
+
+
+async def _relay(layer: Any, channel: str, room_id: int, members: set[Member]) -> None:
+    while True:
+        event = await layer.receive(channel)
+        if event.get("type") == "room.chat":
+            for member in list(members):
+                member.chat_here(event)
+            continue
+        if event.get("type") != "room.changed":
+            continue
+        text = event.get("text")
+        if text is not None and event.get("scope") == "floor":
+            timers.floor_timer(room_id, int(event.get("version", 0)), text)
+        for member in list(members):
+            member.room_changed_here(event)
