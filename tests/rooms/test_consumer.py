@@ -312,3 +312,53 @@ def test_a_worker_subscribes_once_per_room_however_many_pages() -> None:
         assert not layer.groups.get(group)
 
     asyncio.run(scenario())
+
+
+def test_join_of_an_admitted_person_starts_from_the_cached_state_and_the_presence_delta() -> None:
+    # A join storm must not cost a state build a join (O(N²) at 2,000 clients): a join that
+    # changes only presence is sent the worker's cached state, then the delta heard after it.
+    room, invs = open_room()
+
+    async def scenario() -> None:
+        chair, a = [await viewing(invs[who][1]) for who in ("chair", "a")]
+        await chair.ws.send_json_to({"type": "admit_all"})
+        await a.until(lambda s: s["you"]["state"] == "admitted")
+        await leave(a.ws)  # with no grace: left at once (a full change)
+        await chair.settled(room.pk)
+        cached = relay._snapshots[room.pk].version
+        assert cached == chair.state["version"]
+        a = await viewing(invs["a"][1])
+        assert a.state["version"] == cached  # not a state built for this join
+        assert a.state["you"]["state"] == "admitted" and a.state["janus"] is not None
+
+        def a_online(s: Json) -> bool:
+            return any(p["id"] == invs["a"][0].pk and p["online"] for p in s["participants"])
+
+        joined_at = await database_sync_to_async(current_version)(room.pk)
+        state = await a.until(a_online)
+        assert state["version"] == joined_at
+        changes = [m["type"] for m in a.received[1:] if m["type"] != "chat_history"]
+        assert changes == ["presence"]
+        assert relay._snapshots[room.pk].version == cached  # nothing was built for it
+        for view in (chair, a):
+            await leave(view.ws)
+
+    asyncio.run(scenario())
+
+
+def test_first_arrival_is_sent_its_lobby_state_not_the_cached_one() -> None:
+    # Arriving changes more than presence: the cached state (which shows the person invited)
+    # is not for this page.
+    room, invs = open_room()
+
+    async def scenario() -> None:
+        chair = await viewing(invs["chair"][1])
+        await chair.settled(room.pk)
+        assert relay._snapshots[room.pk].version == chair.state["version"]
+        a = await viewing(invs["a"][1])
+        assert a.state["you"]["state"] == "waiting"
+        assert a.state["version"] > chair.state["version"]
+        for view in (chair, a):
+            await leave(view.ws)
+
+    asyncio.run(scenario())

@@ -141,6 +141,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     sender: asyncio.Task[None] | None = None
     #: Admitted as of the last state sent: only then does the chat reach this page.
     admitted: bool = False
+    #: Until the first state is chosen, what the room hears waits in the relay (start()).
+    starting: bool = True
+    #: The first state to send.
+    first: Snapshot | None = None
 
     async def connect(self) -> None:
         self.outbox = []
@@ -160,7 +164,23 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await relay.subscribe(self)
         timers.page_opened(self.room_id)
         start_sweeper()
-        await self.push(await snapshot(self.room_id, version))
+        await self.start(version, self.invitation.pk)
+
+    async def start(self, version: int, invitation_id: int | None) -> None:
+        """Send a state of ``version`` or newer: in a join storm, the cached one and the deltas
+        heard since (no build a join), else one built; then whatever follows, in order."""
+        snap = relay.start_for(self.room_id, version, invitation_id)
+        if snap is None:
+            snap = await snapshot(self.room_id, version)
+        # From here no await until the sender runs: nothing heard is missed or sent twice.
+        self.starting = False
+        self.first, self.known = snap, snap.version
+        heard = relay.heard_since(self.room_id, snap.version)
+        if heard is None:
+            self.want(0, snap.version + 1, None)
+        for event in heard or ():
+            self.room_changed_here(event)
+        self.wake()
 
     async def refuse(self, reason: _StrOrPromise) -> None:
         with translation.override(self.language or None):
@@ -236,6 +256,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_json({"type": "pong"})
 
     def room_changed_here(self, event: dict[str, Any]) -> None:
+        if self.starting:
+            return
         version = int(event.get("version", 0))
         base = event.get("base")
         self.want(int(base) if isinstance(base, int) else version, version, event.get("text"))
@@ -262,13 +284,19 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             self.outbox.clear()
             self.full_at = version
         self.known = version
+        self.wake()
+
+    def wake(self) -> None:
         if self.sender is None or self.sender.done():
             self.sender = asyncio.get_running_loop().create_task(self.send_pending())
 
     async def send_pending(self) -> None:
         try:
             while self.group:
-                if self.full_at:
+                if self.first is not None:
+                    snap, self.first = self.first, None
+                    await self.push(snap)
+                elif self.full_at:
                     at, self.full_at = self.full_at, 0
                     await self.push(await snapshot(self.room_id, at))
                 elif self.outbox:
@@ -332,7 +360,7 @@ class WatchConsumer(RoomConsumer):
         relay.forget_newer(self.room_id, room.version)
         self.group = broadcast.room_group(self.room_id)
         await relay.subscribe(self)
-        await self.push(await snapshot(self.room_id, room.version))
+        await self.start(room.version, None)
 
     async def disconnect(self, code: int) -> None:
         self.stop_sending()

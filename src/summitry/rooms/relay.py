@@ -13,18 +13,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from dataclasses import dataclass
+import math
+from collections import deque
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from summitry.rooms import broadcast, state, timers
+from summitry.rooms.models import Invitation
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
-
-    from summitry.rooms.models import Invitation
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Snapshot:
     #: Invitations whose link stopped working (expired): their pages are closed with this
     #: (lazy: each page reads it in its own language).
     closed: dict[int, _StrOrPromise]
+    #: Invitations in the lobby or the room: their joins change only presence.
+    arrived: frozenset[int]
 
 
 _snapshots: dict[int, Snapshot] = {}
@@ -57,9 +60,20 @@ def _build(room_id: int) -> Snapshot:
         for pk, own in parts.private.items()
     }
     press = '"you":' + _dumps(state.PRESS_YOU) + ',"janus":' + _dumps(parts.press_janus)
+    arrived = frozenset(pk for pk, own in parts.private.items() if own["you"]["state"] in _ARRIVED)
     return Snapshot(
-        parts.version, parts.ended, head, private, press, parts.floor_ends_at, parts.closed
+        parts.version,
+        parts.ended,
+        head,
+        private,
+        press,
+        parts.floor_ends_at,
+        parts.closed,
+        arrived,
     )
+
+
+_ARRIVED = (Invitation.State.WAITING, Invitation.State.ADMITTED)
 
 
 async def snapshot(room_id: int, at_least: int = 0) -> Snapshot:
@@ -110,56 +124,103 @@ class Member(Protocol):
     def chat_here(self, event: dict[str, Any]) -> None: ...
 
 
+#: How many of a room's recent events a worker keeps for pages that join: a page may start from
+#: the cached state and these instead of a state built for it (joins then cost no build each).
+HEARD = 64
+
+
+@dataclass
+class _Relay:
+    channel: str
+    task: asyncio.Task[None] | None
+    members: set[Member]
+    #: Recent ``room.changed`` events, oldest first.
+    heard: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=HEARD))
+    #: Every event of a version above this reached (or will reach) ``heard``.
+    complete_from: float = math.inf
+
+
 # One channel-layer subscription per room per worker; the worker hands each event to its own
 # pages in memory. A subscription per page costs the layer O(pages) work per message each
 # (expiry scans, copies, a database hop per dispatch): O(N²) per broadcast.
-_relays: dict[int, tuple[str, asyncio.Task[None], set[Member]]] = {}
+_relays: dict[int, _Relay] = {}
 
 
 def held_here() -> list[int]:
     """The invitations this worker holds an open socket of."""
-    return sorted(
-        {c.invitation.pk for _, _, members in _relays.values() for c in members if c.invitation}
-    )
+    return sorted({m.invitation.pk for r in _relays.values() for m in r.members if m.invitation})
 
 
 async def subscribe(member: Member) -> None:
     relay = _relays.get(member.room_id)
     if relay is None:
         layer = get_channel_layer()
-        channel = await layer.new_channel()
-        members: set[Member] = set()
-        task = asyncio.get_running_loop().create_task(
-            _relay(layer, channel, member.room_id, members)
-        )
-        relay = _relays[member.room_id] = (channel, task, members)
-        await layer.group_add(broadcast.room_group(member.room_id), channel)
-    relay[2].add(member)
+        relay = _relays[member.room_id] = _Relay(await layer.new_channel(), None, set())
+        relay.task = asyncio.get_running_loop().create_task(_relay(layer, member.room_id, relay))
+        await layer.group_add(broadcast.room_group(member.room_id), relay.channel)
+        # A change committed after this read is sent after the group_add: it is heard.
+        version = await database_sync_to_async(broadcast.current_version)(member.room_id)
+        relay.complete_from = min(relay.complete_from, version)
+    relay.members.add(member)
 
 
 async def unsubscribe(member: Member) -> None:
     relay = _relays.get(member.room_id)
     if relay is None:
         return
-    channel, task, members = relay
-    members.discard(member)
-    if not members:
+    relay.members.discard(member)
+    if not relay.members:
         _relays.pop(member.room_id, None)
-        task.cancel()
-        await get_channel_layer().group_discard(broadcast.room_group(member.room_id), channel)
+        if relay.task is not None:
+            relay.task.cancel()
+        await get_channel_layer().group_discard(broadcast.room_group(member.room_id), relay.channel)
 
 
-async def _relay(layer: Any, channel: str, room_id: int, members: set[Member]) -> None:
+def start_for(room_id: int, version: int, invitation_id: int | None) -> Snapshot | None:
+    """A cached state a page that joined at ``version`` may start from, followed by
+    :func:`heard_since`: the worker heard every change since it and each was a delta
+    (presence or floor), which changes no page's own part. ``None``: build one."""
+    cached = _snapshots.get(room_id)
+    if cached is None or cached.ended:
+        return None
+    if cached.version >= version:
+        return cached
+    relay = _relays.get(room_id)
+    if relay is None or cached.version < relay.complete_from:
+        return None
+    if invitation_id is not None and invitation_id not in cached.arrived:
+        return None
+    since = [e for e in relay.heard if int(e.get("version", 0)) > cached.version]
+    if any(e.get("text") is None for e in since):
+        return None
+    return cached
+
+
+def heard_since(room_id: int, version: int) -> list[dict[str, Any]] | None:
+    """The events after ``version`` this worker heard, oldest first; ``None`` when it no longer
+    holds them all (a full state is then due)."""
+    relay = _relays.get(room_id)
+    if relay is None or version < relay.complete_from:
+        return None
+    return [e for e in relay.heard if int(e.get("version", 0)) > version]
+
+
+async def _relay(layer: Any, room_id: int, relay: _Relay) -> None:
     while True:
-        event = await layer.receive(channel)
+        event = await layer.receive(relay.channel)
         if event.get("type") == "room.chat":
-            for member in list(members):
+            for member in list(relay.members):
                 member.chat_here(event)
             continue
         if event.get("type") != "room.changed":
             continue
+        version = int(event.get("version", 0))
+        if len(relay.heard) == relay.heard.maxlen:
+            dropped = int(relay.heard[0].get("version", 0))
+            relay.complete_from = max(relay.complete_from, dropped)
+        relay.heard.append(event)
         text = event.get("text")
         if text is not None and event.get("scope") == "floor":
-            timers.floor_timer(room_id, int(event.get("version", 0)), text)
-        for member in list(members):
+            timers.floor_timer(room_id, version, text)
+        for member in list(relay.members):
             member.room_changed_here(event)
