@@ -15,8 +15,8 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from servestatic import ServeStaticASGI  # noqa: E402
 
-from summitry.rooms.consumers import lifespan  # noqa: E402
 from summitry.rooms.routing import websocket_urlpatterns  # noqa: E402
+from summitry.rooms.sweeper import lifespan  # noqa: E402
 
 
 def _static_headers(headers: Headers, path: str, url: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client, override_settings
 
 from summitry.accounts.models import User
-from summitry.rooms import chat, consumers
+from summitry.rooms import chat, relay
 from summitry.rooms.actions import lobby
 from summitry.rooms.models import ChatMessage, RoomEvent
 from summitry.rooms.rules import RoomRefusal
@@ -26,10 +26,10 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
-    consumers._snapshots.clear()
+    relay._snapshots.clear()
     with override_settings(SUMMITRY_ROOMS_REJOIN_GRACE=0, SUMMITRY_ROOMS_ENFORCE_INTERVAL=30):
         yield
-    consumers._snapshots.clear()
+    relay._snapshots.clear()
 
 
 def test_chat_line_reaches_the_room_and_is_kept_with_who_and_when() -> None:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 
-from summitry.rooms import consumers
+from summitry.rooms import relay
 from summitry.rooms.actions.links import issue_press_link
 from summitry.rooms.broadcast import changed, current_version, room_group
 from summitry.rooms.models import Invitation, Room, RoomEvent
@@ -30,10 +30,10 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
     # Room ids restart after each transactional test's flush.
-    consumers._snapshots.clear()
+    relay._snapshots.clear()
     with override_settings(SUMMITRY_ROOMS_REJOIN_GRACE=0, SUMMITRY_ROOMS_ENFORCE_INTERVAL=30):
         yield
-    consumers._snapshots.clear()
+    relay._snapshots.clear()
 
 
 def test_websocket_with_unknown_token_is_closed_with_the_reason() -> None:
@@ -310,5 +310,55 @@ def test_a_worker_subscribes_once_per_room_however_many_pages() -> None:
         for view in views:
             await leave(view.ws)  # returns once the consumer has left the group
         assert not layer.groups.get(group)
+
+    asyncio.run(scenario())
+
+
+def test_join_of_an_admitted_person_starts_from_the_cached_state_and_the_presence_delta() -> None:
+    # A join storm must not cost a state build a join (O(N²) at 2,000 clients): a join that
+    # changes only presence is sent the worker's cached state, then the delta heard after it.
+    room, invs = open_room()
+
+    async def scenario() -> None:
+        chair, a = [await viewing(invs[who][1]) for who in ("chair", "a")]
+        await chair.ws.send_json_to({"type": "admit_all"})
+        await a.until(lambda s: s["you"]["state"] == "admitted")
+        await leave(a.ws)  # with no grace: left at once (a full change)
+        await chair.settled(room.pk)
+        cached = relay._snapshots[room.pk].version
+        assert cached == chair.state["version"]
+        a = await viewing(invs["a"][1])
+        assert a.state["version"] == cached  # not a state built for this join
+        assert a.state["you"]["state"] == "admitted" and a.state["janus"] is not None
+
+        def a_online(s: Json) -> bool:
+            return any(p["id"] == invs["a"][0].pk and p["online"] for p in s["participants"])
+
+        joined_at = await database_sync_to_async(current_version)(room.pk)
+        state = await a.until(a_online)
+        assert state["version"] == joined_at
+        changes = [m["type"] for m in a.received[1:] if m["type"] != "chat_history"]
+        assert changes == ["presence"]
+        assert relay._snapshots[room.pk].version == cached  # nothing was built for it
+        for view in (chair, a):
+            await leave(view.ws)
+
+    asyncio.run(scenario())
+
+
+def test_first_arrival_is_sent_its_lobby_state_not_the_cached_one() -> None:
+    # Arriving changes more than presence: the cached state (which shows the person invited)
+    # is not for this page.
+    room, invs = open_room()
+
+    async def scenario() -> None:
+        chair = await viewing(invs["chair"][1])
+        await chair.settled(room.pk)
+        assert relay._snapshots[room.pk].version == chair.state["version"]
+        a = await viewing(invs["a"][1])
+        assert a.state["you"]["state"] == "waiting"
+        assert a.state["version"] > chair.state["version"]
+        for view in (chair, a):
+            await leave(view.ws)
 
     asyncio.run(scenario())

@@ -17,7 +17,7 @@ from channels.db import database_sync_to_async
 from django.test import override_settings
 from django.utils import timezone
 
-from summitry.rooms import consumers
+from summitry.rooms import relay, sweeper, timers
 from summitry.rooms.actions.access import resolve_token
 from summitry.rooms.actions.ending import end_room
 from summitry.rooms.actions.links import reissue_link, revoke
@@ -38,11 +38,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.janus, pytest.mark.django_db(
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
     # Room ids restart after each transactional test's flush; loops of earlier tests are gone.
-    for cache in (consumers._snapshots, consumers._enforcers, consumers._local):
+    for cache in (relay._snapshots, timers._enforcers, timers._local):
         cache.clear()
     with override_settings(SUMMITRY_ROOMS_REJOIN_GRACE=0, SUMMITRY_ROOMS_ENFORCE_INTERVAL=30):
         yield
-    for cache in (consumers._snapshots, consumers._enforcers, consumers._local):
+    for cache in (relay._snapshots, timers._enforcers, timers._local):
         cache.clear()
 
 
@@ -305,7 +305,7 @@ def test_worker_sweep_cuts_off_an_expired_link_in_a_room_nobody_has_open(
     assert token and token in stored(rooms_on_janus)
     expire(a_inv)
 
-    consumers.sweep([])  # what every worker runs, with no page of this room on it
+    sweeper.sweep([])  # what every worker runs, with no page of this room on it
 
     assert eventually(lambda: token not in stored(rooms_on_janus)), (
         "the expired link's Janus token is still valid"
@@ -314,5 +314,5 @@ def test_worker_sweep_cuts_off_an_expired_link_in_a_room_nobody_has_open(
     cut = Invitation.objects.get(pk=a_inv.pk)
     assert cut.state == Invitation.State.INVITED and cut.janus_token == ""
     assert RoomEvent.objects.filter(room=room, subject=a_inv, kind="link_expired").count() == 1
-    consumers.sweep([])
+    sweeper.sweep([])
     assert RoomEvent.objects.filter(room=room, subject=a_inv, kind="link_expired").count() == 1

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from summitry.accounts.models import User
 from summitry.directory.models import Person
-from summitry.rooms import consumers
+from summitry.rooms import relay, timers
 from summitry.rooms.actions.floor import give_floor, request_floor
 from summitry.rooms.actions.links import invite, issue_press_link
 from summitry.rooms.actions.sweep import cut_off_expired
@@ -42,11 +42,11 @@ LANGUAGES = {"ar": ("ar", "rtl"), "zh-hans": ("zh_Hans", "ltr")}
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
     # Room ids restart after each transactional test's flush; loops of earlier tests are gone.
-    for cache in (consumers._snapshots, consumers._enforcers, consumers._local):
+    for cache in (relay._snapshots, timers._enforcers, timers._local):
         cache.clear()
     with override_settings(SUMMITRY_ROOMS_REJOIN_GRACE=0, SUMMITRY_ROOMS_ENFORCE_INTERVAL=30):
         yield
-    for cache in (consumers._snapshots, consumers._enforcers, consumers._local):
+    for cache in (relay._snapshots, timers._enforcers, timers._local):
         cache.clear()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -55,9 +56,14 @@ def notify(
     if version is None:
         version = current_version(room_id)
     # Called from a server worker's thread: its loop lives on, so a batch may wait there.
-    lasting = getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     try:
-        async_to_sync(_publish)(layer, room_id, version, scope, change, lasting)
+        if loop is not None and scope != "floor" and broadcast_delay() > 0:
+            # Handed over without waiting: the database thread goes on to the next join (the
+            # loop runs callbacks in order, so a later floor change still flushes this first).
+            loop.call_soon_threadsafe(_gather, layer, room_id, version, scope, change)
+            return
+        async_to_sync(_publish)(layer, room_id, version, scope, change)
     except Exception:  # a broken channel layer must not undo a committed write
         logger.exception("could not notify room %s", room_id)
 
@@ -69,33 +75,50 @@ class _Batch:
     loop: asyncio.AbstractEventLoop
     full: int = 0
     presence: list[tuple[int, int, bool]] = field(default_factory=list)
+    changes: int = 0
 
 
 _batches: dict[int, _Batch] = {}
 _flushes: set[asyncio.Task[None]] = set()
 
 
-async def _publish(
-    layer: Any, room_id: int, version: int, scope: Scope, change: Any, lasting: bool
-) -> None:
-    if lasting and scope != "floor" and broadcast_delay() > 0:
-        # A join storm then costs one message per delay, not one per join to everyone.
-        loop = asyncio.get_running_loop()
-        batch = _batches.get(room_id)
-        if batch is None or batch.loop is not loop:
-            batch = _batches[room_id] = _Batch(loop)
+#: room id -> (when its last batch went, how many changes it held)
+_last: dict[int, tuple[float, int]] = {}
+#: The longest a batch waits: a join storm of a large room then costs everyone about one
+#: message a second instead of one each 50 ms (O(pages) sends each).
+LONGEST_BATCH = 1.0
 
-            def start() -> None:
-                task = loop.create_task(_flush(layer, room_id, batch))
-                _flushes.add(task)
-                task.add_done_callback(_flushes.discard)
 
-            loop.call_later(broadcast_delay(), start)
-        if scope == "presence":
-            batch.presence.append((version, *change))
-        else:
-            batch.full = max(batch.full, version)
-        return
+def _window(room_id: int, loop: asyncio.AbstractEventLoop) -> float:
+    """How long a new batch gathers: the delay, longer while changes keep coming."""
+    delay = broadcast_delay()
+    went, count = _last.get(room_id, (-math.inf, 0))
+    if loop.time() - went > LONGEST_BATCH:
+        return delay
+    return min(LONGEST_BATCH, delay * max(1, count))
+
+
+def _gather(layer: Any, room_id: int, version: int, scope: Scope, change: Any) -> None:
+    """Add a full or presence change to the room's batch (on the worker's loop)."""
+    loop = asyncio.get_running_loop()
+    batch = _batches.get(room_id)
+    if batch is None or batch.loop is not loop:
+        batch = _batches[room_id] = _Batch(loop)
+
+        def start() -> None:
+            task = loop.create_task(_flush(layer, room_id, batch))
+            _flushes.add(task)
+            task.add_done_callback(_flushes.discard)
+
+        loop.call_later(_window(room_id, loop), start)
+    batch.changes += 1
+    if scope == "presence":
+        batch.presence.append((version, *change))
+    else:
+        batch.full = max(batch.full, version)
+
+
+async def _publish(layer: Any, room_id: int, version: int, scope: Scope, change: Any) -> None:
     await _flush(layer, room_id)  # what waited goes first, so clients can apply this as a delta
     event: dict[str, Any] = {"type": "room.changed", "room": room_id, "version": version}
     if scope == "floor":
@@ -110,6 +133,7 @@ async def _flush(layer: Any, room_id: int, batch: _Batch | None = None) -> None:
     del _batches[room_id]
     if waiting.loop is not asyncio.get_running_loop():
         return  # left by a loop that is gone (tests)
+    _last[room_id] = (waiting.loop.time(), waiting.changes)
     group = room_group(room_id)
     newest = max([waiting.full] + [v for v, _, _ in waiting.presence])
     if waiting.full:

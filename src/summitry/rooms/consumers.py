@@ -1,48 +1,35 @@
 """WebSockets of live rooms: one per participant page (and per press viewer).
 
-Broadcasting is cheap on purpose: a change sends one tiny message to the
-room's group. A floor change (or a run of joins) carries its delta's text,
-serialised once, which every consumer sends as it is to a client holding the
-version before it. Otherwise, in each worker the first consumer to need a new
-version builds the state once (three queries, :func:`state.state_parts`)
-and serialises the shared part once; every consumer then sends that text plus
-its own precomputed part. No per-client query on a broadcast.
+A page's socket joins the room (one resolution of its link), runs its commands through the
+actions and is sent the room's state: the fan-out in a worker is :mod:`summitry.rooms.relay`,
+the clocks :mod:`summitry.rooms.timers` and :mod:`summitry.rooms.sweeper`.
 
-Each consumer keeps at most one full state to send: changes arriving while it
-sends only raise the version it will ask for, so a slow client skips states.
+Each consumer keeps at most one full state to send: changes arriving while it sends only raise
+the version it will ask for, so a slow client skips states.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from summitry.rooms import broadcast, chat, rules, screen, state
+from summitry.rooms import broadcast, chat, relay, rules, screen, timers
 from summitry.rooms.actions import access, ending, floor, lobby
-from summitry.rooms.actions.sweep import (
-    cut_off_all_expired,
-    cut_off_expired,
-    enforce_floor,
-    expire_due_floors,
-    left_when_unseen,
-    renew_presence,
-)
+from summitry.rooms.actions.sweep import cut_off_expired, enforce_floor
 from summitry.rooms.models import Invitation
+from summitry.rooms.relay import Snapshot, snapshot
 from summitry.rooms.rules import LinkClosed, RoomRefusal
+from summitry.rooms.sweeper import rejoin_grace, start_sweeper
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -51,206 +38,6 @@ logger = logging.getLogger(__name__)
 
 REFUSED = 4403
 ENDED = 4000
-
-
-def rejoin_grace() -> float:
-    """Seconds a dropped page has to come back before 'left' is recorded."""
-    return float(getattr(settings, "SUMMITRY_ROOMS_REJOIN_GRACE", 15.0))
-
-
-def enforce_interval() -> float:
-    """Seconds between checks that Janus forwards only the audio allowed."""
-    return float(getattr(settings, "SUMMITRY_ROOMS_ENFORCE_INTERVAL", 3.0))
-
-
-def sweep_interval() -> float:
-    """Seconds between a worker's sweeps: floors whose time is up, people gone with a worker."""
-    return float(getattr(settings, "SUMMITRY_ROOMS_SWEEP_INTERVAL", 2.0))
-
-
-def unseen_limit() -> float:
-    """Seconds without a sign of a socket before the sweep records 'left': the grace period,
-    plus two sweeps (an open socket's ``seen_at`` is renewed once per sweep)."""
-    return rejoin_grace() + 2 * sweep_interval()
-
-
-@dataclass
-class Snapshot:
-    version: int
-    ended: bool
-    #: ``{"type":"state", <public fields>,`` (to be followed by the private part and ``}``).
-    head: str
-    private: dict[int, str]
-    press: str
-    floor_ends_at: dt.datetime | None
-    #: Invitations whose link stopped working (expired): their pages are closed with this
-    #: (lazy: each page reads it in its own language).
-    closed: dict[int, _StrOrPromise]
-
-
-_snapshots: dict[int, Snapshot] = {}
-_building: dict[int, asyncio.Future[Snapshot]] = {}
-_timers: dict[int, tuple[dt.datetime, asyncio.Task[None]]] = {}
-_enforcers: dict[int, asyncio.Task[None]] = {}
-_local: dict[int, int] = {}  # room id -> consumers in this worker
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
-
-def _build(room_id: int) -> Snapshot:
-    parts = state.state_parts(room_id)
-    head = '{"type":"state",' + _dumps(parts.public)[1:-1] + ","
-    private = {
-        pk: '"you":' + _dumps(own["you"]) + ',"janus":' + _dumps(own["janus"])
-        for pk, own in parts.private.items()
-    }
-    press = '"you":' + _dumps(state.PRESS_YOU) + ',"janus":' + _dumps(parts.press_janus)
-    return Snapshot(
-        parts.version, parts.ended, head, private, press, parts.floor_ends_at, parts.closed
-    )
-
-
-async def snapshot(room_id: int, at_least: int = 0) -> Snapshot:
-    """The room's state at version ``at_least`` or newer, built once per worker."""
-    while True:
-        cached = _snapshots.get(room_id)
-        if cached is not None and cached.version >= at_least:
-            return cached
-        pending = _building.get(room_id)
-        if pending is None:
-            pending = asyncio.get_running_loop().create_future()
-            _building[room_id] = pending
-            try:
-                built: Snapshot = await database_sync_to_async(_build)(room_id)
-            except BaseException as exc:
-                pending.set_exception(exc)
-                pending.exception()  # consumed here; waiters get it too
-                raise
-            finally:
-                _building.pop(room_id, None)
-            if cached is None or built.version >= cached.version:
-                _snapshots[room_id] = built
-                _schedule_timer(room_id, built)
-            pending.set_result(built)
-            if built.version >= at_least:
-                return built
-        else:
-            built = await pending
-            if built.version >= at_least:
-                return built
-
-
-def _schedule_timer(room_id: int, snap: Snapshot) -> None:
-    """Check the speaker's time when it runs out (every worker may; it is idempotent)."""
-    _schedule_timer_at(room_id, None if snap.ended else snap.floor_ends_at)
-
-
-_floor_seen: dict[int, int] = {}  # room id -> newest floor delta whose timer was set
-
-
-def _floor_timer(room_id: int, version: int, text: str) -> None:
-    """A floor delta builds no snapshot: read its ``ends_at`` (once per version and worker)."""
-    if _floor_seen.get(room_id, 0) >= version:
-        return
-    _floor_seen[room_id] = version
-    ends_at = json.loads(text).get("floor", {}).get("ends_at")
-    _schedule_timer_at(room_id, dt.datetime.fromisoformat(ends_at) if ends_at else None)
-
-
-def _schedule_timer_at(room_id: int, ends_at: dt.datetime | None) -> None:
-    current = _timers.get(room_id)
-    if current is not None and current[0] == ends_at:
-        return
-    if current is not None:
-        current[1].cancel()
-        _timers.pop(room_id, None)
-    if ends_at is None:
-        return
-
-    async def wait_and_check() -> None:
-        delay = (ends_at - timezone.now()).total_seconds() + 0.05
-        if delay > 0:
-            await asyncio.sleep(delay)
-        try:
-            await database_sync_to_async(floor.expire_floor_if_due)(room_id)
-        except Exception:
-            logger.exception("floor timer of room %s failed", room_id)
-        finally:
-            if _timers.get(room_id, (None, None))[1] is asyncio.current_task():
-                _timers.pop(room_id, None)
-
-    _timers[room_id] = (ends_at, asyncio.get_running_loop().create_task(wait_and_check()))
-
-
-def _start_enforcer(room_id: int) -> None:
-    if room_id in _enforcers:
-        return
-
-    async def loop() -> None:
-        while _local.get(room_id, 0) > 0:
-            await asyncio.sleep(enforce_interval())
-            try:
-                # Off the shared sync thread: the sweep waits on Janus, page views must not.
-                await database_sync_to_async(enforce_floor, thread_sensitive=False)(room_id)
-            except Exception:
-                logger.exception("enforcing the floor of room %s failed", room_id)
-        _enforcers.pop(room_id, None)
-
-    _enforcers[room_id] = asyncio.get_running_loop().create_task(loop())
-
-
-# -- the sweep: what is due, whichever worker set the timer or held the socket ---------------
-
-_sweeper: asyncio.Task[None] | None = None
-
-
-def _held_here() -> list[int]:
-    """The invitations this worker holds an open socket of."""
-    return sorted(
-        {c.invitation.pk for _, _, members in _relays.values() for c in members if c.invitation}
-    )
-
-
-def sweep(held: list[int]) -> None:
-    """Renew this worker's sockets, then apply what fell due anywhere (idempotent): expired
-    links, floors whose time is up, people no worker has seen."""
-    renew_presence(held)
-    cut_off_all_expired()
-    expire_due_floors()
-    left_when_unseen(unseen_limit())
-
-
-def start_sweeper() -> None:
-    """One sweep loop per worker, for as long as it runs (started at startup or first socket)."""
-    global _sweeper
-    if _sweeper is not None and not _sweeper.done():
-        return
-
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(sweep_interval())
-            try:
-                await database_sync_to_async(sweep, thread_sensitive=False)(_held_here())
-            except Exception:
-                logger.exception("the rooms sweep failed")
-
-    _sweeper = asyncio.get_running_loop().create_task(loop())
-
-
-async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """ASGI lifespan: a worker sweeps from its start, not only once a page connects to it."""
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            start_sweeper()
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            if _sweeper is not None:
-                _sweeper.cancel()
-            await send({"type": "lifespan.shutdown.complete"})
-            return
 
 
 def page_language(scope: dict[str, Any]) -> str:
@@ -329,53 +116,7 @@ def _named(inv: Invitation, message: dict[str, Any]) -> Invitation:
     return access.target_in_room(inv.room_id, message.get("participant"))
 
 
-# One channel-layer subscription per room per worker; the worker hands each event to its own
-# consumers in memory. A subscription per consumer costs the layer O(consumers) work per
-# message each (expiry scans, copies, a database hop per dispatch): O(N²) per broadcast.
-_relays: dict[int, tuple[str, asyncio.Task[None], set[RoomConsumer]]] = {}
 _chat_sends: set[asyncio.Task[None]] = set()
-
-
-async def _subscribe(consumer: RoomConsumer) -> None:
-    relay = _relays.get(consumer.room_id)
-    if relay is None:
-        layer = get_channel_layer()
-        channel = await layer.new_channel()
-        members: set[RoomConsumer] = set()
-        task = asyncio.get_running_loop().create_task(
-            _relay(layer, channel, consumer.room_id, members)
-        )
-        relay = _relays[consumer.room_id] = (channel, task, members)
-        await layer.group_add(broadcast.room_group(consumer.room_id), channel)
-    relay[2].add(consumer)
-
-
-async def _unsubscribe(consumer: RoomConsumer) -> None:
-    relay = _relays.get(consumer.room_id)
-    if relay is None:
-        return
-    channel, task, members = relay
-    members.discard(consumer)
-    if not members:
-        _relays.pop(consumer.room_id, None)
-        task.cancel()
-        await get_channel_layer().group_discard(broadcast.room_group(consumer.room_id), channel)
-
-
-async def _relay(layer: Any, channel: str, room_id: int, members: set[RoomConsumer]) -> None:
-    while True:
-        event = await layer.receive(channel)
-        if event.get("type") == "room.chat":
-            for consumer in list(members):
-                consumer.chat_here(event)
-            continue
-        if event.get("type") != "room.changed":
-            continue
-        text = event.get("text")
-        if text is not None and event.get("scope") == "floor":
-            _floor_timer(room_id, int(event.get("version", 0)), text)
-        for consumer in list(members):
-            consumer.room_changed_here(event)
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -400,6 +141,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     sender: asyncio.Task[None] | None = None
     #: Admitted as of the last state sent: only then does the chat reach this page.
     admitted: bool = False
+    #: Until the first state is chosen, what the room hears waits in the relay (start()).
+    starting: bool = True
+    #: The first state to send.
+    first: Snapshot | None = None
 
     async def connect(self) -> None:
         self.outbox = []
@@ -414,15 +159,28 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.refuse(refusal.lazy_message)
             return
         self.room_id = self.invitation.room_id
-        cached = _snapshots.get(self.room_id)
-        if cached is not None and cached.version > version:
-            _snapshots.pop(self.room_id, None)  # left by a deleted room with the same id
+        relay.forget_newer(self.room_id, version)
         self.group = broadcast.room_group(self.room_id)
-        await _subscribe(self)
-        _local[self.room_id] = _local.get(self.room_id, 0) + 1
-        _start_enforcer(self.room_id)
+        await relay.subscribe(self)
+        timers.page_opened(self.room_id)
         start_sweeper()
-        await self.push(await snapshot(self.room_id, version))
+        await self.start(version, self.invitation.pk)
+
+    async def start(self, version: int, invitation_id: int | None) -> None:
+        """Send a state of ``version`` or newer: in a join storm, the cached one and the deltas
+        heard since (no build a join), else one built; then whatever follows, in order."""
+        snap = relay.start_for(self.room_id, version, invitation_id)
+        if snap is None:
+            snap = await snapshot(self.room_id, version)
+        # From here no await until the sender runs: nothing heard is missed or sent twice.
+        self.starting = False
+        self.first, self.known = snap, snap.version
+        heard = relay.heard_since(self.room_id, snap.version)
+        if heard is None:
+            self.want(0, snap.version + 1, None)
+        for event in heard or ():
+            self.room_changed_here(event)
+        self.wake()
 
     async def refuse(self, reason: _StrOrPromise) -> None:
         with translation.override(self.language or None):
@@ -436,8 +194,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if self.invitation is None:
             return
         invitation, self.invitation = self.invitation, None
-        await _unsubscribe(self)
-        _local[self.room_id] = max(0, _local.get(self.room_id, 0) - 1)
+        await relay.unsubscribe(self)
+        timers.page_closed(self.room_id)
         since = timezone.now()
         await database_sync_to_async(lobby.disconnect)(invitation)
         grace = rejoin_grace()
@@ -498,6 +256,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_json({"type": "pong"})
 
     def room_changed_here(self, event: dict[str, Any]) -> None:
+        if self.starting:
+            return
         version = int(event.get("version", 0))
         base = event.get("base")
         self.want(int(base) if isinstance(base, int) else version, version, event.get("text"))
@@ -524,13 +284,19 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             self.outbox.clear()
             self.full_at = version
         self.known = version
+        self.wake()
+
+    def wake(self) -> None:
         if self.sender is None or self.sender.done():
             self.sender = asyncio.get_running_loop().create_task(self.send_pending())
 
     async def send_pending(self) -> None:
         try:
             while self.group:
-                if self.full_at:
+                if self.first is not None:
+                    snap, self.first = self.first, None
+                    await self.push(snap)
+                elif self.full_at:
                     at, self.full_at = self.full_at, 0
                     await self.push(await snapshot(self.room_id, at))
                 elif self.outbox:
@@ -591,17 +357,15 @@ class WatchConsumer(RoomConsumer):
             await self.refuse(refusal.lazy_message)
             return
         self.room_id = room.pk
-        cached = _snapshots.get(self.room_id)
-        if cached is not None and cached.version > room.version:
-            _snapshots.pop(self.room_id, None)
+        relay.forget_newer(self.room_id, room.version)
         self.group = broadcast.room_group(self.room_id)
-        await _subscribe(self)
-        await self.push(await snapshot(self.room_id, room.version))
+        await relay.subscribe(self)
+        await self.start(room.version, None)
 
     async def disconnect(self, code: int) -> None:
         self.stop_sending()
         if self.group:
-            await _unsubscribe(self)
+            await relay.unsubscribe(self)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") in ("ping", "sync"):
