@@ -83,12 +83,6 @@ def with_related(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     )  # fmt: skip
 
 
-def for_list(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
-    """What a row of the register shows (its title in the reader's language among them): no
-    more, so that a page costs a few reads whatever its length."""
-    return engagements.prefetch_related("countries", "organisations", "texts")
-
-
 def filtered(
     engagements: QuerySet[Engagement],
     *,

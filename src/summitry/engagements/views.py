@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from summitry.directory.models import Country
-from summitry.engagements import exporter
+from summitry.engagements import exporter, rows
 from summitry.engagements.forms import (
     SORT_KEYS,
     EngagementForm,
@@ -42,7 +42,6 @@ from summitry.engagements.models import Engagement, Kind, Status
 from summitry.engagements.queries import (
     can_edit,
     filtered,
-    for_list,
     revisions_visible_to,
     topics_visible_to,
     visible_to,
@@ -106,7 +105,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     order = Order(SORT_KEYS[column], descending=sort.startswith("-"))
     try:
         page = paginate(
-            for_list(engagements),
+            rows.for_rows(engagements),
             order,
             PAGE_SIZE,
             after=request.GET.get("after") or None,
@@ -155,7 +154,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "engagements/list.html",
         {
             "form": form,
-            "page": page,
+            "rows": rows.rows(page.items),
             "count": min(count, COUNT_LIMIT),
             "more": count > COUNT_LIMIT,
             "filters": filters,
