@@ -93,10 +93,11 @@ def filtered(
     topic: str | None = None,
     status: str | None = None,
     q: str | None = None,
+    ordered: bool = True,
 ) -> QuerySet[Engagement]:
     """The list filters. Related records are matched in subqueries, never joins: each record
     comes once without DISTINCT, which would make the database read the whole register to
-    sort one page."""
+    sort one page. `ordered` as for `search.matching`: False for a count."""
     if year:
         engagements = engagements.filter(start__year=year)
     if kind:
@@ -135,5 +136,5 @@ def filtered(
             )
         )
     if q:
-        engagements = search.matching(engagements, q)
+        engagements = search.matching(engagements, q, ordered=ordered)
     return engagements

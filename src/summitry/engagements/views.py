@@ -117,10 +117,11 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     # Counted in the page's order, so that the database reads the same index as for the page;
-    # a search is counted from the text index's matches, which need no order.
-    counted = engagements.order_by(
-        *([] if filters.get("q") else [f"{'-' if order.descending else ''}{order.key}"])
-    )
+    # a search is counted from the text index's matches, read by id, which need no order.
+    if filters.get("q"):
+        counted = filtered(visible_to(request.user), **filters, ordered=False).order_by()
+    else:
+        counted = engagements.order_by(f"{'-' if order.descending else ''}{order.key}")
     count = counted[: COUNT_LIMIT + 1].count()
     # Links keep the filters and the sort; a new sort or filter starts from the first page.
     query = request.GET.copy()
