@@ -71,6 +71,9 @@ def test_register_rows_show_version_counterparts_and_badges_for_the_reader(
     assert "<td>France, Allemagne; WHO</td>" in row
     assert '<span class="badge restricted">' in row
     assert '<span class="badge held">' in row
+    # Names are separated as the reader's language separates them.
+    arabic = client.get("/engagements/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "<td>فرنسا، ألمانيا; WHO</td>" in arabic
     english = client.get("/engagements/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Call with Germany and France" in english and "<td>France, Germany; WHO</td>" in english
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import pgettext
 
 from summitry.directory import names
 from summitry.directory.models import Country
@@ -81,6 +82,7 @@ def rows(page: Sequence[Engagement], language: str | None = None) -> list[Row]:
     kinds = {value: str(label) for value, label in Kind.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     secrecy = {value: str(label) for value, label in Confidentiality.choices}
+    comma = pgettext("between two names in a list", ", ")
     # Every row's link differs from the first one's only by its id.
     url = reverse("engagements:detail", args=[0])
     head, tail = url.rsplit("/0/", 1)
@@ -89,8 +91,8 @@ def rows(page: Sequence[Engagement], language: str | None = None) -> list[Row]:
         original = Text(e.original_language, e.title, "", True)
         others = sorted(versions.get(e.pk, []), key=lambda t: t.language)
         text = text_among([original, *others], language) if others else original
-        parts = [", ".join(names.country_name(c, language) for c in countries.get(e.pk, []))]
-        parts.append(", ".join(organisations.get(e.pk, [])))
+        parts = [comma.join(names.country_name(c, language) for c in countries.get(e.pk, []))]
+        parts.append(comma.join(organisations.get(e.pk, [])))
         when = stamp = ""
         if e.start is not None:
             local = timezone.localtime(e.start)
