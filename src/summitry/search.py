@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F
+from django.db.models import ExpressionWrapper, F
 from django.db.models.expressions import Expression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -42,6 +42,10 @@ M = TypeVar("M", bound=models.Model)
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Enough words for any real question; more only make the query longer.
 MAX_WORDS = 12
+# Up to this many matches a list reads them by id and sorts them; past it (SQLite) it walks the
+# index of its order, where one row in FEW / rows matches: a page costs a few thousand index
+# entries, against as many row reads as there are matches.
+FEW = 2000
 
 
 def words(query: str) -> list[str]:
@@ -201,8 +205,12 @@ class TextIndex:
         self.create(connection)
         return True
 
-    def matching(self, queryset: models.QuerySet[M], query: str) -> models.QuerySet[M]:
-        """The rows whose columns hold every word of `query` (all rows when it has none)."""
+    def matching(
+        self, queryset: models.QuerySet[M], query: str, *, ordered: bool = True
+    ) -> models.QuerySet[M]:
+        """The rows whose columns hold every word of `query` (all rows when it has none).
+        `ordered`: the rows are read in an indexed order (a page); False for any order (a
+        count), which reads the matches by id whatever their number."""
         found = segmented_words(query) if self.segmented else words(query)
         if not found:
             return queryset
@@ -212,10 +220,21 @@ class TextIndex:
             return queryset.filter(_Matches(self, terms))
         if vendor == "sqlite":
             phrase = " ".join(f'"{w}"*' for w in found)
-            ids = RawSQL(  # noqa: S611
-                f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s",  # noqa: S608
-                [phrase],
-            )
+            matches = f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"  # noqa: S608
+            if not ordered:
+                return queryset.filter(pk__in=RawSQL(matches, [phrase]))  # noqa: S611
+            with connections[queryset.db].cursor() as cursor:
+                bounded = f"SELECT count(*) FROM ({matches} LIMIT %s)"  # noqa: S608
+                cursor.execute(bounded, [phrase, FEW + 1])
+                many = cursor.fetchone()[0] > FEW
+            ids = RawSQL(matches, [phrase])  # noqa: S611
+            if many:
+                # Many matches: the index of the list's order leads, and each row it meets is
+                # kept if among the matches. Asked by `id + 0`, which the planner cannot look
+                # up by id, or it would read every match's row to sort them all for one page.
+                led = ExpressionWrapper(F("pk") + 0, output_field=models.BigIntegerField())
+                led_rows: models.QuerySet[M] = queryset.alias(_matched_id=led)
+                return led_rows.filter(_matched_id__in=ids)
             return queryset.filter(pk__in=ids)
         # Any other database: a plain scan, slower but the same answer.
         condition = models.Q()

@@ -83,12 +83,6 @@ def with_related(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
     )  # fmt: skip
 
 
-def for_list(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
-    """What a row of the register shows (its title in the reader's language among them): no
-    more, so that a page costs a few reads whatever its length."""
-    return engagements.prefetch_related("countries", "organisations", "texts")
-
-
 def filtered(
     engagements: QuerySet[Engagement],
     *,
@@ -99,10 +93,11 @@ def filtered(
     topic: str | None = None,
     status: str | None = None,
     q: str | None = None,
+    ordered: bool = True,
 ) -> QuerySet[Engagement]:
     """The list filters. Related records are matched in subqueries, never joins: each record
     comes once without DISTINCT, which would make the database read the whole register to
-    sort one page."""
+    sort one page. `ordered` as for `search.matching`: False for a count."""
     if year:
         engagements = engagements.filter(start__year=year)
     if kind:
@@ -141,5 +136,5 @@ def filtered(
             )
         )
     if q:
-        engagements = search.matching(engagements, q)
+        engagements = search.matching(engagements, q, ordered=ordered)
     return engagements

@@ -12,8 +12,10 @@ from summitry.search import TextIndex
 ENGAGEMENT_TEXT = TextIndex(table="engagements_engagement", columns=("title", "readout"))
 
 
-def matching(engagements: QuerySet[Engagement], query: str) -> QuerySet[Engagement]:
-    return ENGAGEMENT_TEXT.matching(engagements, query)
+def matching(
+    engagements: QuerySet[Engagement], query: str, *, ordered: bool = True
+) -> QuerySet[Engagement]:
+    return ENGAGEMENT_TEXT.matching(engagements, query, ordered=ordered)
 
 
 def ensure_index(using: str = "default", **kwargs: Any) -> None:

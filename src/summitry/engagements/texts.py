@@ -26,7 +26,11 @@ def texts_of(engagement: Engagement) -> list[Text]:
 
 def text_for(engagement: Engagement, language: str | None = None) -> Text:
     """The version a reader of `language` (by default the active one) sees."""
-    versions = texts_of(engagement)
+    return text_among(texts_of(engagement), language)
+
+
+def text_among(versions: list[Text], language: str | None = None) -> Text:
+    """Which of `versions` (the original first) a reader of `language` sees."""
     match = best_match([v.language for v in versions], language)
     return next((v for v in versions if v.language == match), versions[0])
 

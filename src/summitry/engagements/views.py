@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from summitry.directory.models import Country
-from summitry.engagements import exporter
+from summitry.engagements import exporter, rows
 from summitry.engagements.forms import (
     SORT_KEYS,
     EngagementForm,
@@ -42,7 +42,6 @@ from summitry.engagements.models import Engagement, Kind, Status
 from summitry.engagements.queries import (
     can_edit,
     filtered,
-    for_list,
     revisions_visible_to,
     topics_visible_to,
     visible_to,
@@ -106,7 +105,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     order = Order(SORT_KEYS[column], descending=sort.startswith("-"))
     try:
         page = paginate(
-            for_list(engagements),
+            rows.for_rows(engagements),
             order,
             PAGE_SIZE,
             after=request.GET.get("after") or None,
@@ -118,10 +117,11 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     # Counted in the page's order, so that the database reads the same index as for the page;
-    # a search is counted from the text index's matches, which need no order.
-    counted = engagements.order_by(
-        *([] if filters.get("q") else [f"{'-' if order.descending else ''}{order.key}"])
-    )
+    # a search is counted from the text index's matches, read by id, which need no order.
+    if filters.get("q"):
+        counted = filtered(visible_to(request.user), **filters, ordered=False).order_by()
+    else:
+        counted = engagements.order_by(f"{'-' if order.descending else ''}{order.key}")
     count = counted[: COUNT_LIMIT + 1].count()
     # Links keep the filters and the sort; a new sort or filter starts from the first page.
     query = request.GET.copy()
@@ -155,7 +155,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "engagements/list.html",
         {
             "form": form,
-            "page": page,
+            "rows": rows.rows(page.items),
             "count": min(count, COUNT_LIMIT),
             "more": count > COUNT_LIMIT,
             "filters": filters,
