@@ -53,13 +53,16 @@ def test_serve_starts_janus_with_events_and_stops_it_on_sigterm(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        # A fresh data folder: serve migrates and collects static files first, which takes
+        # minutes on a loaded 2-core machine; the bound is only there to end a hung run.
+        deadline = time.monotonic() + 600
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/calendar.ics", timeout=2):
                     break
             except OSError:
                 if serve.poll() is not None or time.monotonic() > deadline:
+                    serve.kill()  # else reading its output waits for it to end, for ever
                     raise AssertionError(f"serve did not start: {serve.communicate()[0]}") from None
                 time.sleep(0.3)
         folder = tmp_path / "janus" / "local"
