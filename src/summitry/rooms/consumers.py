@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from summitry.rooms import broadcast, chat, relay, rules, screen, timers
+from summitry.rooms import broadcast, chat, eager, relay, rules, screen, timers
 from summitry.rooms.actions import access, ending, floor, lobby
 from summitry.rooms.actions.sweep import cut_off_expired, enforce_floor
 from summitry.rooms.models import Invitation
@@ -278,12 +278,45 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         """Queue what brings the client to ``version``; never wait here (that is the sender's)."""
         if version <= self.known or not self.group:
             return
+        if text is not None and self.idle() and base <= self.version:
+            # The common case of a broadcast: the delta goes out now, most often without a task.
+            self.version = self.known = version
+            self.send_now(text)
+            return
         if text is not None and base <= self.known and len(self.outbox) < 50:
             self.outbox.append((base, version, text))
         else:  # a gap (or a slow client): one full state replaces whatever was queued
             self.outbox.clear()
             self.full_at = version
         self.known = version
+        self.wake()
+
+    def idle(self) -> bool:
+        """Nothing queued or being sent: the client holds ``self.version``."""
+        return (
+            (self.sender is None or self.sender.done())
+            and self.first is None
+            and not self.full_at
+            and not self.outbox
+            and self.known == self.version
+        )
+
+    def send_now(self, text: str) -> None:
+        try:
+            task = eager.run_eagerly(self.base_send({"type": "websocket.send", "text": text}))
+        except Exception:
+            logger.exception("sending the state of room %s failed", self.room_id)
+            return
+        if task is not None:  # the socket is not writable yet: what comes next waits for it
+            self.sender = task
+            task.add_done_callback(self.sent)
+
+    def sent(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            logger.error("sending the state of room %s failed", self.room_id, exc_info=error)
         self.wake()
 
     def wake(self) -> None:
