@@ -26,7 +26,13 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
 def pick(page: Page, label: str, typed: str, choice: str) -> None:
     """Type into a searchable picker, as from the keyboard, and choose the option that matches."""
     box = page.get_by_role("combobox", name=label, exact=True)
-    box.focus()
+    # Focused until it holds: on a loaded machine the page may still be settling (a picker
+    # made after the first takes focus away once), and a keystroke must not land elsewhere.
+    page.wait_for_function(
+        "box => { if (document.activeElement !== box) box.focus();"
+        " return document.activeElement === box; }",
+        arg=box.element_handle(),
+    )
     expect(box).to_be_focused()
     box.press_sequentially(typed)
     listbox = page.get_by_role("listbox", name=label, exact=True)
