@@ -26,8 +26,8 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
 def pick(page: Page, label: str, typed: str, choice: str) -> None:
     """Type into a searchable picker, as from the keyboard, and choose the option that matches."""
     box = page.get_by_role("combobox", name=label, exact=True)
-    # Focused until it holds: on a loaded machine the page may still be settling (a picker
-    # made after the first takes focus away once), and a keystroke must not land elsewhere.
+    # Focused until it holds: on a loaded machine focus given as the page finished loading was
+    # once lost at once (cause not found), and a keystroke must not land elsewhere.
     page.wait_for_function(
         "box => { if (document.activeElement !== box) box.focus();"
         " return document.activeElement === box; }",
