@@ -135,6 +135,16 @@ def test_register_search_is_the_database_index(client: Client) -> None:
     assert ("MATCH" in counted) if connection.vendor == "sqlite" else ("@@" in counted)
 
 
+def test_register_search_follows_every_write_to_title_and_readout(client: Client) -> None:
+    engagement = factories.engagement(title="Call on vaccines")
+    # A write of any kind, even one that bypasses the model: the index is kept by the database.
+    Engagement.objects.filter(pk=engagement.pk).update(title="Call on trade", readout="Grain")
+    assert listed(client.get("/engagements/", {"q": "trade grain"}).content) == [engagement.pk]
+    assert listed(client.get("/engagements/", {"q": "vaccines"}).content) == []
+    Engagement.objects.filter(pk=engagement.pk).update(readout="")
+    assert listed(client.get("/engagements/", {"q": "grain"}).content) == []
+
+
 def test_register_search_never_shows_or_counts_hidden_records(client: Client, reader: User) -> None:
     author = factories.user(User.Role.EDITOR, username="author")
     factories.engagement(title="Public call on vaccines")

@@ -130,6 +130,13 @@ def test_register_search_with_many_matches_walks_the_order_index(
     assert "8 engagements match the filters." in few_html
     assert "8 engagements match the filters." in many_html
     if connection.vendor == "postgresql":
+        many_page = next(
+            sql
+            for sql in page_queries(client, f"/engagements/?q=vaccine&sort={sort}")
+            if sql.startswith('SELECT "engagements_engagement"."id"') and "ORDER BY" in sql
+        )
+        # Many matches: each row the walk meets is tested on its stored vector, not a new one.
+        assert "search_vector" in many_page and "to_tsvector" not in many_page
         monkeypatch.setattr(search, "FEW", 2000)
         # Few matches: found through the GIN index, then the page read by id (the planner
         # would otherwise walk the order's index computing each row's vector).

@@ -9,7 +9,9 @@ from django.db.models import QuerySet
 from summitry.engagements.models import Engagement
 from summitry.search import TextIndex
 
-ENGAGEMENT_TEXT = TextIndex(table="engagements_engagement", columns=("title", "readout"))
+ENGAGEMENT_TEXT = TextIndex(
+    table="engagements_engagement", columns=("title", "readout"), stored=True
+)
 
 
 def matching(
