@@ -25,14 +25,10 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
 
 def pick(page: Page, label: str, typed: str, choice: str) -> None:
     """Type into a searchable picker, as from the keyboard, and choose the option that matches."""
-    box = page.get_by_role("combobox", name=label, exact=True)
-    # Focused until it holds: on a loaded machine focus given as the page finished loading was
-    # once lost at once (cause not found), and a keystroke must not land elsewhere.
-    page.wait_for_function(
-        "box => { if (document.activeElement !== box) box.focus();"
-        " return document.activeElement === box; }",
-        arg=box.element_handle(),
-    )
+    # The picker's own box: until forms.js has made it, the plain <select> is the combobox of
+    # that name, and focus given to it stays on a <select> that is then hidden.
+    box = page.locator(".ts-wrapper").get_by_role("combobox", name=label, exact=True)
+    box.focus()
     expect(box).to_be_focused()
     box.press_sequentially(typed)
     listbox = page.get_by_role("listbox", name=label, exact=True)
