@@ -23,7 +23,7 @@ from summitry.assistance.models import (
     ReportedTotal,
     Stage,
 )
-from summitry.engagements.queries import visible_to as engagements_visible_to
+from summitry.engagements.queries import visible_engagement
 
 DELIVERED_STAGES = (Stage.SHIPPED, Stage.ARRIVED, Stage.HANDED_OVER)
 
@@ -31,9 +31,7 @@ DELIVERED_STAGES = (Stage.SHIPPED, Stage.ARRIVED, Stage.HANDED_OVER)
 def visible_to(user: Any) -> QuerySet[Delivery]:
     """The access rule: a delivery is seen by whoever may see the engagement where it was
     announced or handed over; one with no engagement is public, as the ledger is."""
-    return Delivery.objects.filter(
-        Q(engagement__isnull=True) | Q(engagement__in=engagements_visible_to(user))
-    )
+    return Delivery.objects.filter(Q(engagement__isnull=True) | Q(visible_engagement(user)))
 
 
 def reported_visible_to(user: Any) -> QuerySet[ReportedTotal]:

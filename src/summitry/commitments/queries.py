@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from summitry.commitments.models import Commitment
-from summitry.engagements.queries import visible_to as engagements_visible_to
+from summitry.engagements.queries import visible_engagement
 from summitry.outcomes.queries import visible_to as documents_visible_to
 
 
@@ -18,7 +18,7 @@ def visible_to(user: Any) -> QuerySet[Commitment]:
     # A paragraph's commitment is read as its document is (the outcomes app's rule: its
     # engagements all visible; before publication only its editors and delegates).
     return Commitment.objects.filter(
-        Q(engagement__isnull=True) | Q(engagement__in=engagements_visible_to(user)),
+        Q(engagement__isnull=True) | Q(visible_engagement(user)),
         Q(paragraph__isnull=True) | Q(paragraph__revision__document__in=documents_visible_to(user)),
     )
 

@@ -43,6 +43,13 @@ def visible_to(user: Any) -> QuerySet[Engagement]:
     return engagements if allowed is None else engagements.filter(allowed)
 
 
+def visible_engagement(user: Any, field: str = "engagement") -> Exists:
+    """The outer row's engagement (`field`) is one `user` may see: asked row by row through
+    the primary key, never as `field IN (every visible engagement)`, a list the database builds
+    whole (about 200 ms at a million records on SQLite, for a page of a dozen rows)."""
+    return Exists(visible_to(user).filter(pk=OuterRef(field)))
+
+
 def revisions_visible_to(user: Any, engagement: Engagement) -> QuerySet[Any]:
     """The revisions of a record shown to the viewer: each as the viewer may see the record as it
     was in that revision (its confidentiality, author and readers then). A record made public
@@ -61,8 +68,8 @@ def revisions_visible_to(user: Any, engagement: Engagement) -> QuerySet[Any]:
 def topics_visible_to(user: Any) -> QuerySet[Topic]:
     """Topics used on at least one record the viewer may see. Asked topic by topic (EXISTS):
     a join with every record and DISTINCT would read the whole register."""
-    tagged = Engagement.topics.through.objects.filter(
-        topic=OuterRef("pk"), engagement__in=visible_to(user)
+    tagged = Engagement.topics.through.objects.filter(topic=OuterRef("pk")).filter(
+        visible_engagement(user)
     )
     return Topic.objects.filter(Exists(tagged))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from summitry.directory.models import Country, Person
 from summitry.engagements.models import Engagement, Kind, Participation
@@ -20,7 +20,10 @@ def conferences_visible_to(user: Any) -> QuerySet[Engagement]:
 
 def questions_visible_to(user: Any) -> QuerySet[Question]:
     """Questions are seen by whoever may see their conference, and by no one else."""
-    return Question.objects.filter(engagement__in=conferences_visible_to(user))
+    # Row by row through the primary key (see engagements.queries.visible_engagement).
+    return Question.objects.filter(
+        Exists(conferences_visible_to(user).filter(pk=OuterRef("engagement")))
+    )
 
 
 def with_answers(questions: QuerySet[Question]) -> QuerySet[Question]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from summitry.engagements.queries import visible_to as engagements_visible_to
+from summitry.engagements.queries import visible_engagement
 from summitry.outcomes.models import (
     Comment,
     Delegation,
@@ -27,7 +27,7 @@ def visible_to(user: Any) -> QuerySet[OutcomeDocument]:
     publication it is read only by the editors among them and by the delegates of the
     delegations taking part: drafts and circulated texts are never public."""
     hidden_link = DocumentEngagement.objects.filter(document=OuterRef("pk")).exclude(
-        engagement__in=engagements_visible_to(user)
+        visible_engagement(user)
     )
     documents = OutcomeDocument.objects.filter(
         Exists(DocumentEngagement.objects.filter(document=OuterRef("pk")))
