@@ -247,7 +247,7 @@ class TextIndex:
             if not ordered:
                 return queryset.filter(matches_words)
             # The planner cannot tell how many rows a prefix matches: left to itself it walks
-            # the order's index computing each row's vector (300 ms for a rare word in 10^6).
+            # the order's index testing each row, tens of thousands for a rare word in 10^6.
             # The GIN index finds the matches; when they are few the page is read by id.
             rows = queryset.model._base_manager.using(queryset.db).filter(matches_words).order_by()
             found_ids = list(rows.values_list("pk", flat=True)[: FEW + 1])
