@@ -54,13 +54,16 @@ BASELINE_PATH = "/static/join-bench/baseline.html"
 # as a participant opens the link some time after being admitted.
 SETTLE_S = 0.5
 T = TypeVar("T")
-# --timings: when the page and each resource loaded (ms since navigation).
+# --timings: when the page (request, first byte, last byte) and each resource loaded (ms since
+# navigation); the page's marks follow.
 TIMINGS_JS = """() => {
   const nav = performance.getEntriesByType("navigation")[0];
   const lines = performance.getEntriesByType("resource").map((e) =>
     `  ${e.name.split("/").slice(-2).join("/").slice(0, 60)} ${Math.round(e.startTime)}-` +
     `${Math.round(e.responseEnd)}`);
-  return [`  page ${Math.round(nav.responseEnd)}, interactive ${Math.round(nav.domInteractive)}, ` +
+  const at = (t) => Math.round(t);
+  return [`  page ${at(nav.requestStart)}-${at(nav.responseStart)}-${at(nav.responseEnd)}, ` +
+    `interactive ${at(nav.domInteractive)}, ` +
     `DOMContentLoaded ${Math.round(nav.domContentLoadedEventStart)}`, ...lines].join("\\n");
 }"""
 
@@ -326,6 +329,9 @@ def main() -> int:
                         base_marks.append(page.evaluate("window.marks"))
                     if args.timings:
                         print(url.split("#")[0], page.evaluate(TIMINGS_JS), sep="\n")
+                        last = (marks if "summitryRoom" in expression else base_marks)[-1]
+                        ordered = sorted(last.items(), key=lambda kv: kv[1])
+                        print("  marks", " ".join(f"{k} {v}" for k, v in ordered))
                     return float(handle.json_value()) / 1000.0
                 except Exception:
                     print(f"{url} showed no remote frame; console:", *console[-15:], sep="\n  ")

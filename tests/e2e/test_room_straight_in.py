@@ -85,3 +85,54 @@ def test_an_admitted_participant_goes_straight_in_and_who_left_has_no_tile(
     wait_for(partial(media_from, a_page, chair), 30, partial(describe, a_page, "after reload"))
     wait_for(partial(media_from, chair_page, a, packets=-1), 30, "A's video after the reload")
     a_page.screenshot(path=str(artifacts / "room-straight-in.png"))
+
+
+def collected_start_bundle() -> bytes:
+    """The start bundle as `collectstatic` writes it, from the same parts."""
+    from django.contrib.staticfiles import finders
+
+    from summitry.web.storage import START_PARTS
+
+    parts = []
+    for part in START_PARTS:
+        found = finders.find(part)
+        assert isinstance(found, str), part
+        parts.append(Path(found).read_bytes().rstrip())
+    return b"\n;\n".join(parts) + b"\n"
+
+
+def test_with_collected_files_the_start_bundle_runs_async_and_room_js_follows_the_join(
+    server: str, open_page: Callable[[], Page], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As `summitry serve` has it: the three start scripts as one async file. The server here
+    # uses the finders, so the page is told the bundle exists and the file is served from them.
+    monkeypatch.setattr("summitry.rooms.views.start_bundle_available", lambda: True)
+    bundle = collected_start_bundle()
+    _, invitations = named_room("virtual_summit")
+    chair, a = (invitations[k][0] for k in ("chair", "a"))
+    chair_page = open_page()
+    join(chair_page, server, invitations["chair"][1])
+    expect(chair_page.get_by_role("heading", name="Speakers' list")).to_be_visible()
+    admit_before_opening(chair, a)
+
+    a_page = open_page()
+    errors: list[str] = []
+    a_page.on("pageerror", lambda error: errors.append(str(error)))
+    a_page.route(
+        "**/static/rooms/room-start.bundle.js",
+        lambda route: route.fulfill(body=bundle, content_type="text/javascript"),
+    )
+    a_page.goto(f"{server}/rooms/join/{invitations['a'][1]}/")
+    assert a_page.locator("head script[src$='room-start.bundle.js']").get_attribute("async") == ""
+    expect(a_page.get_by_role("heading", name="Speakers' list")).to_be_visible()
+    wait_for(partial(media_from, a_page, chair), 30, partial(describe, a_page, "the chair at A"))
+    wait_for(partial(media_from, chair_page, a, packets=-1), 30, "A's video at the chair")
+    # room.js and the catalogue were added once, in order, from the page's template.
+    sources = a_page.evaluate(
+        "() => [...document.querySelectorAll('head > script[src]')].map((s) => s.src)"
+    )
+    added = [s for s in sources if s.endswith("/jsi18n/") or s.endswith("/rooms/room.js")]
+    assert [s.rsplit("/", 2)[-2] for s in added] == ["jsi18n", "rooms"], sources
+    expect(a_page.locator("[data-phase=joining]")).to_be_hidden()
+    expect(a_page.locator("#tiles .tile")).to_have_count(2)
+    assert not errors, errors

@@ -1,10 +1,10 @@
 /* Summitry live rooms: Janus sessions, and the first step of an admitted participant's page.
  *
- * On the join page of a participant already admitted this runs at the end of the body, right
- * after janus.js (in one file with it once collected), as soon as it has loaded: it starts the
- * camera, the Janus session, the publisher's join and the subscriber's handle from the state
- * rendered into the page, and room.js adopts them (docs/rooms.md, "Joining fast"). Elsewhere it
- * only defines `window.summitryJanus` for room.js.
+ * On the join page of a participant already admitted this comes first in the head, right after
+ * janus.js (in one file with it once collected, run as soon as it arrives): from the state
+ * rendered into the page it starts the camera, the Janus session, the publisher's join and the
+ * subscription to everyone who publishes, then adds room.js, which adopts them all (docs/rooms.md,
+ * "Joining fast"). Elsewhere it only defines `window.summitryJanus` for room.js.
  */
 (() => {
   "use strict";
@@ -90,14 +90,21 @@
   };
 
   /**
-   * A VideoRoom handle whose callbacks go to `handlers` once room.js sets them; messages that come
-   * before wait in `backlog`.
+   * A VideoRoom handle whose callbacks go to `handlers` once room.js sets them (`take`). Until
+   * then, and while `holding`, messages and remote tracks wait in `backlog` in their order;
+   * `intercept`, when set, sees each first and keeps it by returning true.
    */
   const attachForLater = (janus, opaqueId) => new Promise((resolve, reject) => {
-    const adopted = { handle: null, handlers: {}, backlog: [] };
+    const adopted = { handle: null, handlers: {}, backlog: [], holding: false, intercept: null };
     const call = (name) => (...args) => {
-      if (adopted.handlers[name]) adopted.handlers[name](...args);
-      else if (name === "onmessage") adopted.backlog.push(args);
+      if (adopted.intercept && adopted.intercept(name, args)) return;
+      if (adopted.handlers[name] && !adopted.holding) adopted.handlers[name](...args);
+      else if (name === "onmessage" || name === "onremotetrack") adopted.backlog.push([name, args]);
+    };
+    /** What waited goes to the handlers now set, in order; what comes next goes straight to them. */
+    adopted.release = () => {
+      adopted.holding = false;
+      for (const [name, args] of adopted.backlog.splice(0)) if (adopted.handlers[name]) adopted.handlers[name](...args);
     };
     janus.attach({
       plugin: "janus.plugin.videoroom",
@@ -115,12 +122,69 @@
     });
   });
 
+  /**
+   * room.js and the JavaScript catalogue, from the inert <template id="room-scripts">: the page
+   * asks for them once the Janus join is answered, so that their download and evaluation (and the
+   * room drawn from the state) fall in the wait for Janus's offer instead of delaying each step
+   * before it. In order: the catalogue first.
+   */
+  let restLoaded = false;
+  const loadRest = () => {
+    if (restLoaded) return;
+    restLoaded = true;
+    const go = () => {
+      const template = document.getElementById("room-scripts");
+      if (!template) return;
+      for (const script of document.importNode(template.content, true).querySelectorAll("script")) {
+        script.async = false;
+        document.head.append(script);
+      }
+    };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go, { once: true });
+    else go();
+  };
+
+  /**
+   * Subscribes to `feeds` on the attached `subscriber` and answers Janus's offer; room.js takes
+   * the subscription over from `answered` (the offer's message, or what went wrong). The tracks
+   * wait for room.js meanwhile: it matches them to feeds by the offer's streams.
+   */
+  const subscribeEarly = (info, subscriber, feeds, privateId) => ({
+    feeds,
+    answered: subscriber.then((adopted) => new Promise((resolve) => {
+      adopted.holding = true;
+      adopted.intercept = (name, [msg, jsep]) => {
+        if (name !== "onmessage" || !(jsep || (msg && msg.error_code))) return false;
+        adopted.intercept = null;
+        if (!jsep) {
+          resolve({ msg });
+          return true;
+        }
+        adopted.handle.createAnswer({
+          jsep,
+          tracks: [], // receive only
+          success: (answer) => {
+            start.marks.subscribe_answer ??= Math.round(performance.now());
+            adopted.handle.send({ message: { request: "start", room: info.room }, jsep: answer });
+            resolve({ msg });
+          },
+          error: (error) => resolve({ msg, error: String(error) }),
+        });
+        return true;
+      };
+      const streams = feeds.map((feed) => ({ feed }));
+      adopted.handle.send({ message: { request: "join", ptype: "subscriber", room: info.room, private_id: privateId, token: info.token, streams } });
+    }), (error) => ({ msg: null, error: String(error) })),
+  });
+
   const node = document.getElementById("initial-state");
   if (!node) return;
+  // Whatever happens below, the rest of the page comes within a moment.
+  setTimeout(loadRest, 1500);
   const state = JSON.parse(node.textContent);
   const you = state.you || {};
   const info = state.janus;
-  if (you.state !== "admitted" || !info) return;
+  if (you.state !== "admitted" || !info) return loadRest();
   const early = { state, stream: null, conn: null };
   start.early = early;
   if (navigator.mediaDevices) {
@@ -129,23 +193,35 @@
     early.stream.catch(() => {}); // room.js reports the failure
   }
   start.init();
-  if (typeof Janus === "undefined" || !Janus.initDone) return;
+  if (typeof Janus === "undefined" || !Janus.initDone) return loadRest();
   const conn = start.open(info);
   early.conn = conn;
-  conn.ready.then(() => { start.marks.janus_session ??= Math.round(performance.now()); }, () => {});
-  if (info.room == null) return; // a telephone call: room.js joins its AudioBridge
-  // The VideoRoom join goes out as soon as the session exists, even while the page is still
-  // being drawn, and the subscriber's handle is attached beside it; room.js takes both over and
-  // hears what Janus said meanwhile.
+  conn.ready.then(() => { start.marks.janus_session ??= Math.round(performance.now()); }, loadRest);
+  if (info.room == null) return loadRest(); // a telephone call: room.js joins its AudioBridge
+  // The VideoRoom join goes out as soon as the session exists, and the subscriber's handle is
+  // attached beside it. Once joined, the subscription to everyone who publishes goes out too,
+  // and room.js is fetched; it takes all of it over and hears what Janus said meanwhile.
   const opaqueId = `summitry-${info.publisher_id}`;
+  conn.subscriber = conn.ready.then((janus) => attachForLater(janus, opaqueId));
   conn.publisher = conn.ready.then((janus) => attachForLater(janus, opaqueId)).then((adopted) => {
+    adopted.intercept = (name, [msg]) => {
+      if (name !== "onmessage") return false;
+      adopted.intercept = null;
+      start.marks.early_joined ??= Math.round(performance.now());
+      // Unless room.js has the handle already (and subscribes itself).
+      if (msg && msg.videoroom === "joined" && !adopted.handlers.onmessage) {
+        const feeds = (msg.publishers || []).filter((p) => !p.dummy && p.id !== msg.id).map((p) => p.id);
+        if (feeds.length) conn.subscription = subscribeEarly(info, conn.subscriber, feeds, msg.private_id);
+      }
+      loadRest();
+      return false; // room.js hears it too
+    };
     const join = { request: "join", ptype: "publisher", room: info.room, display: String(you.id), token: info.token };
     if (info.publisher_id != null) join.id = info.publisher_id;
     if (info.pin) join.pin = info.pin;
     adopted.handle.send({ message: join });
     return adopted;
   });
-  conn.subscriber = conn.ready.then((janus) => attachForLater(janus, opaqueId));
   conn.subscriber.catch(() => {}); // room.js reports it
-  conn.publisher.catch(() => {}); // room.js reports it
+  conn.publisher.catch(loadRest); // room.js reports it
 })();

@@ -27,9 +27,17 @@
   /** A whole translated sentence with its named placeholders filled. */
   const fill = (text, values) => interpolate(text, values, true);
   const LANG = document.documentElement.lang || "en";
-  const numberIn = new Intl.NumberFormat(LANG);
-  const twoDigitsIn = new Intl.NumberFormat(LANG, { minimumIntegerDigits: 2 });
-  const languageNames = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames([LANG], { type: "language" }) : null;
+  // Made when first used: the first Intl object of a page loads the browser's locale data
+  // (15-25 ms), which would otherwise stand between Janus's first answers and this thread.
+  const once = (make) => {
+    let made;
+    return () => (made ??= make());
+  };
+  const numbers = once(() => new Intl.NumberFormat(LANG));
+  const twoDigits = once(() => new Intl.NumberFormat(LANG, { minimumIntegerDigits: 2 }));
+  const languageNames = once(() => (typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames([LANG], { type: "language" }) : null));
+  const times = once(() => new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit" }));
+  const numberIn = { format: (n) => numbers().format(n) };
 
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
@@ -51,7 +59,7 @@
 
   function clock(seconds) {
     const s = Math.max(0, Math.ceil(seconds));
-    return `${numberIn.format(Math.floor(s / 60))}:${twoDigitsIn.format(s % 60)}`;
+    return `${numberIn.format(Math.floor(s / 60))}:${twoDigits().format(s % 60)}`;
   }
 
   // -- the state, and who is who ------------------------------------------------------------
@@ -91,6 +99,10 @@
     settled = true;
     renderTiles();
     if (device.stream && !device.audioContext) device.meter(device.stream);
+    // Ready before the first countdown or chat line needs them.
+    const warm = () => [numbers, twoDigits, times].forEach((make) => make());
+    if (window.requestIdleCallback) requestIdleCallback(warm, { timeout: 2000 });
+    else setTimeout(warm, 0);
   }
 
   /** The early session if it is for `info` (else it is ended), or a new one. */
@@ -802,7 +814,6 @@
   // -- chat: to everyone or privately to the chair; text only (set as text, never HTML) ------
 
   const chatLines = new Map(); // id → line
-  const timeIn = new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit" });
 
   function chatLine(m) {
     const chair = isChair();
@@ -813,7 +824,7 @@
     return el("li", { class: `${m.to === "chair" ? "private" : ""} ${m.hidden ? "hidden-line" : ""}`.trim(), dataset: { message: String(m.id) } },
       el("span", { class: "meta" },
         el("strong", { text: who }),
-        el("time", { datetime: m.at, text: timeIn.format(new Date(m.at)) }),
+        el("time", { datetime: m.at, text: times().format(new Date(m.at)) }),
         m.to === "chair" ? el("span", { class: "badge", text: gettext("private, to the chair") }) : null,
         chair && !m.hidden ? button(pgettext("a chair's action on a chat message", "Hide"), () => command("hide_chat", { message: m.id }), { key: `hide-${m.id}`, attrs: { "aria-label": fill(gettext("Hide the message of %(name)s"), { name: m.name }) } }) : null),
       el("p", { class: "text", text }));
@@ -1038,7 +1049,8 @@
   /** A channel's language named in the reader's language (CLDR, through the browser). */
   const languageLabel = (c) => {
     try {
-      return (languageNames && languageNames.of(c.language)) || c.language;
+      const names = languageNames();
+      return (names && names.of(c.language)) || c.language;
     } catch {
       return c.language; // not a code the browser knows
     }
@@ -1229,13 +1241,16 @@
       this.channelStream = null;
       this.closed = false;
       this.onLost = null;
-      this.earlyPublisher = null; // the handle room-start.js joined with, if any
-      this.earlySubscriber = null; // and the subscriber handle it attached
+      this.earlyConn = null; // the session room-start.js opened, if any:
+      this.earlyPublisher = null; // the handle it joined with,
+      this.earlySubscriber = null; // the subscriber handle it attached,
+      this.earlySubscription = null; // and what that subscribed to, if the join came before us
     }
 
     async start() {
       const conn = janusFor(this.info);
       this.janus = conn.janus;
+      this.earlyConn = conn.publisher ? conn : null;
       this.earlyPublisher = conn.publisher || null;
       this.earlySubscriber = conn.subscriber || null;
       conn.onError = (cause) => this.lost(`Janus: ${cause}`);
@@ -1285,8 +1300,9 @@
         // room-start.js attached and sent the join already: take the handle over.
         const adopted = await this.earlyPublisher;
         this.pub = adopted.handle;
-        Object.assign(adopted.handlers, handlers);
-        for (const args of adopted.backlog.splice(0)) this.onPublisherMessage(...args);
+        Object.assign(adopted.handlers, handlers); // from here room-start.js subscribes no more
+        this.earlySubscription = this.earlyConn.subscription || null;
+        adopted.release();
         return;
       }
       this.pub = await this.attach("janus.plugin.videoroom", handlers);
@@ -1398,6 +1414,23 @@
             const adopted = await early;
             Object.assign(adopted.handlers, handlers);
             this.sub = adopted.handle;
+            const subscription = this.earlySubscription;
+            this.earlySubscription = null;
+            if (subscription) {
+              // room-start.js subscribed to these and answered Janus's offer: carry on from there.
+              subscription.feeds.forEach((f) => this.subscribed.add(f));
+              this.subJoined = true;
+              const { msg, error } = await subscription.answered;
+              if (error) {
+                this.subBusy = false;
+                showError(fill(gettext("Receiving media failed: %(error)s"), { error }));
+              } else {
+                this.onSubscriberMessage(msg); // the offer's streams; clears subBusy
+              }
+              adopted.release(); // the tracks, now that their streams are known
+              return;
+            }
+            adopted.release();
           } else {
             this.sub = await this.attach("janus.plugin.videoroom", handlers);
           }
