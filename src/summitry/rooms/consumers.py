@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from summitry.rooms import broadcast, chat, eager, relay, rules, screen, timers
+from summitry.rooms import broadcast, chat, eager, heap, relay, rules, screen, timers
 from summitry.rooms.actions import access, ending, floor, lobby
 from summitry.rooms.actions.sweep import cut_off_expired, enforce_floor
 from summitry.rooms.models import Invitation
@@ -162,6 +162,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         relay.forget_newer(self.room_id, version)
         self.group = broadcast.room_group(self.room_id)
         await relay.subscribe(self)
+        heap.joined()
         timers.page_opened(self.room_id)
         start_sweeper()
         await self.start(version, self.invitation.pk)
@@ -195,6 +196,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         invitation, self.invitation = self.invitation, None
         await relay.unsubscribe(self)
+        heap.left()
         timers.page_closed(self.room_id)
         since = timezone.now()
         await database_sync_to_async(lobby.disconnect)(invitation)
@@ -393,12 +395,14 @@ class WatchConsumer(RoomConsumer):
         relay.forget_newer(self.room_id, room.version)
         self.group = broadcast.room_group(self.room_id)
         await relay.subscribe(self)
+        heap.joined()
         await self.start(room.version, None)
 
     async def disconnect(self, code: int) -> None:
         self.stop_sending()
         if self.group:
             await relay.unsubscribe(self)
+            heap.left()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") in ("ping", "sync"):
