@@ -30,6 +30,18 @@ def room_group(room_id: int) -> str:
     return f"room-{room_id}"
 
 
+def to_pages(room_id: int, event: dict[str, Any]) -> None:
+    """An event for some of the room's pages (each worker's relay picks them): a chat line, or
+    a person's page opened elsewhere. Sent after the commit that it reports."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(room_group(room_id), event)
+    except Exception:  # a broken channel layer must not undo what was committed
+        logger.exception("could not send %s to room %s", event.get("type"), room_id)
+
+
 def current_version(room_id: int) -> int:
     return Room.objects.filter(pk=room_id).values_list("version", flat=True).first() or 0
 

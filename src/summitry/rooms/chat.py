@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import unicodedata
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -24,12 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from summitry.rooms.actions.access import check_open, fresh, require_chair
-from summitry.rooms.broadcast import room_group
+from summitry.rooms.broadcast import to_pages
 from summitry.rooms.journal import record
 from summitry.rooms.models import ChatMessage, Invitation, Room, RoomEvent
 from summitry.rooms.rules import RoomRefusal
-
-logger = logging.getLogger(__name__)
 
 MAX_LENGTH = 1000
 TO_EVERYONE = "all"
@@ -116,7 +111,7 @@ def post(invitation: Invitation, text: object, to: object = TO_EVERYONE) -> Chat
             "text": _compact({"type": "chat", **as_message(line, names, True)}),
         }
         room_id = inv.room_id
-        transaction.on_commit(lambda: _send(room_id, event))
+        transaction.on_commit(lambda: to_pages(room_id, event))
     return line
 
 
@@ -149,7 +144,7 @@ def hide(chair: Invitation, message: object) -> ChatMessage:
                 "text": _compact({"type": "chat_hidden", "id": line.pk}),
             }
             room_id = head.room_id
-            transaction.on_commit(lambda: _send(room_id, event))
+            transaction.on_commit(lambda: to_pages(room_id, event))
     return line
 
 
@@ -161,13 +156,3 @@ def kept_for(room: Room) -> list[ChatMessage]:
 
 def _compact(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
-
-
-def _send(room_id: int, event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(room_group(room_id), event)
-    except Exception:  # a broken channel layer must not undo a committed line
-        logger.exception("could not send a chat line to room %s", room_id)

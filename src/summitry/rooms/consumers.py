@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -28,7 +28,7 @@ from summitry.rooms.actions import access, ending, floor, lobby
 from summitry.rooms.actions.sweep import cut_off_expired, enforce_floor
 from summitry.rooms.models import Invitation
 from summitry.rooms.relay import Snapshot, snapshot
-from summitry.rooms.rules import LinkClosed, RoomRefusal
+from summitry.rooms.rules import LinkClosed, PlaceTaken, RoomRefusal
 from summitry.rooms.sweeper import rejoin_grace, start_sweeper
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 REFUSED = 4403
 ENDED = 4000
+#: The person opened the room in another page, which took their place.
+REPLACED = 4409
 
 
 def page_language(scope: dict[str, Any]) -> str:
@@ -82,9 +84,9 @@ def _in_language(language: str, action: Callable[..., Any]) -> Callable[..., Any
     return run
 
 
-def _resolve(token: str) -> tuple[Invitation, int]:
+def _resolve(token: str, page: str = "") -> tuple[Invitation, int]:
     """The invitation behind the token, now in the lobby and connected; the room's version."""
-    invitation = lobby.join(token)
+    invitation = lobby.join(token, page)
     return invitation, broadcast.current_version(invitation.room_id)
 
 
@@ -116,7 +118,14 @@ def _named(inv: Invitation, message: dict[str, Any]) -> Invitation:
     return access.target_in_room(inv.room_id, message.get("participant"))
 
 
-_chat_sends: set[asyncio.Task[None]] = set()
+# Sends started from the relay (chat lines, a page replaced): kept until done.
+_relayed_sends: set[asyncio.Task[None]] = set()
+
+
+def _send_later(send: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.get_running_loop().create_task(send)
+    _relayed_sends.add(task)
+    task.add_done_callback(_relayed_sends.discard)
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -131,6 +140,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     group: str = ""
     #: The page's language: refusals and close reasons sent to it are worded in it.
     language: str = ""
+    #: The page's own id (``page`` parameter): another page of the person may take its place.
+    page: str = ""
 
     #: The newest version sent or about to be (what a delta must start from).
     known: int = 0
@@ -149,12 +160,17 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         self.outbox = []
         self.language = page_language(self.scope)
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.page = (query.get("page") or [""])[0]
         token = str(self.scope["url_route"]["kwargs"].get("token", ""))
         await self.accept()
         try:
             self.invitation, version = await database_sync_to_async(
                 _in_language(self.language, _resolve)
-            )(token)
+            )(token, self.page)
+        except PlaceTaken:  # opened before the page that took the person's place over
+            await self.replaced()
+            return
         except RoomRefusal as refusal:
             await self.refuse(refusal.lazy_message)
             return
@@ -272,9 +288,20 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         private = bool(event.get("to_chair"))
         if private and inv.role != Invitation.Role.CHAIR and inv.pk != event.get("sender"):
             return
-        task = asyncio.get_running_loop().create_task(self.send(text_data=event["text"]))
-        _chat_sends.add(task)
-        task.add_done_callback(_chat_sends.discard)
+        _send_later(self.send(text_data=event["text"]))
+
+    def page_here(self, event: dict[str, Any]) -> None:
+        """A newer page of the same person took their place: this one is told and closed."""
+        inv = self.invitation
+        if inv is None or event.get("invitation") != inv.pk:
+            return
+        inv.place_page_at = event.get("served")
+        if lobby.replaced(inv, self.page):
+            _send_later(self.replaced())
+
+    async def replaced(self) -> None:
+        await self.send_json({"type": "replaced"})
+        await self.close(code=REPLACED)
 
     def want(self, base: int, version: int, text: str | None) -> None:
         """Queue what brings the client to ``version``; never wait here (that is the sender's)."""

@@ -139,10 +139,26 @@ def cut_off_later(inv: Invitation) -> Callable[[], None]:
                 _soft(f"disallow in {control.plugin}", control.disallow, room_id, secret, [token])
             # Removing the stored token also closes the sessions opened with it.
             _soft("remove_token", endpoint.admin().remove_token, token)
-        for control, room_id, secret in rooms:
-            _soft(f"kick in {control.plugin}", control.kick, room_id, secret, publisher)
+        _kick(rooms, publisher)
 
     return cut_off
+
+
+def _kick(rooms: list[tuple[RoomControl, int, str]], publisher: int) -> None:
+    for control, room_id, secret in rooms:
+        _soft(f"kick in {control.plugin}", control.kick, room_id, secret, publisher)
+
+
+def free_place(inv: Invitation) -> None:
+    """Kick whoever holds the person's publisher id: the Janus session of a page that never
+    closed (a crash, a closed laptop) keeps it until Janus times the session out (a minute),
+    and Janus refuses the id to the person's new page meanwhile. Their token stays."""
+    try:
+        endpoint = instances.endpoint_named(inv.room.janus_instance)
+    except LookupError as exc:
+        logger.warning("%s", exc)
+        return
+    _kick(_rooms_of(endpoint, inv.room), inv.janus_publisher_id)
 
 
 def tear_down(room: Room, tokens: list[str]) -> None:

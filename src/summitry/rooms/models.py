@@ -125,6 +125,9 @@ class Invitation(models.Model):
     #: The chair lets this person share a screen even without the floor.
     screen_allowed = models.BooleanField(default=False)
     sharing_screen = models.BooleanField(default=False)
+    #: When the page that last took the person's place back was served (ms, ``rules.new_page_id``):
+    #: their older pages may no longer take it.
+    place_page_at = models.BigIntegerField(null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 

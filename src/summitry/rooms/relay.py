@@ -123,6 +123,8 @@ class Member(Protocol):
 
     def chat_here(self, event: dict[str, Any]) -> None: ...
 
+    def page_here(self, event: dict[str, Any]) -> None: ...
+
 
 #: How many of a room's recent events a worker keeps for pages that join: a page may start from
 #: the cached state and these instead of a state built for it (joins then cost no build each).
@@ -211,6 +213,10 @@ async def _relay(layer: Any, room_id: int, relay: _Relay) -> None:
         if event.get("type") == "room.chat":
             for member in list(relay.members):
                 member.chat_here(event)
+            continue
+        if event.get("type") == "room.page":
+            for member in list(relay.members):
+                member.page_here(event)
             continue
         if event.get("type") != "room.changed":
             continue

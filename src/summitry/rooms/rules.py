@@ -77,6 +77,26 @@ class LinkClosed(RoomRefusal):
     """The person's own link no longer opens the room: their page is closed, not just told."""
 
 
+class PlaceTaken(RoomRefusal):
+    """A newer page of the same person holds their place in the room (:func:`new_page_id`)."""
+
+
+PAGE_ID = re.compile(r"([0-9a-f]{1,13})-[0-9a-f]{8}")
+
+
+def new_page_id(now: dt.datetime | None = None) -> str:
+    """A join page's own id, made as it is served: when (ms) and a random part. Of a person's
+    pages the newest holds their place in the room (a crashed one's is taken back)."""
+    at = int((now or timezone.now()).timestamp() * 1000)
+    return f"{at:x}-{secrets.token_hex(4)}"
+
+
+def page_served_at(page: str) -> int | None:
+    """The ms a page id was made at, or ``None`` for what is not a page id."""
+    match = PAGE_ID.fullmatch(page)
+    return int(match[1], 16) if match else None
+
+
 @dataclass(frozen=True)
 class Invitee:
     person: Person
@@ -148,3 +168,7 @@ def link_refusal(inv: Invitation, now: dt.datetime | None = None) -> _StrOrPromi
 
 REVOKED = gettext_lazy("This link was revoked by the organisers.")
 NO_LONGER_OPENS = gettext_lazy("This link no longer opens the meeting.")
+PLACE_TAKEN = gettext_lazy(
+    "You opened this meeting in another window or on another device, which took your place. "
+    "Join again to take it back here."
+)

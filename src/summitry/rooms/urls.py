@@ -6,6 +6,7 @@ app_name = "rooms"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("join/<str:token>/", views.join, name="join"),
+    path("join/<str:token>/place/", views.take_place_back, name="take_place_back"),
     path("watch/<str:token>/", views.watch, name="watch"),
     path("open/<int:engagement_pk>/", views.open_room, name="open"),
     path("<int:room_id>/journal/", views.journal, name="journal"),

@@ -10,24 +10,24 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from summitry.engagements.models import Engagement
 from summitry.engagements.queries import can_edit, visible_to
 from summitry.rooms import instances, media, state
-from summitry.rooms.actions import access, ending, links, sweep
+from summitry.rooms.actions import access, ending, links, lobby, sweep
 from summitry.rooms.chat import kept_for as kept_chat
 from summitry.rooms.forms import InviteForm, OpenRoomForm
 from summitry.rooms.janus.config import EVENTS_USER
 from summitry.rooms.models import Invitation, Room, RoomEvent
-from summitry.rooms.rules import RoomRefusal
+from summitry.rooms.rules import PlaceTaken, RoomRefusal, new_page_id, page_served_at
 from summitry.web.storage import start_bundle_available
 
 
@@ -49,6 +49,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         "engagement": room.engagement,
         "ws_path": f"/ws/rooms/{token}/",
         "token": token,
+        "page_id": new_page_id(),
         "start_bundle": start_bundle_available(),
         # An admitted participant's page starts Janus from this, not after the first message.
         "initial_state": (
@@ -58,6 +59,27 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         ),
     }
     return render(request, "rooms/join.html", context)
+
+
+# The token in the address is the credential (no cookie is involved): no CSRF token needed.
+@csrf_exempt
+@never_cache
+@require_POST
+def take_place_back(request: HttpRequest, token: str) -> HttpResponse:
+    """``POST page=<id>``: Janus refused this page the person's publisher id, held by a page of
+    theirs that never closed (:func:`lobby.take_place_back`). 409: a newer page holds it."""
+    page = request.POST.get("page", "")
+    if page_served_at(page) is None:
+        return JsonResponse(
+            {"page": gettext("page: this is not the id of a join page.")}, status=400
+        )
+    try:
+        lobby.take_place_back(token, page)
+    except PlaceTaken as taken:
+        return JsonResponse({"error": taken.message}, status=409)
+    except RoomRefusal as refusal:
+        return JsonResponse({"error": refusal.message}, status=403)
+    return HttpResponse(status=204)
 
 
 @never_cache

@@ -13,18 +13,28 @@ from django.utils.translation import gettext, gettext_lazy
 
 from summitry.rooms.actions import floor
 from summitry.rooms.actions.access import check_open, fresh, require_chair, resolve_token, target
-from summitry.rooms.broadcast import changed
+from summitry.rooms.broadcast import changed, to_pages
 from summitry.rooms.journal import record
-from summitry.rooms.media import cut_off_later, grant
+from summitry.rooms.media import cut_off_later, free_place, grant
 from summitry.rooms.models import Invitation, RoomEvent
-from summitry.rooms.rules import FLOOR_EXEMPT, RoomRefusal, link_refusal
+from summitry.rooms.rules import (
+    FLOOR_EXEMPT,
+    PLACE_TAKEN,
+    PlaceTaken,
+    RoomRefusal,
+    link_refusal,
+    page_served_at,
+)
 
 
-def join(token: str) -> Invitation:
+def join(token: str, page: str = "") -> Invitation:
     """A page of the person opened its socket: the token is resolved and the invitation locked
-    once, then the person arrives (:func:`arrive`) and is connected (:func:`connect`)."""
+    once, then the person arrives (:func:`arrive`) and is connected (:func:`connect`); refused
+    to a page older than the one that took the person's place back (:func:`take_place_back`)."""
     with transaction.atomic():
         inv = resolve_token(token, lock=True)
+        if replaced(inv, page):
+            raise PlaceTaken(PLACE_TAKEN)
         if _arrive(inv):
             _connect(inv)
             changed(inv.room)
@@ -222,3 +232,36 @@ def remove(chair: Invitation, invitation: Invitation | int) -> Invitation:
 def ban(chair: Invitation, invitation: Invitation | int) -> Invitation:
     """Kick, and the person's link no longer works."""
     return _put_out(chair, invitation, Invitation.State.BANNED)
+
+
+def take_place_back(token: str, page: str) -> Invitation:
+    """Janus refused the person's page ``page`` their publisher id: the session of a page that
+    never closed (a crash, a closed laptop) holds it. The newest page wins, as in other meeting
+    tools: an older page is refused; a newer one is recorded, the person's older pages are told
+    and close, and the id is freed for it."""
+    served = page_served_at(page)
+    if served is None:
+        raise RoomRefusal(gettext("page: this is not the id of a join page."))
+    with transaction.atomic():
+        inv = resolve_token(token, lock=True)
+        if inv.state != Invitation.State.ADMITTED:
+            raise RoomRefusal(
+                gettext("You are not in the room: the chair admits you from the lobby.")
+            )
+        if inv.place_page_at is not None and served < inv.place_page_at:
+            raise PlaceTaken(PLACE_TAKEN)
+        inv.place_page_at = served
+        inv.save(update_fields=["place_page_at"])
+        room_id = inv.room_id
+        # Told before the kick: a page still open must not take the id back in turn.
+        event = {"type": "room.page", "invitation": inv.pk, "served": served}
+        transaction.on_commit(lambda: to_pages(room_id, event))
+        transaction.on_commit(lambda: free_place(inv))
+    return inv
+
+
+def replaced(inv: Invitation, page: str) -> bool:
+    """Whether a newer page of the person took their place from ``page`` (a socket without a
+    page id, a test's or a script's, is never replaced)."""
+    served, holder = page_served_at(page), inv.place_page_at
+    return served is not None and holder is not None and served < holder

@@ -16,6 +16,10 @@
   const ROLE = app.dataset.role || "observer";
   const AUDIO_ONLY_PAGE = app.dataset.audioOnly === "true";
   const WS_PATH = app.dataset.wsPath;
+  const PLACE_URL = app.dataset.placeUrl;
+  // This page's own id (made as the page was served): its socket carries it; when a newer page of
+  // the same person takes their place back (media.takePlaceBack), this one is closed.
+  const PAGE = app.dataset.pageId || "";
   const FLOOR_QUIET = 0.2; // floor volume behind a chosen interpretation channel
   const SPEAKING_LEVEL = 0.02; // inbound audioLevel above which a tile shows "speaking"
 
@@ -157,7 +161,7 @@
       if (this.closedForGood || this.socket) return;
       const scheme = location.protocol === "https:" ? "wss:" : "ws:";
       // The server words its refusals in this page's language.
-      const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}?lang=${encodeURIComponent(LANG)}`);
+      const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}?lang=${encodeURIComponent(LANG)}&page=${encodeURIComponent(PAGE)}`);
       this.socket = socket;
       setStatus(this.attempts ? gettext("Reconnecting to the meeting…") : gettext("Connecting to the meeting…"));
       const opened = () => {
@@ -190,6 +194,7 @@
         this.socket = null;
         // 4xxx: the server refused us on purpose (revoked, banned, ended): do not hammer it.
         if (event.code >= 4000 && event.code < 5000) this.closedForGood = true;
+        if (event.code === 4409 && hook.phase !== "ended") return showReplaced();
         if (this.closedForGood) {
           if (event.code >= 4000 && hook.phase !== "ended") {
             showEnded(event.reason || gettext("The server closed the connection to this meeting."));
@@ -294,6 +299,8 @@
       showError(message.message || gettext("The command was refused."));
     } else if (message.type === "ended") {
       if (hook.phase !== "ended") showEnded(gettext("The chair has ended the meeting."));
+    } else if (message.type === "replaced") {
+      showReplaced();
     }
   }
 
@@ -315,6 +322,11 @@
     if (message) message.textContent = text;
     setPhase("ended");
     setStatus("");
+  }
+
+  /** Another page of ours took our place (media.takePlaceBack there): a reload takes it back. */
+  function showReplaced() {
+    showEnded(gettext("You opened this meeting in another window or on another device, which took your place. Join again to take it back here."), true);
   }
 
   const errorBox = $("#room-error");
@@ -1315,7 +1327,8 @@
     onPublisherMessage(msg, jsep) {
       const event = msg.videoroom;
       if (msg.error_code || msg.error) {
-        // 436: our publisher id is still held by the session of a previous page: retry later.
+        // 436: our publisher id is held by the session of a page that never closed.
+        if (msg.error_code === 436) media.takePlaceBack();
         this.lost(`VideoRoom: ${msg.error_code} ${msg.error}`);
         return;
       }
@@ -1334,9 +1347,12 @@
         // Our listparticipants (after a 428): subscribe to whoever publishes.
         this.addPublishers((msg.participants || []).filter((p) => p.publisher).map((p) => ({ id: p.id, display: p.display })));
       } else if (event === "event") {
-        if (msg.publishers) this.addPublishers(msg.publishers);
-        const gone = msg.unpublished ?? msg.leaving;
+        // Another kicked (removed, or their stale page's place taken back) is gone as one who
+        // left: the same id may publish again at once, and is then subscribed to afresh.
+        const kickedOther = msg.kicked != null && msg.kicked !== this.myFeed ? msg.kicked : null;
+        const gone = msg.unpublished ?? msg.leaving ?? kickedOther;
         if (gone != null && gone !== "ok") this.removePublisher(gone);
+        if (msg.publishers) this.addPublishers(msg.publishers);
         if (msg.kicked != null && msg.kicked === this.myFeed) this.lost("kicked");
       }
       if (jsep) this.pub.handleRemoteJsep({ jsep });
@@ -1537,8 +1553,17 @@
     /** Joins an AudioBridge room: to speak (our microphone) or only to listen (muted). */
     async bridge(roomId, speak, stream, pin) {
       const mic = speak && this.localStream ? this.localStream.getAudioTracks()[0] : null;
+      // The call's mix: Summitry mutes (and kicks unknown ids) by our publisher id. In a language
+      // channel the interpreter is known by it too: anyone else unmuted there is muted.
+      const known = (roomId === this.info.audiobridge_room || (speak && ROLE === "interpreter")) && this.info.publisher_id != null;
       const handle = await this.attach("janus.plugin.audiobridge", {
         onmessage: (msg, jsep) => {
+          if (msg.error_code === 490 && known) {
+            // Our id is held by the session of a page that never closed (as 436 above).
+            media.takePlaceBack();
+            this.lost(`AudioBridge: ${msg.error_code} ${msg.error}`);
+            return;
+          }
           if (msg.error_code) showError(fill(gettext("Audio room: %(error)s"), { error: msg.error }));
           if (msg.audiobridge === "joined" && !handle.webrtcStuff.pc) {
             handle.createOffer({
@@ -1563,10 +1588,7 @@
       });
       const join = { request: "join", room: roomId, display: String(me().id ?? "press"), token: this.info.token, muted: !mic };
       if (pin) join.pin = pin;
-      // The call's mix: Summitry mutes (and kicks unknown ids) by our publisher id. In a language
-      // channel the interpreter is known by it too: anyone else unmuted there is muted.
-      const known = roomId === this.info.audiobridge_room || (speak && ROLE === "interpreter");
-      if (known && this.info.publisher_id != null) join.id = this.info.publisher_id;
+      if (known) join.id = this.info.publisher_id;
       handle.send({ message: join });
       return handle;
     }
@@ -1613,6 +1635,8 @@
     channelAudio: null,
     stopped: false,
     connecting: false,
+    takingPlace: null, // our request to free our publisher id, while it runs
+    placeTakenAt: 0,
 
     update(state) {
       if (this.stopped) return;
@@ -1688,7 +1712,8 @@
       const delay = Math.min(10000, 500 * 2 ** this.attempts);
       this.attempts += 1;
       const seconds = Math.max(1, Math.round(delay / 1000));
-      setStatus(fill(ngettext("Media connection lost. Reconnecting in %(seconds)s second…", "Media connection lost. Reconnecting in %(seconds)s seconds…", seconds), { seconds: numberIn.format(seconds) }));
+      if (this.takingPlace) setStatus(gettext("Connecting media…")); // not a loss: we join again at once
+      else setStatus(fill(ngettext("Media connection lost. Reconnecting in %(seconds)s second…", "Media connection lost. Reconnecting in %(seconds)s seconds…", seconds), { seconds: numberIn.format(seconds) }));
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         if (hook.state) this.update(hook.state);
@@ -1707,6 +1732,24 @@
         }
       }));
       this.stale = left;
+    },
+
+    /**
+     * Janus refused our publisher id: the Janus session of a page of ours that never closed (a
+     * crash, a closed laptop) holds it until Janus times it out, a minute later. Summitry closes
+     * our other pages and frees the id; we join again as soon as it has.
+     */
+    takePlaceBack() {
+      // Once in a while: were the id still refused after it was freed, the backoff goes on.
+      if (this.takingPlace || !PLACE_URL || Date.now() - this.placeTakenAt < 10000) return;
+      this.placeTakenAt = Date.now();
+      this.takingPlace = fetch(PLACE_URL, { method: "POST", body: new URLSearchParams({ page: PAGE }) })
+        .then((answer) => answer.status, () => 0)
+        .then((status) => {
+          this.takingPlace = null;
+          if (status === 204) this.retryNow();
+          else if (status === 409) showReplaced(); // a newer page of ours has it
+        });
     },
 
     /** The network is back: retry now rather than at the end of the backoff. */
