@@ -39,15 +39,23 @@ def open_again(page: Page, server: str, token: str) -> None:
     expect(page.get_by_role("button", name="Leave")).to_be_visible()
 
 
-def test_after_a_crash_the_reopened_link_is_in_the_room_before_janus_forgets_the_old_page(
-    server: str, open_page: Callable[[], Page], artifacts: Path
-) -> None:
-    _, invitations = named_room("video_meeting")
-    a = invitations["a"][0]
+def chair_and_a(
+    kind: str, server: str, open_page: Callable[[], Page]
+) -> tuple[dict[str, tuple[Invitation, str]], Page, Page]:
+    """The chair and A (admitted) in a new room of ``kind``, each on a page."""
+    _, invitations = named_room(kind)
     chair_page, a_page = open_page(), open_page()
     join(chair_page, server, invitations["chair"][1])
     join(a_page, server, invitations["a"][1])
     chair_page.get_by_role("button", name="Admit Bertrand Roux").click()
+    return invitations, chair_page, a_page
+
+
+def test_after_a_crash_the_reopened_link_is_in_the_room_before_janus_forgets_the_old_page(
+    server: str, open_page: Callable[[], Page], artifacts: Path
+) -> None:
+    invitations, chair_page, a_page = chair_and_a("video_meeting", server, open_page)
+    a = invitations["a"][0]
     wait_for(partial(media_from, chair_page, a), 30, partial(describe, chair_page, "A's media"))
 
     crash(a_page)
@@ -66,12 +74,8 @@ def test_after_a_crash_the_reopened_link_is_in_the_room_before_janus_forgets_the
 def test_of_two_open_pages_the_newest_holds_the_place_and_the_other_can_take_it_back(
     server: str, open_page: Callable[[], Page], artifacts: Path
 ) -> None:
-    _, invitations = named_room("video_meeting")
+    invitations, chair_page, first = chair_and_a("video_meeting", server, open_page)
     a = invitations["a"][0]
-    chair_page, first = open_page(), open_page()
-    join(chair_page, server, invitations["chair"][1])
-    join(first, server, invitations["a"][1])
-    chair_page.get_by_role("button", name="Admit Bertrand Roux").click()
     wait_for(partial(media_from, chair_page, a), 30, partial(describe, chair_page, "A's media"))
 
     second = open_page()
@@ -102,12 +106,8 @@ def test_of_two_open_pages_the_newest_holds_the_place_and_the_other_can_take_it_
 def test_a_telephone_call_reopened_after_a_crash_is_heard_at_once(
     server: str, open_page: Callable[[], Page]
 ) -> None:
-    _, invitations = named_room("telephone_call")
+    invitations, chair_page, a_page = chair_and_a("telephone_call", server, open_page)
     a = invitations["a"][0]
-    chair_page, a_page = open_page(), open_page()
-    join(chair_page, server, invitations["chair"][1])
-    join(a_page, server, invitations["a"][1])
-    chair_page.get_by_role("button", name="Admit Bertrand Roux").click()
     wait_for(lambda: heard(chair_page) > 0, 30, partial(describe, chair_page, "A's sound"))
     loud = heard(chair_page, 75)
 
