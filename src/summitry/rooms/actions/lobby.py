@@ -248,7 +248,7 @@ def take_place_back(token: str, page: str) -> Invitation:
             raise RoomRefusal(
                 gettext("You are not in the room: the chair admits you from the lobby.")
             )
-        if inv.place_page_at is not None and served < inv.place_page_at:
+        if replaced(inv, page):
             raise PlaceTaken(PLACE_TAKEN)
         inv.place_page_at = served
         inv.save(update_fields=["place_page_at"])
